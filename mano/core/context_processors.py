@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from mano.accounts.selectors import current_team, teams_for
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Role-dependent navigation and the current-team selector."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.organisation_id is None:
+        return {}
+    keyring = getattr(request, "keyring", None)
+    return {
+        "current_team": current_team(request),
+        "switchable_teams": list(teams_for(user)),
+        "unlocked": bool(keyring),
+        "nav_persons": user.role in ("admin", "normal", "restricted"),
+        "nav_admin": user.role == "admin",
+    }

@@ -1,0 +1,89 @@
+"""Typed request and the access decorators every member view starts with."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from mano.core.crypto import KeyKind, Keyring
+
+if TYPE_CHECKING:
+    from mano.accounts.models import User
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    user: User  # type: ignore[assignment]
+    keyring: Keyring
+
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+MEMBER_ROLES = ("admin", "normal", "restricted", "stats")
+
+
+def _login_redirect(request: HttpRequest) -> HttpResponse:
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
+
+
+def member_required(roles: Iterable[str] = MEMBER_ROLES, *, unlocked: bool = True) -> Callable[[View], View]:
+    """Anonymous → login; wrong organisation role → 403; charter first; keys locked → unlock page."""
+    allowed = frozenset(roles)
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated:
+                return _login_redirect(request)
+            if user.organisation_id is None:  # type: ignore[union-attr]
+                raise Http404
+            if user.role not in allowed:  # type: ignore[union-attr]
+                return render(request, "core/forbidden.html", status=403)
+            if user.charter_accepted_at is None:  # type: ignore[union-attr]
+                return redirect("accounts:charter")
+            if unlocked and not request.keyring.has(KeyKind.GENERAL):  # type: ignore[attr-defined]
+                return redirect(f"{reverse('accounts:unlock')}?{urlencode({'next': request.get_full_path()})}")
+            return view(request, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+admin_required = member_required(roles=("admin",))
+
+
+def superadmin_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return _login_redirect(request)
+        if not request.user.is_superadmin:  # type: ignore[union-attr]
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def login_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return _login_redirect(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def safe_next(request: HttpRequest, default: str = "core:home") -> str:
+    """The `next` parameter when it stays on this site, else `default`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse(default)

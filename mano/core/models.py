@@ -1,0 +1,41 @@
+"""Abstract bases shared by every domain table."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from mano.core.audit import AuditEvent  # noqa: F401  (registers the model)
+from mano.core.crypto import KeyKind
+
+
+class OrgScopedModel(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class EncryptedRecord(OrgScopedModel):
+    """A row whose personal content lives only in `payload`, an AAD-bound envelope.
+
+    Write it with `core.records.record_create` / `record_update` (version-checked), read it
+    with `core.records.record_data`. `KEY_KIND` says which organisation key protects it.
+    """
+
+    KEY_KIND = KeyKind.GENERAL
+
+    payload = models.BinaryField()
+    key_version = models.PositiveIntegerField()
+    version = models.PositiveIntegerField(default=1)
+    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        abstract = True

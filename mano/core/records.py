@@ -1,0 +1,81 @@
+"""The easy path for encrypted rows: create, version-checked update, decrypt."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.db.models import F
+from django.utils import timezone
+
+from mano.core.crypto import Keyring, decrypt_record, encrypt_record
+from mano.core.models import EncryptedRecord
+
+R = TypeVar("R", bound=EncryptedRecord)
+
+
+class ConflictError(Exception):
+    """Someone saved this row since it was read; nothing was written."""
+
+    def __init__(self, current_version: int | None) -> None:
+        super().__init__("Version conflict")
+        self.current_version = current_version
+
+
+def _seal(record: EncryptedRecord, keyring: Keyring, data: dict[str, Any]) -> None:
+    record.payload, record.key_version = encrypt_record(
+        keyring,
+        kind=record.KEY_KIND,
+        table=record._meta.db_table,
+        row_id=record.pk,
+        org_id=record.organisation_id,
+        data=data,
+    )
+
+
+def record_create(
+    model: type[R], *, keyring: Keyring, organisation: Any, user: Any, data: dict[str, Any], **plain: Any
+) -> R:
+    """Encrypt `data` for a new row of `model` and insert it (version 1)."""
+    record = model(id=uuid.uuid4(), organisation=organisation, created_by=user, updated_by=user, **plain)
+    _seal(record, keyring, data)
+    record.save(force_insert=True)
+    return record
+
+
+def record_update(
+    record: R, *, keyring: Keyring, user: Any, data: dict[str, Any], expected_version: int, **plain: Any
+) -> R:
+    """Re-encrypt and save only if the row still has `expected_version`, else ConflictError."""
+    _seal(record, keyring, data)
+    model = type(record)
+    updated = model.objects.filter(pk=record.pk, version=expected_version, deleted_at=None).update(
+        payload=record.payload,
+        key_version=record.key_version,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+        updated_by=user,
+        **plain,
+    )
+    if updated != 1:
+        current = model.objects.filter(pk=record.pk).values_list("version", flat=True).first()
+        raise ConflictError(current)
+    record.refresh_from_db()
+    return record
+
+
+def record_data(record: EncryptedRecord, keyring: Keyring) -> dict[str, Any]:
+    """Decrypt one row; raises DecryptionError when the envelope does not belong here."""
+    return decrypt_record(
+        keyring,
+        table=record._meta.db_table,
+        row_id=record.pk,
+        org_id=record.organisation_id,
+        envelope=record.payload,
+    )
+
+
+def records_data(records: Iterable[R], keyring: Keyring) -> list[tuple[R, dict[str, Any]]]:
+    """Decrypt the rows a page shows, and only those."""
+    return [(r, record_data(r, keyring)) for r in records]

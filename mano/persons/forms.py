@@ -1,0 +1,64 @@
+"""Person forms: validation only."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mano.accounts.models import Team
+from mano.persons.models import GENDERS
+
+DATE_OUT_OF_RANGE = _("Date hors limites (entre 1900 et 2100).")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+def _check_range(value: date | None) -> date | None:
+    if value is not None and not (1900 <= value.year <= 2100):
+        raise forms.ValidationError(DATE_OUT_OF_RANGE)
+    return value
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(label=_("Nom, prénom ou pseudonyme"), max_length=200)
+    other_names = forms.CharField(label=_("Autres pseudos"), max_length=300, required=False)
+    gender = forms.ChoiceField(label=_("Genre"), choices=[("", "—")] + [(g, g) for g in GENDERS], required=False)
+    birth_date = forms.DateField(label=_("Date de naissance"), required=False, widget=DateInput())
+    phone = forms.CharField(label=_("Téléphone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
+    in_street_since = forms.DateField(label=_("En rue depuis le"), required=False, widget=DateInput())
+    followed_since = forms.DateField(label=_("Suivi·e depuis le"), required=False, widget=DateInput())
+    vulnerable = forms.BooleanField(
+        label=_("Personne très vulnérable, ou ayant besoin d'une attention particulière"), required=False
+    )
+    description = forms.CharField(label=_("Description"), max_length=10000, required=False, widget=forms.Textarea)
+    teams = forms.ModelMultipleChoiceField(
+        label=_("Équipes en charge"), queryset=Team.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["teams"].queryset = Team.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+        self.fields["teams"].error_messages["required"] = _("Choisissez au moins une équipe en charge.")
+
+    def clean_birth_date(self) -> date | None:
+        return _check_range(self.cleaned_data.get("birth_date"))
+
+    def clean_in_street_since(self) -> date | None:
+        return _check_range(self.cleaned_data.get("in_street_since"))
+
+    def clean_followed_since(self) -> date | None:
+        return _check_range(self.cleaned_data.get("followed_since"))
+
+
+def initial_from(data: dict[str, Any], teams: list[Team], version: int) -> dict[str, Any]:
+    return {**data, "teams": teams, "version": version}

@@ -1,0 +1,67 @@
+"""Test helpers: a full organisation with one member per role, and logged-in clients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.test import Client
+
+from mano.accounts.models import Organisation, Team
+from mano.accounts.services.bootstrap import (
+    Member,
+    charter_accept,
+    member_add_active,
+    organisation_bootstrap,
+    teams_create,
+)
+
+Persona = Member
+PASSWORD = "correct horse battery staple"
+ROLES = {
+    "admin": ("admin", False),
+    "normal": ("normal", False),
+    "normal_health": ("normal", True),
+    "restricted": ("restricted", False),
+    "stats": ("stats", False),
+}
+
+
+@dataclass(repr=False)
+class Org:
+    organisation: Organisation
+    members: dict[str, Persona]
+    day: Team
+    night: Team
+
+    def __getitem__(self, key: str) -> Persona:
+        return self.members[key]
+
+
+def build_org(name: str) -> Org:
+    """admin_health (first admin), admin, normal, normal_health, restricted, stats; two teams."""
+    slug = name.lower().replace(" ", "-")
+    first, _ = organisation_bootstrap(
+        name=name, admin_email=f"admin-health@{slug}.test", admin_name=f"Admin {name}", password=PASSWORD
+    )
+    day, night = teams_create(admin=first, names=[("Jour", False), ("Nuit", True)])
+    charter_accept(user=first.user)
+    personas: dict[str, Persona] = {"admin_health": first}
+    for key, (role, health) in ROLES.items():
+        personas[key] = member_add_active(
+            admin=first,
+            email=f"{key}@{slug}.test",
+            name=f"{key} {name}",
+            role=role,
+            password=PASSWORD,
+            teams=[day],
+            is_health_professional=health,
+        )
+    assert first.user.organisation is not None
+    return Org(first.user.organisation, personas, day, night)
+
+
+def login_client(persona: Persona, client: Client | None = None) -> Client:
+    client = client or Client()
+    response = client.post("/connexion/", {"email": persona.user.email, "password": persona.password})
+    assert response.status_code == 302, response.content[:500]
+    return client

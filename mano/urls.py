@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("mano.core.urls")),
+    path("", include("mano.accounts.urls")),
+    path("personnes/", include("mano.persons.urls")),
+]
