@@ -58,7 +58,9 @@ def lock_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def unlock_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if user.organisation_id and not user_has_access(user):
+    if user.organisation_id is None:
+        return redirect("core:home")
+    if not user_has_access(user):
         return redirect("accounts:waiting")
     form = forms.UnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -86,7 +88,7 @@ def charter_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 @login_required
 def waiting_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if user_has_access(request.user):
+    if request.user.organisation_id is None or user_has_access(request.user):
         return redirect("core:home")
     return render(request, "accounts/waiting.html")
 
