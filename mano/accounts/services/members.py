@@ -132,7 +132,8 @@ def user_update(
     if user.is_admin and (role != Role.ADMIN or disabled) and _active_admins(user.organisation).count() <= 1:
         raise ValidationError(LAST_ADMIN)
     lost_health = user.is_health_professional and (not is_health_professional or disabled)
-    changed = (user.role, user.is_health_professional, user.disabled) != (role, is_health_professional, disabled)
+    before = (user.role, user.is_health_professional, user.disabled, {t.pk for t in user.teams.all()})
+    changed = before != (role, is_health_professional, disabled, {t.pk for t in teams})
     user.name, user.phone, user.role = name.strip(), phone.strip(), role
     user.is_health_professional, user.disabled = is_health_professional, disabled
     user.save()
