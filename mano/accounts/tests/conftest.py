@@ -42,7 +42,14 @@ def browser_page(browser_console: list[str]) -> Iterator[Page]:
             pytest.fail(f"{ABSENT}: CI=true requires the browser tests to run", pytrace=False)
         pytest.skip(ABSENT)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=CHROMIUM_ARGS,
+            # Playwright turns the back/forward cache off; a phone has it on, and Back must not
+            # bring a record back from it after logout.
+            ignore_default_args=["--disable-back-forward-cache"],
+            headless=True,
+        )
         try:
             context = browser.new_context(viewport=PHONE, locale="fr-FR")
             page = context.new_page()

@@ -47,6 +47,7 @@ def world() -> World:
 
 
 def csp_violations(console: list[str]) -> list[str]:
+    """Chromium words these "Refused to ..." or, lately, "... violates the following Content Security Policy"."""
     return [m for m in console if "Refused to" in m or "Content Security Policy" in m]
 
 
@@ -101,9 +102,10 @@ def test_first_session_on_a_phone_hides_data_when_locked_and_after_logout(
     expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
     expect(page.get_by_text("Vous êtes déconnecté·e.")).to_be_visible()
 
-    # Back must not show the record again, neither from the cache nor from the server.
-    page.go_back()
-    page.wait_for_load_state()
+    # Back must not show the record again: not from the back/forward cache (a restored page fires
+    # no "load" event, hence "commit"), not from the HTTP cache, not from the server.
+    page.go_back(wait_until="commit")
+    page.wait_for_selector("h1")
     html = page.content()
     assert NAME not in html
     assert CANARY not in html
