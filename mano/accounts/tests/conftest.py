@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ABSENT = "Chromium absent: browser tests skipped (apt-get install chromium)"
+MUST_RUN = "Chromium absent and CI=true: the browser tests must run in CI (apt-get install chromium)"
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def browser_page(browser_console: list[str]) -> Iterator[Page]:
     executable = shutil.which("chromium")
     if executable is None:
         if os.environ.get("CI") == "true":
-            pytest.fail(f"{ABSENT}: CI=true requires the browser tests to run", pytrace=False)
+            pytest.fail(MUST_RUN, pytrace=False)
         pytest.skip(ABSENT)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from mano.accounts.services.bootstrap import superadmin_create
 from mano.persons.services import person_create
-from mano.testing import PASSWORD, Org, build_org, login_client
+from mano.testing import PASSWORD, Org, login_client
 
 pytestmark = pytest.mark.django_db
 

@@ -46,8 +46,9 @@ def _activate(link: str) -> Client:
     return client
 
 
-def test_an_invited_member_waits_for_an_admin_then_reads(org_a, alice, unlocked_client,
-                                                       django_capture_on_commit_callbacks):
+def test_an_invited_member_waits_for_an_admin_then_reads(
+    org_a, alice, unlocked_client, django_capture_on_commit_callbacks
+):
     person_create(user=alice.user, keyring=alice.keyring, teams=[org_a.day], name="Karim Benali")
     admin = unlocked_client(alice)
     link = _invite(admin, org_a, email="nina@a.test", health=False, captured=django_capture_on_commit_callbacks)
@@ -65,32 +66,34 @@ def test_an_invited_member_waits_for_an_admin_then_reads(org_a, alice, unlocked_
 
 
 def test_an_invitation_link_works_once(org_a, alice, unlocked_client, django_capture_on_commit_callbacks):
-    link = _invite(unlocked_client(alice), org_a, email="once@a.test", health=False,
-                   captured=django_capture_on_commit_callbacks)
+    link = _invite(
+        unlocked_client(alice), org_a, email="once@a.test", health=False, captured=django_capture_on_commit_callbacks
+    )
     _activate(link)
     assertContains(Client().get(link), "n’est pas valide ou a expiré", status_code=410)
 
 
-def test_an_invitation_link_expires_after_72_hours(org_a, alice, unlocked_client,
-                                                   django_capture_on_commit_callbacks):
-    link = _invite(unlocked_client(alice), org_a, email="late@a.test", health=False,
-                   captured=django_capture_on_commit_callbacks)
+def test_an_invitation_link_expires_after_72_hours(org_a, alice, unlocked_client, django_capture_on_commit_callbacks):
+    link = _invite(
+        unlocked_client(alice), org_a, email="late@a.test", health=False, captured=django_capture_on_commit_callbacks
+    )
     with time_machine.travel(timezone.now() + timedelta(hours=73)):
         assert Client().get(link).status_code == 410
 
 
-def test_the_health_key_comes_only_from_a_health_professional(org_a, unlocked_client,
-                                                              django_capture_on_commit_callbacks):
+def test_the_health_key_comes_only_from_a_health_professional(
+    org_a, unlocked_client, django_capture_on_commit_callbacks
+):
     plain_admin = unlocked_client(org_a["admin"])
-    _activate(_invite(plain_admin, org_a, email="nurse@a.test", health=True,
-                      captured=django_capture_on_commit_callbacks))
+    _activate(
+        _invite(plain_admin, org_a, email="nurse@a.test", health=True, captured=django_capture_on_commit_callbacks)
+    )
     nurse = User.objects.get(email="nurse@a.test")
     plain_admin.post(f"/organisation/membres/{nurse.pk}/acces/")
     assert set(KeyGrant.objects.filter(user=nurse).values_list("kind", flat=True)) == {KeyKind.GENERAL}
     health_admin = unlocked_client(org_a["admin_health"])
     health_admin.post(f"/organisation/membres/{nurse.pk}/acces/")
-    assert set(KeyGrant.objects.filter(user=nurse).values_list("kind", flat=True)) == {KeyKind.GENERAL,
-                                                                                      KeyKind.HEALTH}
+    assert set(KeyGrant.objects.filter(user=nurse).values_list("kind", flat=True)) == {KeyKind.GENERAL, KeyKind.HEALTH}
 
 
 def test_non_health_members_hold_no_health_key(org_a):
@@ -104,16 +107,20 @@ def test_removing_the_health_flag_deletes_the_health_grant_and_sessions(org_a, a
     nurse = org_a["normal_health"]
     nurse_client = login_client(nurse)
     admin = unlocked_client(alice)
-    admin.post(f"/organisation/membres/{nurse.user.pk}/",
-               {"name": "Infirmière", "role": "normal", "teams": [str(org_a.day.pk)]})
+    admin.post(
+        f"/organisation/membres/{nurse.user.pk}/",
+        {"name": "Infirmière", "role": "normal", "teams": [str(org_a.day.pk)]},
+    )
     assert not KeyGrant.objects.filter(user=nurse.user, kind=KeyKind.HEALTH).exists()
     assert nurse_client.get("/").status_code == 302
 
 
 def test_disabling_a_member_removes_every_grant_and_blocks_login(org_a, alice, bob, unlocked_client):
     admin = unlocked_client(alice)
-    admin.post(f"/organisation/membres/{bob.user.pk}/",
-               {"name": "Bob", "role": "normal", "teams": [str(org_a.day.pk)], "disabled": "on"})
+    admin.post(
+        f"/organisation/membres/{bob.user.pk}/",
+        {"name": "Bob", "role": "normal", "teams": [str(org_a.day.pk)], "disabled": "on"},
+    )
     assert not KeyGrant.objects.filter(user=bob.user).exists()
     response = Client().post("/connexion/", {"email": bob.user.email, "password": PASSWORD})
     assertContains(response, "E-mail ou mot de passe incorrect.")
@@ -123,8 +130,9 @@ def test_the_last_admin_cannot_demote_themself(org_a, unlocked_client):
     org_a["admin"].user.disabled = True
     org_a["admin"].user.save()
     alice = org_a["admin_health"]
-    response = unlocked_client(alice).post(f"/organisation/membres/{alice.user.pk}/",
-                                           {"name": "Alice", "role": "normal", "teams": [str(org_a.day.pk)]})
+    response = unlocked_client(alice).post(
+        f"/organisation/membres/{alice.user.pk}/", {"name": "Alice", "role": "normal", "teams": [str(org_a.day.pk)]}
+    )
     assertContains(response, "au moins un·e administrateur·rice")
     alice.user.refresh_from_db()
     assert alice.user.role == "admin"
@@ -134,14 +142,17 @@ def test_an_invitation_needs_a_team_and_a_new_email(org_a, alice, unlocked_clien
     admin = unlocked_client(alice)
     response = admin.post("/organisation/membres/inviter/", {"email": alice.user.email, "name": "X", "role": "normal"})
     assertContains(response, "Choisissez au moins une équipe.")
-    response = admin.post("/organisation/membres/inviter/",
-                          {"email": alice.user.email, "name": "X", "role": "normal", "teams": [str(org_a.day.pk)]})
+    response = admin.post(
+        "/organisation/membres/inviter/",
+        {"email": alice.user.email, "name": "X", "role": "normal", "teams": [str(org_a.day.pk)]},
+    )
     assertContains(response, "Un compte existe déjà avec cette adresse e-mail.")
     assert User.objects.filter(organisation=org_a.organisation).count() == 6
 
 
-def test_forgotten_password_resets_keys_and_waits_for_an_admin(bob, alice, unlocked_client,
-                                                               django_capture_on_commit_callbacks):
+def test_forgotten_password_resets_keys_and_waits_for_an_admin(
+    bob, alice, unlocked_client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = Client().post("/mot-de-passe-oublie/", {"email": bob.user.email})
     assertContains(response, "Si cette adresse correspond")
@@ -189,15 +200,15 @@ def test_the_operator_creates_an_organisation_without_ever_holding_a_key(db, dja
     operator = Client()
     operator.post("/connexion/", {"email": "op@platform.test", "password": PASSWORD})
     with django_capture_on_commit_callbacks(execute=True):
-        response = operator.post("/plateforme/nouvelle/", {"name": "Maraude Sud", "admin_name": "Sam",
-                                                           "admin_email": "sam@sud.test"})
+        response = operator.post(
+            "/plateforme/nouvelle/", {"name": "Maraude Sud", "admin_name": "Sam", "admin_email": "sam@sud.test"}
+        )
     assertContains(response, "Maraude Sud")
     organisation = Organisation.objects.get(name="Maraude Sud")
     assert not organisation.has_keys and not organisation.keys.exists()
     assert operator.get("/personnes/").status_code == 404
     admin = Client()
-    page = admin.post(_link(mail.outbox[-1]), {"name": "Sam", "password": NEW_PASSWORD,
-                                               "password_again": NEW_PASSWORD})
+    page = admin.post(_link(mail.outbox[-1]), {"name": "Sam", "password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
     assertContains(page, "Votre code de récupération")
     organisation.refresh_from_db()
     assert organisation.keys.count() == 2

@@ -137,8 +137,15 @@ def test_pages_are_not_cached(bob):
 def test_the_charter_comes_first(org_a):
     from mano.accounts.services.bootstrap import member_add_active
 
-    newcomer = member_add_active(admin=org_a["admin_health"], email="new@a.test", name="Nouveau", role="normal",
-                                 password=PASSWORD, teams=[org_a.day], charter=False)
+    newcomer = member_add_active(
+        admin=org_a["admin_health"],
+        email="new@a.test",
+        name="Nouveau",
+        role="normal",
+        password=PASSWORD,
+        teams=[org_a.day],
+        charter=False,
+    )
     client = login_client(newcomer)
     assert client.get("/personnes/")["Location"] == "/charte/"
     client.post("/charte/")
@@ -172,8 +179,9 @@ def test_password_change_ends_other_sessions_and_keeps_the_keys(bob):
 def test_password_change_refuses_a_wrong_current_password(bob):
     client = login_client(bob)
     new = "a brand new long passphrase"
-    response = client.post("/compte/mot-de-passe/", {"current": "nope nope nope", "password": new,
-                                                     "password_again": new})
+    response = client.post(
+        "/compte/mot-de-passe/", {"current": "nope nope nope", "password": new, "password_again": new}
+    )
     assertContains(response, "Mot de passe incorrect.")
     assert _login(Client(), bob.user.email, PASSWORD).status_code == 302
 
@@ -184,7 +192,8 @@ def test_password_change_refuses_a_wrong_current_password(bob):
 )
 def test_weak_new_passwords_are_refused_with_a_reason(bob, password, message):
     client = login_client(bob)
-    response = client.post("/compte/mot-de-passe/", {"current": PASSWORD, "password": password,
-                                                     "password_again": password})
+    response = client.post(
+        "/compte/mot-de-passe/", {"current": PASSWORD, "password": password, "password_again": password}
+    )
     assert response.status_code == 200
     assertContains(response, message)

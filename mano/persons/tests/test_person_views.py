@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def person(bob, org_a) -> Person:
-    return person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Karim Benali",
-                         description="Dort près de la gare")
+    return person_create(
+        user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Karim Benali", description="Dort près de la gare"
+    )
 
 
 @pytest.mark.parametrize(
@@ -46,8 +47,9 @@ def test_a_team_of_another_organisation_is_refused(bob, org_b, unlocked_client):
 
 def test_it_edits_a_person(bob, org_a, person, unlocked_client):
     client = unlocked_client(bob)
-    response = client.post(f"/personnes/{person.pk}/modifier/",
-                           {"name": "Karim B.", "teams": [str(org_a.night.pk)], "version": "1"})
+    response = client.post(
+        f"/personnes/{person.pk}/modifier/", {"name": "Karim B.", "teams": [str(org_a.night.pk)], "version": "1"}
+    )
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.version == 2
@@ -99,8 +101,10 @@ def test_a_record_that_does_not_decrypt_gives_a_clear_page_and_an_audit_event(bo
     with connection.cursor() as cursor:
         # Simulate a tampered row: another row's ciphertext pasted here must not open.
         clone = person_create(user=bob.user, keyring=bob.keyring, teams=list(person.teams.all()), name="Autre")
-        cursor.execute("UPDATE persons_person SET payload = %s WHERE id = %s",
-                       [bytes(clone.payload), other.pk.hex if connection.vendor == "sqlite" else other.pk])
+        cursor.execute(
+            "UPDATE persons_person SET payload = %s WHERE id = %s",
+            [bytes(clone.payload), other.pk.hex if connection.vendor == "sqlite" else other.pk],
+        )
     response = unlocked_client(bob).get(f"/personnes/{person.pk}/")
     assertContains(response, "ne peut pas être déchiffrée", status_code=500)
     assert AuditEvent.objects.filter(action=AuditAction.DECRYPTION_FAILURE, actor=bob.user).exists()
