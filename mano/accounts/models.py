@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from mano.persons.custom_fields import default_active_list_reasons, default_person_field_groups
+
 
 class Organisation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -17,6 +19,11 @@ class Organisation(models.Model):
     recovery_public_key = models.BinaryField(null=True)
     idle_minutes = models.PositiveSmallIntegerField(default=30)
     charter_version = models.PositiveSmallIntegerField(default=1)
+    person_field_groups = models.JSONField(default=default_person_field_groups)
+    active_list_reasons = models.JSONField(default=default_active_list_reasons)
+    passages_enabled = models.BooleanField(_("passages"), default=True)
+    rencontres_enabled = models.BooleanField(_("rencontres"), default=True)
+    families_enabled = models.BooleanField(_("liens familiaux"), default=True)
 
     class Meta:
         ordering = ["name"]

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Team
+from mano.persons import custom_fields
 from mano.persons.models import GENDERS
 
 DATE_OUT_OF_RANGE = _("Date hors limites (entre 1900 et 2100).")
@@ -21,7 +22,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
-def _check_range(value: date | None) -> date | None:
+def check_range(value: date | None) -> date | None:
     if value is not None and not (1900 <= value.year <= 2100):
         raise forms.ValidationError(DATE_OUT_OF_RANGE)
     return value
@@ -45,20 +46,55 @@ class PersonForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation: Any, restricted: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["teams"].queryset = Team.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
         self.fields["teams"].error_messages["required"] = _("Choisissez au moins une équipe en charge.")
+        if restricted:
+            del self.fields["description"]
 
     def clean_birth_date(self) -> date | None:
-        return _check_range(self.cleaned_data.get("birth_date"))
+        return check_range(self.cleaned_data.get("birth_date"))
 
     def clean_in_street_since(self) -> date | None:
-        return _check_range(self.cleaned_data.get("in_street_since"))
+        return check_range(self.cleaned_data.get("in_street_since"))
 
     def clean_followed_since(self) -> date | None:
-        return _check_range(self.cleaned_data.get("followed_since"))
+        return check_range(self.cleaned_data.get("followed_since"))
+
+    def fixed_values(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("version", "teams")}
 
 
-def initial_from(data: dict[str, Any], teams: list[Team], version: int) -> dict[str, Any]:
-    return {**data, "teams": teams, "version": version}
+class CustomFieldsForm(forms.Form):
+    """The custom fields of one or more groups, as enabled for the current team. Field names are `c_<key>`."""
+
+    def __init__(self, *args: Any, groups: list[dict[str, Any]], team_id: str | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.definitions: dict[str, dict[str, Any]] = {}
+        for group in groups:
+            for field in group.get("fields", []):
+                if custom_fields.enabled_for(field, team_id):
+                    self.fields[f"c_{field['key']}"] = custom_fields.form_field(field)
+                    self.definitions[field["key"]] = field
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, value in data.items():
+            if hasattr(value, "year"):
+                try:
+                    check_range(value)
+                except forms.ValidationError as exc:
+                    self.add_error(name, exc)
+        return data
+
+    def custom_values(self) -> dict[str, Any]:
+        return {name[2:]: custom_fields.to_payload(v) for name, v in self.cleaned_data.items()}
+
+
+def custom_initial(custom: dict[str, Any]) -> dict[str, Any]:
+    return {f"c_{key}": value for key, value in custom.items()}
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=200)

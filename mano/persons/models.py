@@ -1,20 +1,105 @@
-"""Persons followed by the teams. Everything about them is inside the encrypted payload."""
+"""The person file. Every personal value lives in an encrypted payload; plaintext is ids, teams and timestamps."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mano.core.models import EncryptedRecord
+from mano.core.models import EncryptedRecord, OrgScopedModel
 
 GENDERS = ["Aucun", "Homme", "Femme", "Homme transgenre", "Femme transgenre", "Non binaire", "Autre"]
 
 
 class Person(EncryptedRecord):
-    """Payload keys: name, other_names, gender, birth_date, phone, email, description,
-    vulnerable, in_street_since, followed_since."""
+    """Payload: name, other_names, gender, birth_date, phone, email, description, vulnerable, in_street_since,
+    followed_since, custom (dict of custom field values), out_of_active_list (dict team id → {date, reasons}),
+    history (list of {at, user, changes | kind})."""
 
     teams = models.ManyToManyField("accounts.Team", related_name="persons", verbose_name=_("équipes en charge"))
+    # A timestamp only (like updated_at): lets the list sort by last interaction in SQL.
+    last_interaction_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["organisation", "deleted_at", "-created_at"])]
+        indexes = [
+            models.Index(fields=["organisation", "deleted_at", "-created_at"]),
+            models.Index(fields=["organisation", "deleted_at", "-last_interaction_at"]),
+        ]
+
+
+class PersonIndex(models.Model):
+    """Two small envelopes rebuilt by the services on every write, so lists and search never open whole files:
+    `card` (what a list row shows and filters on) and `search` (normalised text of the person, comments and
+    actions). Both are encrypted with K_general and bound to this row."""
+
+    person = models.OneToOneField(Person, primary_key=True, on_delete=models.CASCADE, related_name="index")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    card = models.BinaryField()
+    search = models.BinaryField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class Comment(EncryptedRecord):
+    """Payload: text, urgent, family, date (ISO datetime the comment concerns), edited (list of {by, at})."""
+
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
+    action_id = models.UUIDField(null=True, blank=True, db_index=True)
+    team = models.ForeignKey("accounts.Team", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "deleted_at", "-created_at"])]
+
+
+class Passage(EncryptedRecord):
+    """A visit to the day centre or team. No person means an anonymous passage. Payload: comment."""
+
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="passages")
+    team = models.ForeignKey("accounts.Team", null=True, on_delete=models.SET_NULL, related_name="+")
+    date = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "deleted_at", "date"])]
+
+
+class Rencontre(EncryptedRecord):
+    """A meeting in the street. Payload: comment."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="rencontres")
+    team = models.ForeignKey("accounts.Team", null=True, on_delete=models.SET_NULL, related_name="+")
+    date = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "deleted_at", "date"])]
+
+
+class Place(EncryptedRecord):
+    """A place persons frequent, shared by the organisation. Payload: name."""
+
+
+class PersonPlace(OrgScopedModel):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="place_links")
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="person_links")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "place"], name="unique_person_place")]
+
+
+class Family(EncryptedRecord):
+    """Family links. Payload: members (person ids), relations (list of {id, persons: [a, b], description,
+    user, at}). Membership stays encrypted: who is related to whom is personal data."""
+
+
+class DocumentFolder(EncryptedRecord):
+    """Payload: name, parent (folder id or None)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="folders")
+
+
+class Document(EncryptedRecord):
+    """A file encrypted on disk with its own key. Payload: name, mime, folder (id or None), family (bool),
+    file_key (base64 key of the file). The storage name is random and says nothing."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
+    size = models.PositiveIntegerField()
+    storage_name = models.CharField(max_length=100, unique=True)

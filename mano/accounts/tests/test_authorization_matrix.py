@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,35 +11,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from mano.accounts.services.bootstrap import superadmin_create
-from mano.persons.services import person_create
 from mano.testing import PASSWORD, Org, login_client
+from mano.testing_matrix import ADMINS, GONE, MEMBERS, Row, everyone, expect
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "superadmin", "restricted", "stats", "normal", "normal_health", "admin", "admin_health"]
-MEMBERS = PERSONAS[2:]
-PERSON_ROLES = {"restricted", "normal", "normal_health", "admin", "admin_health"}
-ADMINS = {"admin", "admin_health"}
-
-LOGIN, FORBIDDEN, GONE = 302, 403, 410
-
-
-def expect(
-    *, anonymous: int = LOGIN, superadmin: int = 404, members: int = 200, only: set[str] | None = None, other: int = 403
-) -> dict[str, int]:
-    """Build one row: `only` lists the member personas that get `members`; the rest get `other`."""
-    row = {"anonymous": anonymous, "superadmin": superadmin}
-    for persona in MEMBERS:
-        row[persona] = members if only is None or persona in only else other
-    return row
-
-
-def everyone(status: int) -> dict[str, int]:
-    return dict.fromkeys(PERSONAS, status)
-
-
 # (url name, variant) → (how to build the URL from the world, expected status per persona)
-Row = tuple[Callable[[dict[str, Any]], str], dict[str, int]]
 GET_MATRIX: dict[tuple[str, str], Row] = {
     ("core:home", ""): (lambda w: reverse("core:home"), {**expect(), "superadmin": 302}),
     ("accounts:login", ""): (lambda w: reverse("accounts:login"), everyone(200)),
@@ -90,32 +68,6 @@ GET_MATRIX: dict[tuple[str, str], Row] = {
         lambda w: reverse("accounts:platform-create"),
         {**expect(members=404), "superadmin": 200},
     ),
-    ("persons:list", ""): (lambda w: reverse("persons:list"), expect(only=PERSON_ROLES)),
-    ("persons:create", ""): (lambda w: reverse("persons:create"), expect(only=PERSON_ROLES)),
-    ("persons:detail", "own team"): (
-        lambda w: reverse("persons:detail", args=[w["person_day"].pk]),
-        expect(only=PERSON_ROLES),
-    ),
-    ("persons:detail", "other team"): (
-        lambda w: reverse("persons:detail", args=[w["person_night"].pk]),
-        expect(only=PERSON_ROLES),
-    ),
-    ("persons:detail", "other org"): (
-        lambda w: reverse("persons:detail", args=[w["person_b"].pk]),
-        expect(only=PERSON_ROLES, members=404),
-    ),
-    ("persons:edit", "own team"): (
-        lambda w: reverse("persons:edit", args=[w["person_day"].pk]),
-        expect(only=PERSON_ROLES),
-    ),
-    ("persons:edit", "other team"): (
-        lambda w: reverse("persons:edit", args=[w["person_night"].pk]),
-        expect(only=PERSON_ROLES),
-    ),
-    ("persons:edit", "other org"): (
-        lambda w: reverse("persons:edit", args=[w["person_b"].pk]),
-        expect(only=PERSON_ROLES, members=404),
-    ),
 }
 
 # POST-only endpoints that change state, checked with an empty body.
@@ -140,6 +92,21 @@ POST_MATRIX: dict[tuple[str, str], Row] = {
 }
 
 
+def _feature_modules() -> list[Any]:
+    root = Path(__file__).resolve().parents[2]
+    names = sorted(
+        p.relative_to(root.parent).with_suffix("").as_posix().replace("/", ".")
+        for p in root.glob("*/tests/matrix_*.py")
+    )
+    return [importlib.import_module(name) for name in names]
+
+
+FEATURES = _feature_modules()
+for _module in FEATURES:
+    GET_MATRIX.update(_module.GET_ROWS)
+    POST_MATRIX.update(_module.POST_ROWS)
+
+
 def _url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
     names: set[str] = set()
     for pattern in (resolver or get_resolver()).url_patterns:
@@ -159,16 +126,15 @@ def test_every_url_is_in_the_matrix() -> None:
 
 @pytest.fixture
 def world(org_a: Org, org_b: Org) -> dict[str, Any]:
-    admin = org_a["admin_health"]
-    other = org_b["admin_health"]
-    return {
+    world: dict[str, Any] = {
         "a": org_a,
         "b": org_b,
-        "person_day": person_create(user=admin.user, keyring=admin.keyring, teams=[org_a.day], name="Jour"),
-        "person_night": person_create(user=admin.user, keyring=admin.keyring, teams=[org_a.night], name="Nuit"),
-        "person_b": person_create(user=other.user, keyring=other.keyring, teams=[org_b.day], name="Autre"),
         "operator": superadmin_create(email="operator@platform.test", name="Operator", password=PASSWORD),
     }
+    for module in FEATURES:
+        if hasattr(module, "build"):
+            module.build(world)
+    return world
 
 
 def _clients(world: dict[str, Any]) -> dict[str, Client]:

@@ -1,0 +1,1 @@
+"""Every read on the person file. One module per feature."""

@@ -1,0 +1,25 @@
+"""Text folding for search: case-, accent- and spacing-insensitive."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str | None) -> str:
+    """'  Éloïse   DUPONT ' → 'eloise dupont'."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped.casefold()).strip()
+
+
+def words(query: str) -> list[str]:
+    return [w for w in fold(query).split(" ") if w]
+
+
+def digits(text: str | None) -> str:
+    return "".join(ch for ch in (text or "") if ch.isdigit())
