@@ -139,6 +139,12 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 
+# Encrypted document files: a private folder outside the web root (never served as static or media).
+MANO_DOCUMENTS_DIR = Path(env_str("MANO_DOCUMENTS_DIR", str(BASE_DIR / "var" / "documents")))
+MANO_DOCUMENT_MAX_BYTES = env_int("MANO_DOCUMENT_MAX_MB", 15) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

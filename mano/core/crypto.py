@@ -192,6 +192,9 @@ class Keyring:
     def __bool__(self) -> bool:
         return bool(self._keys)
 
+    def __reduce__(self) -> Any:  # refuse pickle/copy: no cache, file or serializer ever gets the keys in clear
+        raise TypeError("A Keyring cannot be pickled")
+
     def add(self, kind: KeyKind, version: int, key: bytes) -> None:
         self._keys[(kind, version)] = key
 
