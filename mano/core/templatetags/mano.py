@@ -55,3 +55,21 @@ def age(birth: str | None) -> int | str:
         return ""
     today = timezone.localdate()
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+@register.filter
+def quoted(value: Any) -> str:
+    """A history value between French quotes: lists joined, booleans as Oui/Non, ISO dates in French."""
+    if value in (None, "", []):
+        return "« »"
+    if isinstance(value, bool):
+        text = "Oui" if value else "Non"
+    elif isinstance(value, list):
+        text = ", ".join(str(v) for v in value)
+    else:
+        text = frdate(value) if isinstance(value, str) and _looks_iso(value) else str(value)
+    return f"« {text} »"
+
+
+def _looks_iso(value: str) -> bool:
+    return len(value) == 10 and value[4] == "-" and value[7] == "-"

@@ -116,8 +116,9 @@ def person_update(
     new_teams = None
     if teams is not None:
         new_teams = _check_teams(user, teams)
-        before = sorted(str(t.pk) for t in person.teams.all())
-        after = sorted(str(t.pk) for t in new_teams)
+        # Names as they were at the time: the history must stay readable after a team is renamed.
+        before = sorted(t.name for t in person.teams.all())
+        after = sorted(t.name for t in new_teams)
         if before != after:
             changes["teams"] = [before, after]
     if changes:
