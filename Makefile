@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_ENV := DEBUG=True
 
-.PHONY: demo test install dev migrate seed serve lint format clean
+.PHONY: demo test install dev migrate seed lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,17 @@ format: dev
 
 clean:
 	rm -rf $(VENV) var
+
+# Benchmarks on a seeded large organisation (BENCH_SIZE=small|full; DATABASE_URL for PostgreSQL).
+BENCH_SIZE ?= small
+BENCH_DB ?= sqlite:///$(CURDIR)/var/bench-$(BENCH_SIZE).sqlite3
+BENCH_ENV := DEBUG=False SECURE_SSL_REDIRECT=False ALLOWED_HOSTS=testserver,127.0.0.1 \
+	SECRET_KEY=bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
+	MANO_PEPPER=YmVuY2gtb25seS1wZXBwZXItdGhpcnR5LXR3by1ieXRlcyE= MANO_STATIC_MANIFEST=False \
+	BENCH_SIZE=$(BENCH_SIZE) DATABASE_URL=$${DATABASE_URL:-$(BENCH_DB)}
+
+.PHONY: bench
+bench: dev
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/python manage.py seed_bench --size $(BENCH_SIZE)
+	$(BENCH_ENV) $(BIN)/python -m bench.run

@@ -13,9 +13,10 @@ import hmac
 import json
 import secrets
 import struct
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, BinaryIO
 
 from argon2.low_level import Type, hash_secret_raw
 from django.conf import settings
@@ -247,15 +248,30 @@ def encrypt_record(
     keyring: Keyring, *, kind: KeyKind, table: str, row_id: object, org_id: object, data: dict[str, Any]
 ) -> tuple[bytes, int]:
     """Encrypt a JSON payload under the current key of `kind`; returns (envelope, key version)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return encrypt_record_text(keyring, kind=kind, table=table, row_id=row_id, org_id=org_id, text=text)
+
+
+def encrypt_record_text(
+    keyring: Keyring, *, kind: KeyKind, table: str, row_id: object, org_id: object, text: str
+) -> tuple[bytes, int]:
+    """Encrypt a text under the current key of `kind`, bound to table, row and organisation."""
     version, key = keyring.current(kind)
     aad = record_aad(table=table, row_id=row_id, org_id=org_id, kind=kind, version=version)
-    plain = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     header = _HEADER.pack(FORMAT_V1, _KIND_CODES[kind], version)
-    return header + _aead_encrypt(key, plain, header + aad), version
+    return header + _aead_encrypt(key, text.encode(), header + aad), version
 
 
 def decrypt_record(keyring: Keyring, *, table: str, row_id: object, org_id: object, envelope: bytes) -> dict[str, Any]:
     """Open an envelope made by `encrypt_record` for exactly this table, row and organisation."""
+    result: dict[str, Any] = json.loads(
+        decrypt_record_text(keyring, table=table, row_id=row_id, org_id=org_id, envelope=envelope)
+    )
+    return result
+
+
+def decrypt_record_text(keyring: Keyring, *, table: str, row_id: object, org_id: object, envelope: bytes) -> str:
+    """The JSON text inside an envelope, unparsed: search rejects most rows on it before parsing any."""
     envelope = bytes(envelope)
     if len(envelope) < _HEADER.size + NONCE_BYTES:
         raise DecryptionError()
@@ -265,9 +281,7 @@ def decrypt_record(keyring: Keyring, *, table: str, row_id: object, org_id: obje
     kind = _CODE_KINDS[code]
     header = envelope[: _HEADER.size]
     aad = record_aad(table=table, row_id=row_id, org_id=org_id, kind=kind, version=version)
-    plain = _aead_decrypt(keyring.get(kind, version), envelope[_HEADER.size :], header + aad, "record")
-    result: dict[str, Any] = json.loads(plain)
-    return result
+    return _aead_decrypt(keyring.get(kind, version), envelope[_HEADER.size :], header + aad, "record").decode()
 
 
 def envelope_key_kind(envelope: bytes) -> KeyKind:
@@ -285,3 +299,145 @@ def new_token() -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- Files -----------------------------------------------------------------------------
+
+FILE_CHUNK_BYTES = 64 * 1024
+FILE_MAGIC = b"MANOF1"
+_STREAM_ABYTES = bindings.crypto_secretstream_xchacha20poly1305_ABYTES
+_STREAM_HEADER_BYTES = bindings.crypto_secretstream_xchacha20poly1305_HEADERBYTES
+_TAG_MESSAGE = bindings.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
+_TAG_FINAL = bindings.crypto_secretstream_xchacha20poly1305_TAG_FINAL
+
+
+def new_file_key() -> bytes:
+    """A fresh key for one file. It is stored only inside its document's encrypted payload."""
+    return bindings.crypto_secretstream_xchacha20poly1305_keygen()
+
+
+def file_aad(*, document_id: object, org_id: object) -> bytes:
+    return f"mano/v1|document-file|{document_id}|{org_id}".encode()
+
+
+class FileEncryptor:
+    """Encrypts one document's bytes as a libsodium secretstream, a chunk at a time.
+
+    Layout: FILE_MAGIC, the stream header, then chunks of FILE_CHUNK_BYTES of plaintext; the last
+    chunk (0 to FILE_CHUNK_BYTES bytes) carries TAG_FINAL, so a truncated file fails to open. Every
+    chunk's additional data names the document and organisation, so a file put under another
+    document fails too. At most two chunks of plaintext are held in memory.
+    """
+
+    __slots__ = ("_aad", "_buffer", "_finished", "_header", "_state")
+
+    def __init__(self, key: bytes, *, document_id: object, org_id: object) -> None:
+        self._state = bindings.crypto_secretstream_xchacha20poly1305_state()
+        self._header = bindings.crypto_secretstream_xchacha20poly1305_init_push(self._state, key)
+        self._aad = file_aad(document_id=document_id, org_id=org_id)
+        self._buffer = bytearray()
+        self._finished = False
+
+    def __repr__(self) -> str:
+        return "<FileEncryptor>"
+
+    def __reduce__(self) -> Any:
+        raise TypeError("A FileEncryptor cannot be pickled")
+
+    def start(self) -> bytes:
+        """The bytes that open the file: write them first."""
+        return FILE_MAGIC + self._header
+
+    def update(self, data: bytes) -> bytes:
+        """Ciphertext for every full chunk now available (possibly empty)."""
+        if self._finished:
+            raise ValueError("FileEncryptor already finished")
+        self._buffer += data
+        out = bytearray()
+        # Keep at least one byte back: the last chunk must be the one marked final.
+        while len(self._buffer) > FILE_CHUNK_BYTES:
+            out += self._push(bytes(self._buffer[:FILE_CHUNK_BYTES]), _TAG_MESSAGE)
+            del self._buffer[:FILE_CHUNK_BYTES]
+        return bytes(out)
+
+    def finish(self) -> bytes:
+        """The final chunk (what is left, possibly nothing) marked TAG_FINAL."""
+        if self._finished:
+            raise ValueError("FileEncryptor already finished")
+        self._finished = True
+        last = self._push(bytes(self._buffer), _TAG_FINAL)
+        self._buffer.clear()
+        return last
+
+    def _push(self, chunk: bytes, tag: int) -> bytes:
+        return bindings.crypto_secretstream_xchacha20poly1305_push(self._state, chunk, self._aad, tag)
+
+
+def encrypt_file(key: bytes, chunks: Iterable[bytes], *, document_id: object, org_id: object) -> Iterator[bytes]:
+    """Ciphertext of `chunks` (any sizes) as `FileEncryptor` lays it out, produced lazily."""
+    encryptor = FileEncryptor(key, document_id=document_id, org_id=org_id)
+    yield encryptor.start()
+    for chunk in chunks:
+        out = encryptor.update(chunk)
+        if out:
+            yield out
+    yield encryptor.finish()
+
+
+def decrypt_file(key: bytes, source: BinaryIO, *, document_id: object, org_id: object) -> Iterator[bytes]:
+    """Plaintext chunks of a file made by `FileEncryptor` for exactly this document and organisation.
+
+    A generator, usable by StreamingHttpResponse. Each chunk is authenticated before it is yielded;
+    a flipped bit, a wrong key or document, reordered chunks, a missing final tag (truncation) or
+    bytes after it raise DecryptionError. Callers that must not send a partial file read it once
+    to the end first (see the documents selector).
+    """
+    head = source.read(len(FILE_MAGIC) + _STREAM_HEADER_BYTES)
+    if len(head) != len(FILE_MAGIC) + _STREAM_HEADER_BYTES or not head.startswith(FILE_MAGIC):
+        raise DecryptionError("file")
+    state = bindings.crypto_secretstream_xchacha20poly1305_state()
+    try:
+        bindings.crypto_secretstream_xchacha20poly1305_init_pull(state, head[len(FILE_MAGIC) :], key)
+    except (CryptoError, ValueError, TypeError) as exc:
+        raise DecryptionError("file") from exc
+    aad = file_aad(document_id=document_id, org_id=org_id)
+    while True:
+        block = source.read(FILE_CHUNK_BYTES + _STREAM_ABYTES)
+        if len(block) < _STREAM_ABYTES:
+            raise DecryptionError("file")  # ended before the final tag: truncated
+        try:
+            plain, tag = bindings.crypto_secretstream_xchacha20poly1305_pull(state, block, aad)
+        except (CryptoError, ValueError, TypeError) as exc:
+            raise DecryptionError("file") from exc
+        if tag == _TAG_FINAL:
+            if source.read(1):
+                raise DecryptionError("file")  # bytes appended after the end
+            if plain:
+                yield plain
+            return
+        if tag != _TAG_MESSAGE or len(block) != FILE_CHUNK_BYTES + _STREAM_ABYTES:
+            raise DecryptionError("file")
+        yield plain
+
+
+def decrypt_record_texts(
+    keyring: Keyring, *, table: str, org_id: object, rows: Iterable[tuple[object, bytes]]
+) -> Iterator[tuple[object, str]]:
+    """`decrypt_record_text` over many rows of one table and organisation (lists and search).
+
+    Same envelope checks and AAD binding; the per-row work is cut to the AEAD call so that opening
+    20,000 small envelopes stays near the cost of libsodium itself.
+    """
+    suffix = f"|{org_id}|"
+    for row_id, envelope in rows:
+        envelope = bytes(envelope)
+        if len(envelope) < _HEADER.size + NONCE_BYTES:
+            raise DecryptionError()
+        fmt, code, version = _HEADER.unpack_from(envelope)
+        kind = _CODE_KINDS.get(code)
+        if fmt != FORMAT_V1 or kind is None:
+            raise DecryptionError()
+        header = envelope[: _HEADER.size]
+        aad = header + f"mano/v1|{table}|{row_id}{suffix}{kind.value}|{version}".encode()
+        body = envelope[_HEADER.size :]
+        yield row_id, _aead_decrypt(keyring.get(kind, version), body, aad, "record").decode()

@@ -38,8 +38,7 @@ def record_create(
     model: type[R], *, keyring: Keyring, organisation: Any, user: Any, data: dict[str, Any], **plain: Any
 ) -> R:
     """Encrypt `data` for a new row of `model` and insert it (version 1)."""
-    record = model(id=uuid.uuid4(), organisation=organisation, created_by=user, updated_by=user, **plain)
-    _seal(record, keyring, data)
+    record = records_build(model, keyring=keyring, organisation=organisation, user=user, data=data, **plain)
     record.save(force_insert=True)
     return record
 
@@ -79,3 +78,11 @@ def record_data(record: EncryptedRecord, keyring: Keyring) -> dict[str, Any]:
 def records_data(records: Iterable[R], keyring: Keyring) -> list[tuple[R, dict[str, Any]]]:
     """Decrypt the rows a page shows, and only those."""
     return [(r, record_data(r, keyring)) for r in records]
+
+
+def records_build(model: type[R], *, keyring: Keyring, organisation: Any, user: Any, data: dict[str, Any],
+                  **plain: Any) -> R:
+    """An encrypted, unsaved row, for bulk inserts (seeding, imports): the same envelope as record_create."""
+    record = model(id=uuid.uuid4(), organisation=organisation, created_by=user, updated_by=user, **plain)
+    _seal(record, keyring, data)
+    return record

@@ -1,16 +1,36 @@
-"""Builds the small encrypted projections of a person (card for lists, folded text for search)."""
+"""The encrypted projections of persons that lists and search read instead of whole files.
+
+- `PersonIndex.card`: one small envelope per person, opened for the rows a page shows.
+- `PersonShard`: 64 envelopes per organisation; each holds one line per person:
+  `id \\t team ids \\t folded name \\t birth date \\t followed since \\t card JSON \\t search JSON`.
+  Sorting or searching 20,000 persons opens 64 envelopes and parses only the lines that match.
+Both are rebuilt by `index_refresh` after any write that changes what a person's row or search shows.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
-from mano.core.crypto import KeyKind, Keyring, decrypt_record, encrypt_record
+from django.db import transaction
+
+from mano.core.crypto import (
+    KeyKind,
+    Keyring,
+    decrypt_record,
+    decrypt_record_text,
+    encrypt_record,
+    encrypt_record_text,
+)
 from mano.core.records import record_data
-from mano.persons.models import Comment, Person, PersonIndex
+from mano.persons.models import Comment, Person, PersonIndex, PersonShard
 from mano.persons.text import digits, fold
 
+SHARDS = 64
 CARD_FIELDS = (
     "name",
     "other_names",
@@ -26,10 +46,8 @@ CARD_FIELDS = (
 SEARCH_SOURCES: list[Callable[[Person, Keyring], tuple[str, list[str]]]] = []
 # Other modules add card facts (family membership, …): callables (person, keyring) → dict.
 CARD_SOURCES: list[Callable[[Person, Keyring], dict[str, Any]]] = []
-
-
-def _table(part: str) -> str:
-    return f"{PersonIndex._meta.db_table}.{part}"
+CARD_TABLE = f"{PersonIndex._meta.db_table}.card"
+SHARD_TABLE = PersonShard._meta.db_table
 
 
 def french_date(value: str | None) -> str:
@@ -44,41 +62,142 @@ def _comment_texts(person: Person, keyring: Keyring) -> list[str]:
     return [fold(record_data(c, keyring).get("text")) for c in rows]
 
 
-def build_search(person: Person, data: dict[str, Any], keyring: Keyring) -> dict[str, Any]:
-    text: dict[str, Any] = {
+def search_of(data: dict[str, Any], comments: list[str]) -> dict[str, Any]:
+    """The folded search text of a person payload and its (already folded) comment texts."""
+    return {
         "name": fold(data.get("name")),
         "other_names": fold(data.get("other_names")),
         "phone": digits(data.get("phone")),
         "birth_date": french_date(data.get("birth_date")),
         "description": fold(data.get("description")),
-        "comments": _comment_texts(person, keyring),
+        "comments": comments,
     }
+
+
+def build_search(person: Person, data: dict[str, Any], keyring: Keyring) -> dict[str, Any]:
+    text = search_of(data, _comment_texts(person, keyring))
     for source in SEARCH_SOURCES:
         kind, texts = source(person, keyring)
         text[kind] = [fold(t) for t in texts]
     return text
 
 
+def card_of(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: data.get(key) for key in CARD_FIELDS}
+
+
+def _dumps(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def shard_line(person_id: UUID, team_ids: Iterable[Any], card: dict[str, Any], search: dict[str, Any]) -> str:
+    """One person's line; JSON escapes tabs and newlines, so the separators stay unambiguous."""
+    keys = [
+        fold(card.get("name")).replace("\t", " "),
+        str(card.get("birth_date") or ""),
+        str(card.get("followed_since") or ""),
+    ]
+    return "\t".join([str(person_id), ",".join(sorted(str(t) for t in team_ids)), *keys, _dumps(card), _dumps(search)])
+
+
+def bucket_of(person_id: UUID) -> int:
+    return person_id.int % SHARDS
+
+
+def card_envelope(person: Person, card: dict[str, Any], keyring: Keyring) -> bytes:
+    envelope, _ = encrypt_record(
+        keyring, kind=KeyKind.GENERAL, table=CARD_TABLE, row_id=person.pk, org_id=person.organisation_id, data=card
+    )
+    return envelope
+
+
+def shard_envelope(org_id: Any, bucket: int, lines: Iterable[str], keyring: Keyring) -> bytes:
+    envelope, _ = encrypt_record_text(
+        keyring, kind=KeyKind.GENERAL, table=SHARD_TABLE, row_id=bucket, org_id=org_id, text="\n".join(lines)
+    )
+    return envelope
+
+
+def _shard_text(shard: PersonShard, keyring: Keyring) -> str:
+    return decrypt_record_text(
+        keyring, table=SHARD_TABLE, row_id=shard.bucket, org_id=shard.organisation_id, envelope=shard.payload
+    )
+
+
+def _shard_replace(person: Person, line: str | None, keyring: Keyring) -> None:
+    """Swap one person's line in its shard, under a row lock so concurrent writers never drop a line."""
+    bucket = bucket_of(person.pk)
+    org_id = person.organisation_id
+    with transaction.atomic():
+        _shard_rewrite(org_id, bucket, f"{person.pk}\t", line, keyring)
+
+
+def _shard_rewrite(org_id: Any, bucket: int, prefix: str, line: str | None, keyring: Keyring) -> None:
+    PersonShard.objects.bulk_create(
+        [PersonShard(organisation_id=org_id, bucket=bucket, payload=shard_envelope(org_id, bucket, [], keyring))],
+        ignore_conflicts=True,
+    )
+    shard = PersonShard.objects.select_for_update().get(organisation_id=org_id, bucket=bucket)
+    lines = [ln for ln in _shard_text(shard, keyring).split("\n") if ln and not ln.startswith(prefix)]
+    if line is not None:
+        lines.append(line)
+    shard.payload = shard_envelope(org_id, bucket, lines, keyring)
+    shard.save(update_fields=["payload", "updated_at"])
+
+
 def index_refresh(person: Person, keyring: Keyring, data: dict[str, Any] | None = None) -> None:
-    """Re-encrypt the card and the search text after any change to the person or what hangs off it."""
+    """Re-encrypt the card and the shard line after any change to the person or what hangs off it.
+
+    Call it inside the writing transaction."""
     data = data if data is not None else record_data(person, keyring)
-    card = {key: data.get(key) for key in CARD_FIELDS}
+    card = card_of(data)
     for source in CARD_SOURCES:
         card.update(source(person, keyring))
-    sealed = {}
-    for part, content in (("card", card), ("search", build_search(person, data, keyring))):
-        sealed[part], _ = encrypt_record(
-            keyring,
-            kind=KeyKind.GENERAL,
-            table=_table(part),
-            row_id=person.pk,
-            org_id=person.organisation_id,
-            data=content,
-        )
-    PersonIndex.objects.update_or_create(person=person, defaults={"organisation_id": person.organisation_id, **sealed})
+    PersonIndex.objects.update_or_create(
+        person=person,
+        defaults={"organisation_id": person.organisation_id, "card": card_envelope(person, card, keyring)},
+    )
+    team_ids = person.teams.values_list("pk", flat=True)
+    _shard_replace(person, shard_line(person.pk, team_ids, card, build_search(person, data, keyring)), keyring)
+
+
+def index_remove(person: Person, keyring: Keyring) -> None:
+    """Take a deleted person out of search and sorted lists."""
+    PersonIndex.objects.filter(person=person).delete()
+    _shard_replace(person, None, keyring)
 
 
 def open_part(index: PersonIndex, part: str, keyring: Keyring) -> dict[str, Any]:
+    """Open a person's card (`part` is kept for callers written when there were two parts)."""
     return decrypt_record(
-        keyring, table=_table(part), row_id=index.person_id, org_id=index.organisation_id, envelope=getattr(index, part)
+        keyring, table=CARD_TABLE, row_id=index.person_id, org_id=index.organisation_id, envelope=index.card
     )
+
+
+@dataclass(frozen=True)
+class Line:
+    """A shard line, split but not parsed: JSON is parsed only for the lines a page or a match needs."""
+
+    person_id: str
+    team_ids: str
+    name_key: str
+    birth_date: str
+    followed_since: str
+    card_json: str
+    search_json: str
+
+    def card(self) -> dict[str, Any]:
+        result: dict[str, Any] = json.loads(self.card_json)
+        return result
+
+
+def shard_lines(org_id: Any, keyring: Keyring, excluded: set[str]) -> list[Line]:
+    """Every person line of an organisation, minus the `excluded` ids (deleted persons)."""
+    lines = []
+    for shard in PersonShard.objects.filter(organisation_id=org_id):
+        for raw in _shard_text(shard, keyring).split("\n"):
+            if raw:
+                line = Line(*raw.split("\t", 6))
+                if line.person_id not in excluded:
+                    lines.append(line)
+    return lines

@@ -28,15 +28,27 @@ class Person(EncryptedRecord):
 
 
 class PersonIndex(models.Model):
-    """Two small envelopes rebuilt by the services on every write, so lists and search never open whole files:
-    `card` (what a list row shows and filters on) and `search` (normalised text of the person, comments and
-    actions). Both are encrypted with K_general and bound to this row."""
+    """The person's `card` (what a list row shows), rebuilt by the services on every write so that a page of
+    50 rows opens 50 small envelopes, never whole files. Encrypted with K_general, bound to this row."""
 
     person = models.OneToOneField(Person, primary_key=True, on_delete=models.CASCADE, related_name="index")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     card = models.BinaryField()
-    search = models.BinaryField()
     updated_at = models.DateTimeField(auto_now=True)
+
+
+class PersonShard(models.Model):
+    """One of an organisation's 64 search shards: one text line per person (id, teams, sort keys, card and
+    folded search text), encrypted as one envelope. Searching or sorting 20,000 persons opens 64 envelopes
+    instead of 20,000. Rewritten under a row lock when one of its persons changes."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    bucket = models.PositiveSmallIntegerField()
+    payload = models.BinaryField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "bucket"], name="unique_person_shard")]
 
 
 class Comment(EncryptedRecord):

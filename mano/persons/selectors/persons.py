@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
@@ -15,15 +16,25 @@ from mano.accounts.models import Team, User
 from mano.core.crypto import Keyring
 from mano.core.records import record_data
 from mano.persons.filters import PersonFilters
-from mano.persons.index import open_part
-from mano.persons.models import Person, PersonIndex
+from mano.persons.index import Line, open_part, shard_lines
+from mano.persons.models import Person
 from mano.persons.search import rank
-from mano.persons.text import fold
+from mano.persons.text import fold, words
 
 PAGE_SIZE = 50
 READ_ROLES = ("admin", "normal", "restricted")
 SQL_SORTS = {"created": "-created_at", "interaction": "-last_interaction_at"}
-CARD_SORTS = {"name": "name", "birth_date": "birth_date", "followed_since": "followed_since"}
+
+
+def _by_name(line: Line) -> tuple[bool, str]:
+    return (not line.name_key, line.name_key)
+
+
+SORT_KEYS = {
+    "name": _by_name,
+    "birth_date": lambda ln: (not ln.birth_date, ln.birth_date, ln.name_key),
+    "followed_since": lambda ln: (not ln.followed_since, ln.followed_since, ln.name_key),
+}
 
 
 @dataclass(frozen=True)
@@ -38,11 +49,14 @@ class PersonView:
 
 @dataclass
 class Row:
-    """One list or search row: the person, its decrypted card, and why it matched a search."""
+    """One list or search row: the person's id, its decrypted card, why it matched a search, and (for the
+    rows a page shows) the person with its teams."""
 
-    person: Person
+    person_id: UUID
     card: dict[str, Any]
     reasons: list[str] = field(default_factory=list)
+    person: Person | None = None
+    line: Line | None = None
 
     @property
     def name(self) -> str:
@@ -63,22 +77,21 @@ def person_get(*, user: User, keyring: Keyring, person_id: UUID) -> PersonView:
     return PersonView(person, record_data(person, keyring))
 
 
-def _indexes(user: User, team: Team | None) -> QuerySet[PersonIndex]:
-    rows = PersonIndex.objects.filter(organisation_id=user.organisation_id, person__deleted_at=None)
+def _lines(user: User, keyring: Keyring) -> list[Line]:
+    """Every live person's shard line in the user's organisation."""
     if user.role not in READ_ROLES:
         raise Http404
-    return rows.filter(person__teams=team) if team is not None else rows
-
-
-def _rows(indexes: list[PersonIndex], keyring: Keyring, part: str = "card") -> list[tuple[PersonIndex, dict]]:
-    return [(ix, open_part(ix, part, keyring)) for ix in indexes]
+    deleted = Person.objects.filter(organisation_id=user.organisation_id, deleted_at__isnull=False)
+    excluded = {str(pk) for pk in deleted.values_list("pk", flat=True)}
+    return shard_lines(user.organisation_id, keyring, excluded)
 
 
 def _with_persons(rows: list[Row]) -> list[Row]:
-    persons = Person.objects.in_bulk([r.person.pk for r in rows])
-    teams = {p.pk: p for p in Person.objects.filter(pk__in=persons).prefetch_related("teams")}
+    persons = Person.objects.prefetch_related("teams").in_bulk([r.person_id for r in rows])
     for row in rows:
-        row.person = teams[row.person.pk]
+        row.person = persons[row.person_id]
+        if row.line is not None and not row.card:
+            row.card = row.line.card()
     return rows
 
 
@@ -91,26 +104,34 @@ def person_list(
         if team is not None:
             persons = persons.filter(teams=team)
         paginated = Paginator(persons, PAGE_SIZE).get_page(page)
-        paginated.object_list = [Row(p, open_part(p.index, "card", keyring)) for p in paginated.object_list]
+        paginated.object_list = [
+            Row(p.pk, open_part(p.index, "card", keyring), person=p) for p in paginated.object_list
+        ]
         return paginated
-    indexes = list(_indexes(user, team).only("person_id", "organisation_id", "card"))
-    rows = [Row(Person(pk=ix.person_id), card) for ix, card in _rows(indexes, keyring) if filters.match(card)]
-    key = CARD_SORTS.get(sort, "name")
-    rows.sort(key=lambda r: (r.card.get(key) is None, fold(str(r.card.get(key) or ""))), reverse=sort.startswith("-"))
-    paginated = Paginator(rows, PAGE_SIZE).get_page(page)
-    paginated.object_list = _with_persons(list(paginated.object_list))
+    lines = _lines(user, keyring)
+    if team is not None:
+        lines = [ln for ln in lines if str(team.pk) in ln.team_ids]
+    if filters.is_set():
+        lines = [ln for ln in lines if filters.match(ln.card())]
+    key = SORT_KEYS.get(sort.lstrip("-"), _by_name)
+    lines.sort(key=key, reverse=sort.startswith("-"))
+    paginated = Paginator(lines, PAGE_SIZE).get_page(page)
+    paginated.object_list = _with_persons([Row(UUID(ln.person_id), {}, line=ln) for ln in paginated.object_list])
     return paginated
 
 
 def person_search(*, user: User, keyring: Keyring, query: str, page: str | int | None) -> Page[Row]:
-    """Search the whole organisation: open each folded search text, rank, then open the cards of one page."""
-    indexes = list(_indexes(user, None).only("person_id", "organisation_id", "search"))
-    ranked = rank(query, ((ix.person_id, text) for ix, text in _rows(indexes, keyring, "search")))
-    paginated = Paginator(ranked, PAGE_SIZE).get_page(page)
-    shown = {ix.person_id: ix for ix in PersonIndex.objects.filter(pk__in=[pid for pid, _ in paginated.object_list])}
-    rows = [
-        Row(Person(pk=pid), open_part(shown[pid], "card", keyring), reasons) for pid, reasons in paginated.object_list
-    ]
+    """Search the whole organisation: scan the shard lines, rank, then build the rows of one page.
+
+    A line lacking one of the words is dropped before its JSON is parsed (most lines, for most queries).
+    """
+    terms = words(query)
+    lines = {
+        ln.person_id: ln for ln in _lines(user, keyring) if terms and all(term in ln.search_json for term in terms)
+    }
+    candidates = [(pid, json.loads(ln.search_json)) for pid, ln in lines.items()]
+    paginated = Paginator(rank(query, candidates), PAGE_SIZE).get_page(page)
+    rows = [Row(UUID(pid), {}, reasons, line=lines[pid]) for pid, reasons in paginated.object_list]
     paginated.object_list = _with_persons(rows)
     return paginated
 
@@ -123,11 +144,10 @@ def likely_duplicates(
     if not target:
         return []
     found = []
-    for ix, card in _rows(list(_indexes(user, None).only("person_id", "organisation_id", "card")), keyring):
-        if ix.person_id == exclude:
+    for line in _lines(user, keyring):
+        if line.person_id == str(exclude):
             continue
-        other = fold(card.get("name"))
-        same_birth = birth_date and card.get("birth_date") == birth_date
-        if other == target or (same_birth and SequenceMatcher(None, other, target).ratio() >= 0.7):
-            found.append(Row(Person(pk=ix.person_id), card))
+        same_birth = birth_date and line.birth_date == birth_date
+        if line.name_key == target or (same_birth and SequenceMatcher(None, line.name_key, target).ratio() >= 0.7):
+            found.append(Row(UUID(line.person_id), {}, line=line))
     return _with_persons(found[:5])

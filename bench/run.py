@@ -1,0 +1,170 @@
+"""Benchmark scenarios against the seeded bench organisation, through the full middleware stack.
+
+Usage: python -m bench.run (after `manage.py seed_bench`); the Makefile's `bench` target does both.
+Prints a table, one `BENCH <scenario> median_ms=… p95_ms=… queries=… rss_mb=…` line per scenario,
+and writes docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+RUNS = int(os.environ.get("BENCH_RUNS", "20"))
+SCENARIOS = [
+    "login",
+    "persons_list",
+    "search",
+    "person_page",
+    "agenda_day",
+    "agenda_week",
+    "reception",
+    "report_day",
+    "report_month",
+    "stats_year",
+    "export",
+]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Result:
+    name: str
+    detail: str
+    timings: list[float]
+    queries: int
+    rss_mb: float
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.timings)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.timings)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _measure(name: str, detail: str, call: Callable[[], int]) -> Result:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call()  # warm-up: templates compiled, connection open
+    with CaptureQueriesContext(connection) as captured:
+        status = call()
+    assert status in (200, 302), f"{name}: HTTP {status}"
+    timings = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - started) * 1000)
+    return Result(name, detail, timings, len(captured.captured_queries), _rss_mb())
+
+
+def run() -> list[Result]:
+    from django.test import Client
+
+    from bench.seed import ADMIN_EMAIL, MARKED_PERSON, PASSWORD
+    from mano.accounts.services.auth import login as login_service
+    from mano.persons.selectors.persons import person_search
+
+    def login() -> int:
+        return Client().post("/connexion/", {"email": ADMIN_EMAIL, "password": PASSWORD}, secure=True).status_code
+
+    client = Client()
+    client.post("/connexion/", {"email": ADMIN_EMAIL, "password": PASSWORD}, secure=True)
+    get = lambda url: lambda: client.get(url, secure=True).status_code  # noqa: E731
+    admin = login_service(email=ADMIN_EMAIL, password=PASSWORD)
+    marked = next(iter(person_search(user=admin.user, keyring=admin.keyring, query=MARKED_PERSON, page=1))).person.pk
+    results = [
+        _measure("login", "POST /connexion/ (Argon2id t=3 m=64 MiB p=2)", login),
+        _measure("persons_list", "team list, newest first", get("/personnes/")),
+        _measure("persons_list", "whole organisation, sorted by name", get("/personnes/?tout=1&tri=name")),
+        _measure("search", "a surname: dupont", get("/personnes/?q=dupont")),
+        _measure("search", "accents and order: eloise martin", get("/personnes/?q=ELOISE+martin")),
+        _measure("search", "a word only in comments: domiciliation", get("/personnes/?q=domiciliation")),
+        _measure("person_page", "person with 50 comments", get(f"/personnes/{marked}/")),
+    ]
+    return results
+
+
+def report(results: list[Result]) -> str:
+    from django.conf import settings
+    from django.db import connection
+
+    from bench.seed import sizes_for
+
+    size = os.environ.get("BENCH_SIZE", "small")
+    lines = [
+        f"BENCH {r.name} median_ms={r.median:.1f} p95_ms={r.p95:.1f} queries={r.queries} rss_mb={r.rss_mb:.0f}"
+        for r in _per_scenario(results)
+    ]
+    measured = {r.name for r in results}
+    lines += [f"BENCH {name} missing" for name in SCENARIOS if name not in measured]
+    table = ["| scenario | what | median ms | p95 ms | queries | peak RSS MB |", "|---|---|---|---|---|---|"]
+    table += [
+        f"| {r.name} | {r.detail} | {r.median:.1f} | {r.p95:.1f} | {r.queries} | {r.rss_mb:.0f} |" for r in results
+    ]
+    table += [f"| {name} | not built yet | – | – | – | – |" for name in SCENARIOS if name not in measured]
+    cpu = _cpu()
+    header = [
+        f"## {date.today().isoformat()} — {size} size on {connection.vendor}",
+        "",
+        f"Machine: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"Django {__import__('django').get_version()}, database {connection.vendor}"
+        f" ({settings.DATABASES['default']['NAME']}). {RUNS} runs per scenario after one warm-up, "
+        "one logged-in session through the whole middleware stack (Django test client, production settings).",
+        "",
+        f"Sizes: {sizes_for(size)} (actions, observations and consultations are not built yet).",
+        "",
+    ]
+    return "\n".join(lines) + "\n\n" + "\n".join(header + table) + "\n"
+
+
+def _per_scenario(results: list[Result]) -> list[Result]:
+    """One machine-readable line per scenario name: the slowest variant of it."""
+    worst: dict[str, Result] = {}
+    for r in results:
+        if r.name not in worst or r.median > worst[r.name].median:
+            worst[r.name] = r
+    return list(worst.values())
+
+
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mano.settings")
+    import django
+
+    django.setup()
+    text = report(run())
+    print(text)
+    out = ROOT / "docs" / "benchmarks.md"
+    previous = out.read_text() if out.exists() else "# Benchmarks\n\nNewest first. `make bench` appends here.\n"
+    head, _, rest = previous.partition("\n## ")
+    section = "\n".join(line for line in text.splitlines() if not line.startswith("BENCH "))
+    out.write_text(head.rstrip() + "\n\n" + section.strip() + "\n" + (("\n## " + rest) if rest else ""))
+    print(f"Written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

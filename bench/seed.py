@@ -1,0 +1,235 @@
+"""A large organisation for benchmarks, written with the real encryption through bulk paths.
+
+Sizes are the reference of issue 5; BENCH_SIZE=small divides them by ten. Features that do not exist yet
+(actions, observations, consultations) are reported as skipped.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from mano.accounts.models import Organisation, Role
+from mano.accounts.services.bootstrap import (
+    Member,
+    charter_accept,
+    member_add_active,
+    organisation_bootstrap,
+    teams_create,
+)
+from mano.core.demo_data import DESCRIPTIONS, demo_person
+from mano.core.records import records_build
+from mano.persons.index import bucket_of, card_envelope, card_of, search_of, shard_envelope, shard_line
+from mano.persons.models import Comment, Passage, Person, PersonIndex, PersonShard, Rencontre
+from mano.persons.services.persons import FIXED_FIELDS
+from mano.persons.text import fold
+
+ORGANISATION = "Maraude bench"
+PASSWORD = "mano-bench-2026"
+ADMIN_EMAIL = "bench-admin@bench.mano.local"
+MARKED_PERSON = "Bench Cinquante Commentaires"
+FULL = {
+    "persons": 20_000,
+    "comments": 300_000,
+    "passages": 200_000,
+    "rencontres": 50_000,
+    "teams": 30,
+    "users": 300,
+    "actions": 100_000,
+    "observations": 10_000,
+    "consultations": 20_000,
+}
+COMMENT_TEXTS = [
+    "Vu au camion, va mieux depuis la semaine dernière.",
+    "Besoin d'une domiciliation au CCAS.",
+    "Orientation vers le CSAPA pour un suivi.",
+    "A récupéré sa carte d'identité.",
+    "Demande de duvet et de chaussettes.",
+    "Rendez-vous pris à la PASS mardi.",
+    "Pas vu depuis dix jours, à rechercher.",
+    "Dort sous le pont avec son chien.",
+]
+BATCH = 5000
+
+
+@dataclass
+class Report:
+    sizes: dict[str, int]
+    seconds: dict[str, float]
+    skipped: list[str]
+
+
+def sizes_for(size: str) -> dict[str, int]:
+    divisor = 10 if size == "small" else 1
+    return {k: max(1, v // divisor) for k, v in FULL.items()}
+
+
+def _timed(report: Report, name: str, work: Callable[[], Any]) -> Any:
+    started = time.perf_counter()
+    result = work()
+    report.seconds[name] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def _skewed(rng: random.Random, items: list[Any], count: int) -> Iterator[Any]:
+    """Most persons get a few items, a few get hundreds (Pareto weights)."""
+    weights = [min(rng.paretovariate(1.1), 400.0) for _ in items]
+    return iter(rng.choices(items, weights=weights, k=count))
+
+
+def seed(size: str) -> Report:
+    """Create the bench organisation once (idempotent: an existing one is kept)."""
+    sizes = sizes_for(size)
+    report = Report(sizes=sizes, seconds={}, skipped=["actions", "observations", "consultations"])
+    if Organisation.objects.filter(name=ORGANISATION).exists():
+        return report
+    rng = random.Random(20)  # noqa: S311  (reproducible bench data)
+    admin, teams = _timed(report, "organisation", lambda: _organisation(sizes))
+    _timed(report, "users", lambda: _users(admin, teams, sizes["users"]))
+    persons, team_of = _timed(report, "persons", lambda: _persons(admin, teams, sizes["persons"], rng))
+    texts = _timed(report, "comments", lambda: _comments(admin, teams, persons, sizes["comments"], rng))
+    _timed(report, "passages+rencontres", lambda: _meetings(admin, teams, persons, sizes, rng))
+    _timed(report, "search index", lambda: _indexes(admin, persons, texts, team_of))
+    return report
+
+
+def _organisation(sizes: dict[str, int]) -> tuple[Member, list[Any]]:
+    admin, _ = organisation_bootstrap(
+        name=ORGANISATION, admin_email=ADMIN_EMAIL, admin_name="Admin Bench", password=PASSWORD
+    )
+    charter_accept(user=admin.user)
+    teams = teams_create(admin=admin, names=[(f"Équipe {i:02d}", i % 5 == 4) for i in range(sizes["teams"])])
+    return admin, teams
+
+
+def _users(admin: Member, teams: list[Any], count: int) -> None:
+    """Members with the real Argon2id cost (one derivation each)."""
+    for i in range(count - 1):
+        member_add_active(
+            admin=admin,
+            email=f"bench-{i:03d}@bench.mano.local",
+            name=f"Membre {i:03d}",
+            role=Role.NORMAL if i % 10 else Role.RESTRICTED,
+            password=PASSWORD,
+            teams=[teams[i % len(teams)]],
+            is_health_professional=i % 7 == 0,
+        )
+
+
+@transaction.atomic
+def _persons(admin: Member, teams: list[Any], count: int, rng: random.Random) -> tuple[list[tuple[Person, dict]], dict]:
+    today = timezone.localdate()
+    rows = []
+    for i in range(count):
+        fields = demo_person(rng, today)
+        if i == 0:
+            fields["name"] = MARKED_PERSON
+        data = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in fields.items() if k in FIXED_FIELDS}
+        data.update(
+            custom={"resources": rng.sample(["RSA", "AAH", "ARE", "SANS"], 1)}, out_of_active_list={}, history=[]
+        )
+        person = records_build(
+            Person,
+            keyring=admin.keyring,
+            organisation=admin.user.organisation,
+            user=admin.user,
+            data=data,
+            last_interaction_at=timezone.now() - timedelta(days=rng.randint(0, 900)),
+        )
+        rows.append((person, data))
+    Person.objects.bulk_create([p for p, _ in rows], batch_size=BATCH)
+    through = Person.teams.through
+    links = [through(person_id=p.pk, team_id=rng.choice(teams).pk) for p, _ in rows]
+    through.objects.bulk_create(links, batch_size=BATCH)
+    return rows, {link.person_id: link.team_id for link in links}
+
+
+@transaction.atomic
+def _comments(
+    admin: Member, teams: list[Any], persons: list[tuple[Person, dict]], count: int, rng: random.Random
+) -> dict[Any, list[str]]:
+    texts: dict[Any, list[str]] = defaultdict(list)
+    marked = persons[0][0]
+    targets = [marked] * 50
+    others = [p for p, _ in persons[1:]]
+    targets += list(_skewed(rng, others, max(0, count - 50)))
+    batch = []
+    for person in targets:
+        text = rng.choice(COMMENT_TEXTS + DESCRIPTIONS[:-1])
+        texts[person.pk].append(fold(text))
+        batch.append(
+            records_build(
+                Comment,
+                keyring=admin.keyring,
+                organisation=admin.user.organisation,
+                user=admin.user,
+                data={"text": text, "urgent": rng.random() < 0.02, "date": timezone.now().isoformat()},
+                person=person,
+                team=rng.choice(teams),
+            )
+        )
+        if len(batch) == BATCH:
+            Comment.objects.bulk_create(batch)
+            batch = []
+    Comment.objects.bulk_create(batch)
+    return texts
+
+
+@transaction.atomic
+def _meetings(
+    admin: Member, teams: list[Any], persons: list[tuple[Person, dict]], sizes: dict[str, int], rng: random.Random
+) -> None:
+    people = [p for p, _ in persons]
+    now = timezone.now()
+    for model, count in ((Passage, sizes["passages"]), (Rencontre, sizes["rencontres"])):
+        batch = []
+        for person in _skewed(rng, people, count):
+            batch.append(
+                records_build(
+                    model,
+                    keyring=admin.keyring,
+                    organisation=admin.user.organisation,
+                    user=admin.user,
+                    data={"comment": ""},
+                    person=person,
+                    team=rng.choice(teams),
+                    date=now - timedelta(minutes=rng.randint(0, 525600)),
+                )
+            )
+            if len(batch) == BATCH:
+                model.objects.bulk_create(batch)
+                batch = []
+        model.objects.bulk_create(batch)
+
+
+@transaction.atomic
+def _indexes(
+    admin: Member, persons: list[tuple[Person, dict]], texts: dict[Any, list[str]], team_of: dict[Any, Any]
+) -> None:
+    org_id = admin.user.organisation_id
+    cards = [(p, card_of(d)) for p, d in persons]
+    PersonIndex.objects.bulk_create(
+        [
+            PersonIndex(person=p, organisation_id=org_id, card=card_envelope(p, card, admin.keyring))
+            for p, card in cards
+        ],
+        batch_size=BATCH,
+    )
+    buckets: dict[int, list[str]] = defaultdict(list)
+    for (person, data), (_, card) in zip(persons, cards, strict=True):
+        line = shard_line(person.pk, [team_of[person.pk]], card, search_of(data, texts.get(person.pk, [])))
+        buckets[bucket_of(person.pk)].append(line)
+    PersonShard.objects.bulk_create(
+        [
+            PersonShard(organisation_id=org_id, bucket=b, payload=shard_envelope(org_id, b, lines, admin.keyring))
+            for b, lines in buckets.items()
+        ]
+    )
