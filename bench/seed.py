@@ -98,7 +98,16 @@ def seed(size: str) -> Report:
     texts = _timed(report, "comments", lambda: _comments(admin, teams, persons, sizes["comments"], rng))
     _timed(report, "passages+rencontres", lambda: _meetings(admin, teams, persons, sizes, rng))
     _timed(report, "search index", lambda: _indexes(admin, persons, texts, team_of))
+    _timed(report, "analyze", _analyze)
     return report
+
+
+def _analyze() -> None:
+    """Fresh planner statistics, as a production database has them after its first maintenance run."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _organisation(sizes: dict[str, int]) -> tuple[Member, list[Any]]:

@@ -100,9 +100,15 @@ def person_list(
 ) -> Page[Row]:
     """A page of persons. Plain sorts paginate in SQL and open 50 cards; name sorts and filters open all cards."""
     if sort in SQL_SORTS and not filters.is_set():
-        persons = persons_of(user).order_by(SQL_SORTS[sort], "id").select_related("index").prefetch_related("teams")
+        persons = (
+            persons_of(user)
+            .order_by(SQL_SORTS[sort], "id")
+            .only("id", "organisation_id", "created_at", "last_interaction_at", "index__card", "index__organisation_id")
+            .select_related("index")
+            .prefetch_related("teams")
+        )
         if team is not None:
-            persons = persons.filter(teams=team)
+            persons = persons.filter(pk__in=Person.teams.through.objects.filter(team=team).values("person_id"))
         paginated = Paginator(persons, PAGE_SIZE).get_page(page)
         paginated.object_list = [
             Row(p.pk, open_part(p.index, "card", keyring), person=p) for p in paginated.object_list
