@@ -90,14 +90,23 @@ def _dumps(value: dict[str, Any]) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+SEARCH_FIELDS = ("name", "other_names", "phone", "birth_date", "description", "comments")
+LIST_SEP, KIND_SEP = "\x1f", "\x1e"
+
+
+def search_fields(search: dict[str, Any]) -> list[str]:
+    """The folded search text as tab-separable fields: the fixed ones in SEARCH_FIELDS order, then one
+    `kind\x1etexts` field per extra source. Folded text holds no tab or control character."""
+    fixed = [LIST_SEP.join(v) if isinstance(v := search.get(k) or "", list) else str(v) for k in SEARCH_FIELDS]
+    extra = [f"{k}{KIND_SEP}{LIST_SEP.join(v)}" for k, v in search.items() if k not in SEARCH_FIELDS]
+    return fixed + extra
+
+
 def shard_line(person_id: UUID, team_ids: Iterable[Any], card: dict[str, Any], search: dict[str, Any]) -> str:
-    """One person's line; JSON escapes tabs and newlines, so the separators stay unambiguous."""
-    keys = [
-        fold(card.get("name")).replace("\t", " "),
-        str(card.get("birth_date") or ""),
-        str(card.get("followed_since") or ""),
-    ]
-    return "\t".join([str(person_id), ",".join(sorted(str(t) for t in team_ids)), *keys, _dumps(card), _dumps(search)])
+    """One person's line. JSON escapes tabs and newlines and folded text has none: separators stay unambiguous."""
+    keys = [fold(card.get("name")), str(card.get("birth_date") or ""), str(card.get("followed_since") or "")]
+    team_field = ",".join(sorted(str(t) for t in team_ids))
+    return "\t".join([str(person_id), team_field, *keys, _dumps(card), *search_fields(search)])
 
 
 def bucket_of(person_id: UUID) -> int:
@@ -184,7 +193,7 @@ class Line:
     birth_date: str
     followed_since: str
     card_json: str
-    search_json: str
+    search: str  # the tab-separated folded search fields (see search_fields)
 
     def card(self) -> dict[str, Any]:
         result: dict[str, Any] = json.loads(self.card_json)

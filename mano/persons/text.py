@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SPACES = re.compile(r"\s+")
+# Control characters become spaces too: the search shards use tabs and \x1f as separators.
+_SPACES = re.compile(r"[\s\x00-\x1f\x7f]+")
 
 
 def fold(text: str | None) -> str:

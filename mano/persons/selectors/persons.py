@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
@@ -132,10 +131,8 @@ def person_search(*, user: User, keyring: Keyring, query: str, page: str | int |
     A line lacking one of the words is dropped before its JSON is parsed (most lines, for most queries).
     """
     terms = words(query)
-    lines = {
-        ln.person_id: ln for ln in _lines(user, keyring) if terms and all(term in ln.search_json for term in terms)
-    }
-    candidates = [(pid, json.loads(ln.search_json)) for pid, ln in lines.items()]
+    lines = {ln.person_id: ln for ln in _lines(user, keyring) if terms and all(term in ln.search for term in terms)}
+    candidates = [(pid, ln.search.split("\t")) for pid, ln in lines.items()]
     paginated = Paginator(rank(query, candidates), PAGE_SIZE).get_page(page)
     rows = [Row(UUID(pid), {}, reasons, line=lines[pid]) for pid, reasons in paginated.object_list]
     paginated.object_list = _with_persons(rows)
