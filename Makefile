@@ -29,7 +29,7 @@ seed: migrate
 
 demo: seed
 	@echo "Mano démo : http://127.0.0.1:8000  (Ctrl+C pour arrêter)"
-	$(DEMO_ENV) $(BIN)/gunicorn mano.wsgi --bind 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile -
+	$(DEMO_ENV) $(BIN)/gunicorn mano.wsgi --bind 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
 
 test: dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

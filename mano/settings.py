@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 
@@ -59,6 +60,12 @@ if not MANO_PEPPER:
         "MANO_PEPPER (or MANO_PEPPER_FILE) is required when DEBUG is False: "
         "32 random bytes in base64, kept outside the database and its backups."
     )
+try:
+    _pepper_bytes = len(base64.b64decode(MANO_PEPPER, validate=True))
+except ValueError:
+    _pepper_bytes = 0
+if _pepper_bytes < 32:
+    raise ImproperlyConfigured("MANO_PEPPER must be base64 of at least 32 random bytes.")
 
 ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("CSRF_TRUSTED_ORIGINS").split(",") if o]
@@ -221,7 +228,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.security.DisallowedHost": {"level": "ERROR"}},
+    "loggers": {
+        "django.security.DisallowedHost": {"level": "ERROR"},
+        # At DEBUG, failed template lookups log the context they searched, which may be decrypted data.
+        "django.template": {"level": "INFO"},
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -80,8 +80,9 @@ def records_data(records: Iterable[R], keyring: Keyring) -> list[tuple[R, dict[s
     return [(r, record_data(r, keyring)) for r in records]
 
 
-def records_build(model: type[R], *, keyring: Keyring, organisation: Any, user: Any, data: dict[str, Any],
-                  **plain: Any) -> R:
+def records_build(
+    model: type[R], *, keyring: Keyring, organisation: Any, user: Any, data: dict[str, Any], **plain: Any
+) -> R:
     """An encrypted, unsaved row, for bulk inserts (seeding, imports): the same envelope as record_create."""
     record = model(id=uuid.uuid4(), organisation=organisation, created_by=user, updated_by=user, **plain)
     _seal(record, keyring, data)

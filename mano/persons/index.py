@@ -10,6 +10,7 @@ Both are rebuilt by `index_refresh` after any write that changes what a person's
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -133,31 +134,31 @@ def _shard_text(shard: PersonShard, keyring: Keyring) -> str:
     )
 
 
-def _shard_replace(person: Person, line: str | None, keyring: Keyring) -> None:
-    """Swap one person's line in its shard, under a row lock so concurrent writers never drop a line."""
-    bucket = bucket_of(person.pk)
-    org_id = person.organisation_id
+def _shards_rewrite(org_id: Any, replacements: dict[str, str | None], keyring: Keyring) -> None:
+    """Replace (or drop, for None) the lines of the given person ids, rewriting each touched shard once,
+    under a row lock so that concurrent writers never drop each other's lines."""
+    by_bucket: dict[int, dict[str, str | None]] = defaultdict(dict)
+    for person_id, line in replacements.items():
+        by_bucket[bucket_of(UUID(person_id))][person_id] = line
     with transaction.atomic():
-        _shard_rewrite(org_id, bucket, f"{person.pk}\t", line, keyring)
+        PersonShard.objects.bulk_create(
+            [
+                PersonShard(organisation_id=org_id, bucket=b, payload=shard_envelope(org_id, b, [], keyring))
+                for b in by_bucket
+            ],
+            ignore_conflicts=True,
+        )
+        shards = PersonShard.objects.select_for_update().filter(organisation_id=org_id, bucket__in=list(by_bucket))
+        for shard in shards.order_by("bucket"):
+            changes = by_bucket[shard.bucket]
+            kept = [ln for ln in _shard_text(shard, keyring).split("\n") if ln and ln.split("\t", 1)[0] not in changes]
+            kept += [ln for ln in changes.values() if ln is not None]
+            shard.payload = shard_envelope(org_id, shard.bucket, kept, keyring)
+            shard.save(update_fields=["payload", "updated_at"])
 
 
-def _shard_rewrite(org_id: Any, bucket: int, prefix: str, line: str | None, keyring: Keyring) -> None:
-    PersonShard.objects.bulk_create(
-        [PersonShard(organisation_id=org_id, bucket=bucket, payload=shard_envelope(org_id, bucket, [], keyring))],
-        ignore_conflicts=True,
-    )
-    shard = PersonShard.objects.select_for_update().get(organisation_id=org_id, bucket=bucket)
-    lines = [ln for ln in _shard_text(shard, keyring).split("\n") if ln and not ln.startswith(prefix)]
-    if line is not None:
-        lines.append(line)
-    shard.payload = shard_envelope(org_id, bucket, lines, keyring)
-    shard.save(update_fields=["payload", "updated_at"])
-
-
-def index_refresh(person: Person, keyring: Keyring, data: dict[str, Any] | None = None) -> None:
-    """Re-encrypt the card and the shard line after any change to the person or what hangs off it.
-
-    Call it inside the writing transaction."""
+def _index_line(person: Person, keyring: Keyring, data: dict[str, Any] | None) -> str:
+    """Refresh the person's card and return its new shard line."""
     data = data if data is not None else record_data(person, keyring)
     card = card_of(data)
     for source in CARD_SOURCES:
@@ -167,13 +168,25 @@ def index_refresh(person: Person, keyring: Keyring, data: dict[str, Any] | None 
         defaults={"organisation_id": person.organisation_id, "card": card_envelope(person, card, keyring)},
     )
     team_ids = person.teams.values_list("pk", flat=True)
-    _shard_replace(person, shard_line(person.pk, team_ids, card, build_search(person, data, keyring)), keyring)
+    return shard_line(person.pk, team_ids, card, build_search(person, data, keyring))
+
+
+def index_refresh(person: Person, keyring: Keyring, data: dict[str, Any] | None = None) -> None:
+    """Re-encrypt the card and the shard line after any change to the person or what hangs off it."""
+    _shards_rewrite(person.organisation_id, {str(person.pk): _index_line(person, keyring, data)}, keyring)
+
+
+def index_refresh_many(items: list[tuple[Person, dict[str, Any] | None]], keyring: Keyring) -> None:
+    """`index_refresh` for many persons of one organisation: each touched shard is rewritten once."""
+    if items:
+        lines = {str(p.pk): _index_line(p, keyring, data) for p, data in items}
+        _shards_rewrite(items[0][0].organisation_id, lines, keyring)
 
 
 def index_remove(person: Person, keyring: Keyring) -> None:
     """Take a deleted person out of search and sorted lists."""
     PersonIndex.objects.filter(person=person).delete()
-    _shard_replace(person, None, keyring)
+    _shards_rewrite(person.organisation_id, {str(person.pk): None}, keyring)
 
 
 def open_part(index: PersonIndex, part: str, keyring: Keyring) -> dict[str, Any]:

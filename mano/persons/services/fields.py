@@ -1,0 +1,371 @@
+"""Writes on the person settings: custom-field groups and fields, choice renames, exit reasons, feature switches.
+
+Every save locks the organisation row, refuses a form built on an older config (ConfigChanged), and writes one
+SETTINGS_CHANGE audit event with ids and flags only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+
+from mano.accounts.models import Organisation, Team, User
+from mano.core.audit import AuditAction, audit
+from mano.core.crypto import Keyring
+from mano.core.records import ConflictError, record_data, record_update
+from mano.persons import custom_fields, history
+from mano.persons.index import index_refresh_many
+from mano.persons.models import Person
+from mano.persons.selectors import fields as selectors
+from mano.persons.text import fold
+
+CONFIG_CHANGED = (
+    "La configuration a été modifiée entre-temps : vos changements n’ont pas été enregistrés. "
+    "Voici la version à jour, vérifiez puis recommencez."
+)
+LABEL_REQUIRED = "Le libellé est obligatoire"
+LABEL_TAKEN = "Ce libellé existe déjà"
+CHOICE_REQUIRED = "Ajoutez au moins un choix"
+CHOICE_TAKEN = "Ce choix existe déjà"
+CHOICE_UNKNOWN = "Ce choix n’existe pas (ou plus) dans ce champ"
+TYPE_UNKNOWN = "Type de champ inconnu"
+TYPE_LOCKED = "Ce changement de type n'est pas possible : des personnes ont déjà une valeur pour ce champ"
+TEAM_OUTSIDE = "Cette équipe n'appartient pas à votre organisation."
+GROUP_REQUIRED = "Le nom du groupe est obligatoire"
+GROUP_TAKEN = "Ce groupe existe déjà"
+GROUP_PROTECTED = "Ce groupe fait partie des groupes par défaut : il ne peut être ni renommé ni supprimé."
+CONFIRMATION_WRONG = "Le texte renseigné est incorrect"
+REASON_REQUIRED = "Ajoutez au moins un motif"
+NOT_A_CHOICE_FIELD = "Ce champ n’a pas de choix à renommer"
+
+
+class ConfigChanged(Exception):
+    """Another admin saved this part of the config since the form was shown; nothing was written."""
+
+
+def _locked(user: User, part: str, version: str) -> Organisation:
+    if not user.is_admin:
+        raise PermissionDenied
+    organisation = Organisation.objects.select_for_update().get(pk=user.organisation_id)
+    if version != selectors.config_version(organisation, part):
+        raise ConfigChanged
+    return organisation
+
+
+def _save(
+    organisation: Organisation, *, user: User, request: HttpRequest | None, columns: list[str], **detail: Any
+) -> None:
+    organisation.save(update_fields=columns)
+    audit(
+        AuditAction.SETTINGS_CHANGE, organisation=organisation, actor=user, request=request, obj=organisation, **detail
+    )
+
+
+def _lines(values: Iterable[str]) -> list[str]:
+    """Trimmed, non-empty, without duplicates, in the given order."""
+    seen: dict[str, None] = {}
+    for value in values:
+        if value.strip():
+            seen.setdefault(value.strip(), None)
+    return list(seen)
+
+
+def _group_name(groups: list[dict[str, Any]], name: str, skip: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": GROUP_REQUIRED})
+    if any(fold(g["name"]) == fold(name) for i, g in enumerate(groups) if i != skip):
+        raise ValidationError({"name": GROUP_TAKEN})
+    return name
+
+
+@transaction.atomic
+def field_group_add(*, user: User, name: str, config_version: str, request: HttpRequest | None = None) -> int:
+    """Append an empty group; names are unique in the organisation (ignoring case and accents)."""
+    organisation = _locked(user, "groups", config_version)
+    groups = organisation.person_field_groups
+    groups.append({"name": _group_name(groups, name), "fields": []})
+    _save(organisation, user=user, request=request, columns=["person_field_groups"], change="group_add")
+    return len(groups) - 1
+
+
+def _own_group(groups: list[dict[str, Any]], index: int) -> dict[str, Any]:
+    if index >= len(groups):
+        raise ConfigChanged
+    if selectors.is_default_group(groups[index]):
+        raise ValidationError(GROUP_PROTECTED)
+    return groups[index]
+
+
+@transaction.atomic
+def field_group_rename(
+    *, user: User, index: int, name: str, config_version: str, request: HttpRequest | None = None
+) -> None:
+    """Rename a group the organisation added (the two default groups keep their names)."""
+    organisation = _locked(user, "groups", config_version)
+    groups = organisation.person_field_groups
+    group = _own_group(groups, index)
+    group["name"] = _group_name(groups, name, skip=index)
+    _save(organisation, user=user, request=request, columns=["person_field_groups"], change="group_rename")
+
+
+@transaction.atomic
+def field_group_delete(
+    *, user: User, index: int, confirmation: str, config_version: str, request: HttpRequest | None = None
+) -> None:
+    """Delete an added group; if it still has fields, only when `confirmation` is exactly its name."""
+    organisation = _locked(user, "groups", config_version)
+    groups = organisation.person_field_groups
+    group = _own_group(groups, index)
+    if group["fields"] and confirmation != group["name"]:
+        raise ValidationError({"confirmation": CONFIRMATION_WRONG})
+    del groups[index]
+    detail = {"change": "group_delete", "fields": len(group["fields"])}
+    _save(organisation, user=user, request=request, columns=["person_field_groups"], **detail)
+
+
+def _swap(items: list[Any], index: int, direction: int) -> bool:
+    target = index + direction
+    if direction not in (-1, 1) or not (0 <= index < len(items)) or not (0 <= target < len(items)):
+        return False
+    items[index], items[target] = items[target], items[index]
+    return True
+
+
+@transaction.atomic
+def field_group_move(
+    *, user: User, index: int, direction: int, config_version: str, request: HttpRequest | None = None
+) -> None:
+    """Move a group one place up (-1) or down (+1); a move past either end changes nothing."""
+    organisation = _locked(user, "groups", config_version)
+    if _swap(organisation.person_field_groups, index, direction):
+        _save(organisation, user=user, request=request, columns=["person_field_groups"], change="group_move")
+
+
+def _definition(
+    user: User,
+    groups: list[dict[str, Any]],
+    *,
+    label: str,
+    type: str,
+    options: Iterable[str],
+    enabled_teams: Iterable[Team],
+    key: str | None = None,
+    **flags: bool,
+) -> dict[str, Any]:
+    """A validated field definition; all problems are reported together, each tied to its form field."""
+    errors: dict[str, str] = {}
+    label = label.strip()
+    if not label:
+        errors["label"] = LABEL_REQUIRED
+    elif any(fold(f["label"]) == fold(label) for g in groups for f in g["fields"] if f["key"] != key):
+        errors["label"] = LABEL_TAKEN
+    if type not in custom_fields.TYPES:
+        errors["type"] = TYPE_UNKNOWN
+    choices = _lines(options) if type in custom_fields.CHOICE_TYPES else []
+    if type in custom_fields.CHOICE_TYPES and not choices:
+        errors["options"] = CHOICE_REQUIRED
+    teams = list(enabled_teams)
+    if any(t.organisation_id != user.organisation_id for t in teams):
+        errors["enabled_teams"] = TEAM_OUTSIDE
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "label": label,
+        "type": type,
+        "options": choices,
+        "required": bool(flags.get("required")),
+        "enabled": bool(flags.get("enabled")),
+        "enabled_teams": sorted(str(t.pk) for t in teams),
+        "show_in_stats": bool(flags.get("show_in_stats")),
+        "allow_create_option": bool(flags.get("allow_create_option")) and type in custom_fields.CHOICE_TYPES,
+    }
+
+
+@transaction.atomic
+def field_add(
+    *, user: User, group_index: int, config_version: str, request: HttpRequest | None = None, **definition: Any
+) -> str:
+    """Add a field at the end of a group under a new random key; returns the key."""
+    organisation = _locked(user, "groups", config_version)
+    groups = organisation.person_field_groups
+    if group_index >= len(groups):
+        raise ConfigChanged
+    key = f"custom-{uuid.uuid4().hex[:12]}"
+    groups[group_index]["fields"].append({"key": key, **_definition(user, groups, **definition)})
+    detail = {"change": "field_add", "field": key, "group": group_index}
+    _save(organisation, user=user, request=request, columns=["person_field_groups"], **detail)
+    return key
+
+
+@transaction.atomic
+def field_update(
+    *,
+    user: User,
+    keyring: Keyring,
+    key: str,
+    config_version: str,
+    group_index: int | None = None,
+    request: HttpRequest | None = None,
+    **definition: Any,
+) -> None:
+    """Change a field's definition, and optionally move it to the end of another group.
+
+    Its type may change freely while no person has a value for it; afterwards only along custom_fields.COMPATIBLE.
+    """
+    organisation = _locked(user, "groups", config_version)
+    groups = organisation.person_field_groups
+    found = selectors.field_find(groups, key)
+    if found is None or (group_index is not None and group_index >= len(groups)):
+        raise ConfigChanged
+    new = {"key": key, **_definition(user, groups, key=key, **definition)}
+    old_type = found.field["type"]
+    if new["type"] not in custom_fields.COMPATIBLE.get(old_type, {old_type}) and selectors.field_has_data(
+        user=user, keyring=keyring, key=key
+    ):
+        raise ValidationError({"type": TYPE_LOCKED})
+    fields = groups[found.group_index]["fields"]
+    if group_index is None or group_index == found.group_index:
+        fields[found.index] = new
+    else:
+        del fields[found.index]
+        groups[group_index]["fields"].append(new)
+    detail = {"change": "field_update", "field": key, "type_changed": new["type"] != old_type}
+    _save(organisation, user=user, request=request, columns=["person_field_groups"], **detail)
+
+
+@transaction.atomic
+def field_delete(
+    *, user: User, key: str, confirmation: str, config_version: str, request: HttpRequest | None = None
+) -> None:
+    """Remove a field when `confirmation` is exactly its label; stored values stay in payloads, no longer shown."""
+    organisation = _locked(user, "groups", config_version)
+    groups = organisation.person_field_groups
+    found = selectors.field_find(groups, key)
+    if found is None:
+        raise ConfigChanged
+    if confirmation != found.field["label"]:
+        raise ValidationError({"confirmation": CONFIRMATION_WRONG})
+    del groups[found.group_index]["fields"][found.index]
+    _save(organisation, user=user, request=request, columns=["person_field_groups"], change="field_delete", field=key)
+
+
+@transaction.atomic
+def field_move(
+    *, user: User, key: str, direction: int, config_version: str, request: HttpRequest | None = None
+) -> None:
+    """Move a field one place up (-1) or down (+1) inside its group."""
+    organisation = _locked(user, "groups", config_version)
+    groups = organisation.person_field_groups
+    found = selectors.field_find(groups, key)
+    if found is None:
+        raise ConfigChanged
+    if _swap(groups[found.group_index]["fields"], found.index, direction):
+        _save(organisation, user=user, request=request, columns=["person_field_groups"], change="field_move", field=key)
+
+
+def _renamed(value: Any, old: str, new: str) -> Any:
+    if isinstance(value, list):
+        return _lines(new if v == old else v for v in value)
+    return new
+
+
+def _rename_in(
+    person: Person, data: dict[str, Any], *, user: User, keyring: Keyring, key: str, old: str, new: str
+) -> Person:
+    before = data["custom"][key]
+    data["custom"][key] = _renamed(before, old, new)
+    history.append(data, history.entry(user, changes={f"custom.{key}": [before, data["custom"][key]]}))
+    return record_update(person, keyring=keyring, user=user, data=data, expected_version=person.version)
+
+
+@transaction.atomic
+def field_choice_rename(
+    *,
+    user: User,
+    keyring: Keyring,
+    key: str,
+    old: str,
+    new: str,
+    config_version: str,
+    request: HttpRequest | None = None,
+) -> int:
+    """Rename one choice of an enum / multi-choice field and rewrite every person that has it; returns how many.
+
+    All or nothing: persons, their search cards and the config change in one transaction. A person saved by someone
+    else meanwhile is re-read and retried once; a second conflict raises ConflictError and nothing is kept.
+    """
+    organisation = _locked(user, "groups", config_version)
+    found = selectors.field_find(organisation.person_field_groups, key)
+    if found is None:
+        raise ConfigChanged
+    field, new = found.field, new.strip()
+    if field["type"] not in custom_fields.CHOICE_TYPES:
+        raise ValidationError(NOT_A_CHOICE_FIELD)
+    if old not in field["options"]:
+        raise ValidationError({"old": CHOICE_UNKNOWN})
+    if not new:
+        raise ValidationError({"new": CHOICE_REQUIRED})
+    if new in field["options"]:
+        raise ValidationError({"new": CHOICE_TAKEN})
+    affected = selectors.persons_with_choice(user=user, keyring=keyring, key=key, choice=old)
+    change = {"user": user, "keyring": keyring, "key": key, "old": old, "new": new}
+    refreshed: list[tuple[Person, dict[str, Any] | None]] = []
+    for person, data in affected:
+        try:
+            saved = _rename_in(person, data, **change)
+        except ConflictError:
+            fresh = Person.objects.filter(pk=person.pk, deleted_at=None).first()
+            data = record_data(fresh, keyring) if fresh else {}
+            if fresh is None or not selectors.uses_choice(data, key, old):
+                continue
+            saved = _rename_in(fresh, data, **change)
+        refreshed.append((saved, None))
+    index_refresh_many(refreshed, keyring)
+    updated = len(refreshed)
+    field["options"] = [new if o == old else o for o in field["options"]]
+    detail = {"change": "choice_rename", "field": key, "persons": updated}
+    _save(organisation, user=user, request=request, columns=["person_field_groups"], **detail)
+    return updated
+
+
+@transaction.atomic
+def active_list_reasons_update(
+    *, user: User, reasons: Iterable[str], config_version: str, request: HttpRequest | None = None
+) -> None:
+    """Replace the exit reasons of the active list; existing exits keep the reasons they were given."""
+    organisation = _locked(user, "reasons", config_version)
+    cleaned = _lines(reasons)
+    if not cleaned:
+        raise ValidationError({"reasons": REASON_REQUIRED})
+    organisation.active_list_reasons = cleaned
+    _save(
+        organisation, user=user, request=request, columns=["active_list_reasons"], change="reasons", count=len(cleaned)
+    )
+
+
+@transaction.atomic
+def features_update(
+    *,
+    user: User,
+    passages_enabled: bool,
+    rencontres_enabled: bool,
+    families_enabled: bool,
+    config_version: str,
+    request: HttpRequest | None = None,
+) -> None:
+    """Switch passages, rencontres and family links on or off; data already saved stays in place."""
+    organisation = _locked(user, "features", config_version)
+    flags = {
+        "passages_enabled": passages_enabled,
+        "rencontres_enabled": rencontres_enabled,
+        "families_enabled": families_enabled,
+    }
+    for flag, value in flags.items():
+        setattr(organisation, flag, value)
+    _save(organisation, user=user, request=request, columns=list(flags), change="features", **flags)
