@@ -12,9 +12,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.db import transaction
@@ -196,9 +195,8 @@ def open_part(index: PersonIndex, part: str, keyring: Keyring) -> dict[str, Any]
     )
 
 
-@dataclass(frozen=True)
-class Line:
-    """A shard line, split but not parsed: JSON is parsed only for the lines a page or a match needs."""
+class Line(NamedTuple):
+    """A shard line split on its first six tabs; JSON is parsed only for the lines a page or a match needs."""
 
     person_id: str
     team_ids: str
@@ -208,18 +206,22 @@ class Line:
     card_json: str
     search: str  # the tab-separated folded search fields (see search_fields)
 
+    @classmethod
+    def of(cls, raw: str) -> Line:
+        return cls._make(raw.split("\t", 6))
+
     def card(self) -> dict[str, Any]:
         result: dict[str, Any] = json.loads(self.card_json)
         return result
 
 
-def shard_lines(org_id: Any, keyring: Keyring, excluded: set[str]) -> list[Line]:
-    """Every person line of an organisation, minus the `excluded` ids (deleted persons)."""
-    lines = []
+def shard_lines(org_id: Any, keyring: Keyring, excluded: set[str]) -> list[str]:
+    """Every person's raw line in an organisation, minus the `excluded` ids (deleted persons).
+
+    Lines stay unsplit: a search tests its words on the raw text and splits only the lines that match."""
+    lines: list[str] = []
     for shard in PersonShard.objects.filter(organisation_id=org_id):
-        for raw in _shard_text(shard, keyring).split("\n"):
-            if raw:
-                line = Line(*raw.split("\t", 6))
-                if line.person_id not in excluded:
-                    lines.append(line)
-    return lines
+        lines += _shard_text(shard, keyring).split("\n")
+    if excluded:
+        return [raw for raw in lines if raw and raw[:36] not in excluded]
+    return [raw for raw in lines if raw]

@@ -76,7 +76,7 @@ def person_get(*, user: User, keyring: Keyring, person_id: UUID) -> PersonView:
     return PersonView(person, record_data(person, keyring))
 
 
-def _lines(user: User, keyring: Keyring) -> list[Line]:
+def _lines(user: User, keyring: Keyring) -> list[str]:
     """Every live person's shard line in the user's organisation."""
     if user.role not in READ_ROLES:
         raise Http404
@@ -86,7 +86,11 @@ def _lines(user: User, keyring: Keyring) -> list[Line]:
 
 
 def _with_persons(rows: list[Row]) -> list[Row]:
-    persons = Person.objects.prefetch_related("teams").in_bulk([r.person_id for r in rows])
+    persons = (
+        Person.objects.only("id", "organisation_id", "created_at", "last_interaction_at")
+        .prefetch_related("teams")
+        .in_bulk([r.person_id for r in rows])
+    )
     for row in rows:
         row.person = persons[row.person_id]
         if row.line is not None and not row.card:
@@ -113,7 +117,7 @@ def person_list(
             Row(p.pk, open_part(p.index, "card", keyring), person=p) for p in paginated.object_list
         ]
         return paginated
-    lines = _lines(user, keyring)
+    lines = [Line.of(raw) for raw in _lines(user, keyring)]
     if team is not None:
         lines = [ln for ln in lines if str(team.pk) in ln.team_ids]
     if filters.is_set():
@@ -128,10 +132,11 @@ def person_list(
 def person_search(*, user: User, keyring: Keyring, query: str, page: str | int | None) -> Page[Row]:
     """Search the whole organisation: scan the shard lines, rank, then build the rows of one page.
 
-    A line lacking one of the words is dropped before its JSON is parsed (most lines, for most queries).
+    A raw line lacking one of the words is dropped before it is even split (most lines, for most queries).
     """
     terms = words(query)
-    lines = {ln.person_id: ln for ln in _lines(user, keyring) if terms and all(term in ln.search for term in terms)}
+    matching = (Line.of(raw) for raw in _lines(user, keyring) if terms and all(term in raw for term in terms))
+    lines = {ln.person_id: ln for ln in matching}
     candidates = [(pid, ln.search.split("\t")) for pid, ln in lines.items()]
     paginated = Paginator(rank(query, candidates), PAGE_SIZE).get_page(page)
     rows = [Row(UUID(pid), {}, reasons, line=lines[pid]) for pid, reasons in paginated.object_list]
@@ -147,7 +152,7 @@ def likely_duplicates(
     if not target:
         return []
     found = []
-    for line in _lines(user, keyring):
+    for line in map(Line.of, _lines(user, keyring)):
         if line.person_id == str(exclude):
             continue
         same_birth = birth_date and line.birth_date == birth_date
