@@ -7,6 +7,7 @@ Argon2id cost is lowered (a test asserting the real cost reads settings separate
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mano.settings")
 os.environ.setdefault("DEBUG", "False")
@@ -18,3 +19,5 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
 os.environ.setdefault("MANO_STATIC_MANIFEST", "False")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Encrypted document files written by tests (the matrix builds some) go to a throwaway folder.
+os.environ.setdefault("MANO_DOCUMENTS_DIR", tempfile.mkdtemp(prefix="mano-test-documents-"))

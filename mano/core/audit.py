@@ -36,6 +36,8 @@ class AuditAction(models.TextChoices):
     PERSON_CREATE = "person_create", _("Personne créée")
     PERSON_UPDATE = "person_update", _("Personne modifiée")
     PERSON_DELETE = "person_delete", _("Personne supprimée")
+    RECORD_DELETE = "record_delete", _("Élément du dossier supprimé")
+    DOCUMENT_DELETE = "document_delete", _("Document supprimé")
     EXPORT = "export", _("Export")
     IMPORT = "import", _("Import")
     MEDICAL_OPEN = "medical_open", _("Dossier médical ouvert")

@@ -84,6 +84,7 @@ def records_build(
     model: type[R], *, keyring: Keyring, organisation: Any, user: Any, data: dict[str, Any], **plain: Any
 ) -> R:
     """An encrypted, unsaved row, for bulk inserts (seeding, imports): the same envelope as record_create."""
-    record = model(id=uuid.uuid4(), organisation=organisation, created_by=user, updated_by=user, **plain)
+    plain.setdefault("id", uuid.uuid4())  # documents fix it beforehand: their file is bound to it
+    record = model(organisation=organisation, created_by=user, updated_by=user, **plain)
     _seal(record, keyring, data)
     return record

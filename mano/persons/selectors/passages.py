@@ -1,14 +1,181 @@
-"""Reads for the passages section of the person page (to be written)."""
+"""Reads for passages and rencontres: the person page section, a person's full lists, the day's list of a team.
+
+Dates, teams and persons are plaintext columns: lists filter, sort and paginate in SQL and open only the
+comments they show. Person names come from the small encrypted cards, never from whole files.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
-from django.http import HttpRequest
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+from django.utils import timezone
 
+from mano.accounts.models import Organisation, Team, User
+from mano.core.crypto import Keyring
+from mano.core.records import record_data, records_data
+from mano.persons.index import open_part
+from mano.persons.models import Passage, Person, PersonIndex, Rencontre
 from mano.persons.selectors.persons import PersonView
+from mano.persons.text import fold, words
+
+READ_ROLES = ("admin", "normal", "restricted")
+DELETE_ROLES = ("admin", "normal")
+KINDS = ("passage", "rencontre")
+MODELS: dict[str, type[Passage] | type[Rencontre]] = {"passage": Passage, "rencontre": Rencontre}
+LABELS = {"passage": "Passages", "rencontre": "Rencontres"}
+SECTION_SIZE = 10
+PAGE_SIZE = 50
+CHOICES_LIMIT = 300
+DAY_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class EncounterRow:
+    kind: str
+    record: Passage | Rencontre
+    data: dict[str, Any]
+    person_name: str = ""
+
+    @property
+    def comment(self) -> str:
+        return str(self.data.get("comment") or "")
+
+
+@dataclass(frozen=True)
+class Choices:
+    """Persons offered as checkboxes: (id, name, other names), and whether the filter cut the list."""
+
+    rows: list[tuple[UUID, str, str]]
+    truncated: bool
+
+
+def _check_role(user: User) -> None:
+    if user.role not in READ_ROLES:
+        raise Http404
+
+
+def enabled_kinds(organisation: Organisation) -> list[str]:
+    """The kinds the organisation uses: both are hidden everywhere when switched off."""
+    return [kind for kind in KINDS if getattr(organisation, f"{kind}s_enabled")]
+
+
+def encounter_get(*, user: User, kind: str, record_id: UUID) -> Passage | Rencontre:
+    """A live passage or rencontre of the user's organisation (of a live person, if any), or 404."""
+    _check_role(user)
+    if kind not in enabled_kinds(user.organisation):  # type: ignore[arg-type]
+        raise Http404
+    record = (
+        MODELS[kind]
+        .objects.filter(organisation_id=user.organisation_id, pk=record_id, deleted_at=None)
+        .filter(Q(person=None) | Q(person__deleted_at=None))
+        .select_related("team", "created_by")
+        .first()
+    )
+    if record is None:
+        raise Http404
+    return record
+
+
+def encounter_row(*, user: User, keyring: Keyring, kind: str, record: Passage | Rencontre) -> EncounterRow:
+    names = person_names(user=user, keyring=keyring, person_ids=[record.person_id] if record.person_id else [])
+    return EncounterRow(kind, record, record_data(record, keyring), names.get(record.person_id, ""))
+
+
+def person_names(*, user: User, keyring: Keyring, person_ids: Iterable[UUID | None]) -> dict[UUID, str]:
+    """Names from the cards of these persons of the user's organisation (one query)."""
+    wanted = {pk for pk in person_ids if pk is not None}
+    if not wanted:
+        return {}
+    indexes = PersonIndex.objects.filter(organisation_id=user.organisation_id, person_id__in=wanted)
+    return {ix.person_id: str(open_part(ix, "card", keyring).get("name") or "") for ix in indexes}
+
+
+def _person_rows(kind: str, person: Person) -> Any:
+    return (
+        MODELS[kind]
+        .objects.filter(person=person, deleted_at=None)
+        .select_related("team", "created_by")
+        .order_by("-date", "-id")
+    )
+
+
+def person_encounters(
+    *, user: User, keyring: Keyring, person: Person, kind: str, page: str | int | None
+) -> Page[EncounterRow]:
+    """One page of a person's passages or rencontres, newest first; opens only that page."""
+    _check_role(user)
+    if kind not in enabled_kinds(user.organisation):  # type: ignore[arg-type]
+        raise Http404
+    paginated = Paginator(_person_rows(kind, person), PAGE_SIZE).get_page(page)
+    paginated.object_list = [EncounterRow(kind, r, d) for r, d in records_data(paginated.object_list, keyring)]
+    return paginated
 
 
 def section(request: HttpRequest, view: PersonView) -> dict[str, Any]:
-    """Context for templates/persons/sections/passages.html."""
-    return {}
+    """Context for templates/persons/sections/passages.html: counts and the newest rows of each enabled kind."""
+    user: User = request.user  # type: ignore[assignment]
+    keyring: Keyring = request.keyring  # type: ignore[attr-defined]
+    lists = []
+    for kind in enabled_kinds(user.organisation):  # type: ignore[arg-type]
+        query = _person_rows(kind, view.person)
+        rows = list(query[:SECTION_SIZE])
+        count = len(rows) if len(rows) < SECTION_SIZE else query.count()
+        shown = [EncounterRow(kind, r, d) for r, d in records_data(rows, keyring)]
+        lists.append({"kind": kind, "label": LABELS[kind], "count": count, "rows": shown, "more": count > len(rows)})
+    return {"person": view.person, "lists": lists, "can_delete": user.role in DELETE_ROLES}
+
+
+def day_window(team: Team | None, now: datetime) -> tuple[datetime, datetime]:
+    """Today for a day team (midnight to midnight); a night team's day runs noon to noon."""
+    local = timezone.localtime(now)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if team is not None and team.night_team:
+        start = midnight + timedelta(hours=12) if local.hour >= 12 else midnight - timedelta(hours=12)
+        return start, start + timedelta(days=1)
+    return midnight, midnight + timedelta(days=1)
+
+
+def day_encounters(
+    *, user: User, keyring: Keyring, team: Team | None, now: datetime | None = None
+) -> list[EncounterRow]:
+    """Today's passages and rencontres of `team` (anonymous ones included), newest first, with person names."""
+    _check_role(user)
+    start, end = day_window(team, now or timezone.now())
+    records: list[tuple[str, Passage | Rencontre]] = []
+    for kind in enabled_kinds(user.organisation):  # type: ignore[arg-type]
+        rows = MODELS[kind].objects.filter(
+            organisation_id=user.organisation_id, deleted_at=None, date__gte=start, date__lt=end
+        )
+        rows = rows.filter(Q(person=None) | Q(person__deleted_at=None)).select_related("team", "created_by")
+        if team is not None:
+            rows = rows.filter(team=team)
+        records += [(kind, r) for r in rows.order_by("-date")[:DAY_LIMIT]]
+    records.sort(key=lambda item: item[1].date, reverse=True)
+    names = person_names(user=user, keyring=keyring, person_ids=[r.person_id for _, r in records])
+    return [EncounterRow(kind, r, record_data(r, keyring), names.get(r.person_id, "")) for kind, r in records]
+
+
+def team_person_choices(*, user: User, keyring: Keyring, team: Team | None, query: str = "") -> Choices:
+    """The persons followed by `team` (whole organisation without a team) whose names match `query`,
+    sorted by name; opens their cards only."""
+    _check_role(user)
+    indexes = PersonIndex.objects.filter(organisation_id=user.organisation_id, person__deleted_at=None)
+    if team is not None:
+        indexes = indexes.filter(person__teams=team)
+    terms = words(query)
+    rows = []
+    for ix in indexes.only("person_id", "organisation_id", "card"):
+        card = open_part(ix, "card", keyring)
+        name, other = str(card.get("name") or ""), str(card.get("other_names") or "")
+        haystack = fold(f"{name} {other}")
+        if all(term in haystack for term in terms):
+            rows.append((ix.person_id, name, other))
+    rows.sort(key=lambda row: fold(row[1]))
+    return Choices(rows[:CHOICES_LIMIT], len(rows) > CHOICES_LIMIT)

@@ -1,0 +1,186 @@
+"""Writes on passages (visits, possibly anonymous) and rencontres (street meetings): comment encrypted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from mano.accounts.models import Team, User
+from mano.core.audit import AuditAction, audit
+from mano.core.crypto import Keyring
+from mano.core.records import record_create, record_data, record_update
+from mano.persons.models import Passage, Person, Rencontre
+from mano.persons.services.persons import person_touch
+
+DATE_REQUIRED = "La date est obligatoire"
+TEAM_REQUIRED = "L'équipe est obligatoire"
+TEAM_OUTSIDE = "Cette équipe n'appartient pas à votre organisation."
+PERSON_REQUIRED = "Veuillez spécifier une personne"
+PERSON_OUTSIDE = "Cette personne n'appartient pas à votre organisation."
+COUNT_REQUIRED = "Veuillez spécifier le nombre de passages anonymes"
+COUNT_RANGE = "Le nombre de passages anonymes doit être compris entre 1 et 100."
+COMMENT_TOO_LONG = "Ce commentaire est trop long (20 000 caractères au plus)."
+MAX_ANONYMOUS = 100
+MAX_COMMENT = 20_000
+WRITE_ROLES = ("admin", "normal", "restricted")
+DELETE_ROLES = ("admin", "normal")
+MODELS: dict[str, type[Passage] | type[Rencontre]] = {"passage": Passage, "rencontre": Rencontre}
+
+Encounter = Passage | Rencontre
+
+
+def _check(user: User, roles: tuple[str, ...], organisation_id: Any) -> None:
+    if user.role not in roles or user.organisation_id != organisation_id:
+        raise PermissionDenied
+
+
+def _clean(user: User, *, team: Team | None, date: datetime | None, comment: str | None) -> tuple[datetime, str]:
+    errors: dict[str, str] = {}
+    if date is None:
+        errors["date"] = DATE_REQUIRED
+    if team is None:
+        errors["team"] = TEAM_REQUIRED
+    elif team.organisation_id != user.organisation_id:
+        errors["team"] = TEAM_OUTSIDE
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        errors["comment"] = COMMENT_TOO_LONG
+    if errors:
+        raise ValidationError(errors)
+    assert date is not None
+    return (timezone.make_aware(date) if timezone.is_naive(date) else date), comment
+
+
+def _check_persons(user: User, persons: Iterable[Person]) -> list[Person]:
+    persons = list(persons)
+    if any(p.organisation_id != user.organisation_id or p.deleted_at is not None for p in persons):
+        raise ValidationError({"persons": PERSON_OUTSIDE})
+    return persons
+
+
+def _create(
+    kind: str, *, user: User, keyring: Keyring, person: Person | None, team: Team, date: datetime, comment: str
+) -> Encounter:
+    record = record_create(
+        MODELS[kind],
+        keyring=keyring,
+        organisation=user.organisation,
+        user=user,
+        data={"comment": comment},
+        person=person,
+        team=team,
+        date=date,
+    )
+    if person is not None:
+        person_touch(person)
+    return record
+
+
+@transaction.atomic
+def encounters_create(
+    *,
+    user: User,
+    keyring: Keyring,
+    kind: str,
+    team: Team | None,
+    date: datetime | None,
+    persons: Iterable[Person] = (),
+    anonymous_count: int | None = None,
+    comment: str = "",
+) -> list[Encounter]:
+    """One passage (or rencontre) per person, plus `anonymous_count` anonymous passages, all or nothing.
+
+    A rencontre always has a person; anonymous passages carry no person at all.
+    """
+    _check(user, WRITE_ROLES, user.organisation_id)
+    moment, comment = _clean(user, team=team, date=date, comment=comment)
+    persons = _check_persons(user, persons)
+    if kind == "rencontre" and anonymous_count:
+        raise ValidationError({"anonymous": PERSON_REQUIRED})
+    if anonymous_count is not None and not (1 <= anonymous_count <= MAX_ANONYMOUS):
+        raise ValidationError({"anonymous_count": COUNT_RANGE})
+    if not persons and not anonymous_count:
+        raise ValidationError({"persons": PERSON_REQUIRED})
+    assert team is not None
+    targets: list[Person | None] = [*persons, *([None] * (anonymous_count or 0))]
+    return [
+        _create(kind, user=user, keyring=keyring, person=p, team=team, date=moment, comment=comment) for p in targets
+    ]
+
+
+def passage_create(
+    *,
+    user: User,
+    keyring: Keyring,
+    team: Team | None,
+    date: datetime | None,
+    person: Person | None = None,
+    comment: str = "",
+) -> Passage:
+    """One passage of `person`, or one anonymous passage when `person` is None."""
+    persons, anonymous = ([person], None) if person is not None else ([], 1)
+    created = encounters_create(
+        user=user,
+        keyring=keyring,
+        kind="passage",
+        team=team,
+        date=date,
+        persons=persons,
+        anonymous_count=anonymous,
+        comment=comment,
+    )
+    return created[0]  # type: ignore[return-value]
+
+
+def rencontre_create(
+    *, user: User, keyring: Keyring, team: Team | None, date: datetime | None, person: Person, comment: str = ""
+) -> Rencontre:
+    """One rencontre with `person` (a rencontre is never anonymous)."""
+    created = encounters_create(
+        user=user, keyring=keyring, kind="rencontre", team=team, date=date, persons=[person], comment=comment
+    )
+    return created[0]  # type: ignore[return-value]
+
+
+@transaction.atomic
+def encounter_update(
+    *,
+    user: User,
+    keyring: Keyring,
+    record: Encounter,
+    expected_version: int,
+    team: Team | None,
+    date: datetime | None,
+    comment: str,
+) -> Encounter:
+    """Change the date, team or comment of a passage or rencontre if nobody saved since `expected_version`
+    (else ConflictError, nothing written)."""
+    _check(user, WRITE_ROLES, record.organisation_id)
+    moment, comment = _clean(user, team=team, date=date, comment=comment)
+    data = {**record_data(record, keyring), "comment": comment}
+    return record_update(
+        record, keyring=keyring, user=user, data=data, expected_version=expected_version, team=team, date=moment
+    )
+
+
+@transaction.atomic
+def encounter_delete(*, user: User, record: Encounter, request: HttpRequest | None = None) -> None:
+    """Soft-delete a passage or rencontre (admins and normal members only)."""
+    _check(user, DELETE_ROLES, record.organisation_id)
+    type(record).objects.filter(pk=record.pk, deleted_at=None).update(
+        deleted_at=timezone.now(), updated_at=timezone.now(), updated_by=user
+    )
+    audit(
+        AuditAction.RECORD_DELETE,
+        organisation=user.organisation,
+        actor=user,
+        request=request,
+        obj=record,
+        person=str(record.person_id or ""),
+    )
