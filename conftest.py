@@ -38,3 +38,6 @@ def charlie(org_b: Org) -> Persona:
 @pytest.fixture
 def unlocked_client() -> Callable[[Persona], Client]:
     return login_client
+
+
+from mano.testing_browser import browser_console, browser_page, site_url  # noqa: E402, F401  (browser fixtures)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.test import Client
+from django.utils.text import slugify
 
 from mano.accounts.models import Organisation, Team
 from mano.accounts.services.bootstrap import (
@@ -39,7 +40,7 @@ class Org:
 
 def build_org(name: str) -> Org:
     """admin_health (first admin), admin, normal, normal_health, restricted, stats; two teams."""
-    slug = name.lower().replace(" ", "-")
+    slug = slugify(name)
     first, _ = organisation_bootstrap(
         name=name, admin_email=f"admin-health@{slug}.test", admin_name=f"Admin {name}", password=PASSWORD
     )

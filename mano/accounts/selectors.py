@@ -21,6 +21,14 @@ def teams_for(user: User) -> QuerySet[Team]:
     return user.teams.all()
 
 
+def team_for(user: User, team_id: str) -> Team | None:
+    """One of the teams the user may act for, from an untrusted id (None when it is not one)."""
+    try:
+        return teams_for(user).filter(pk=UUID(str(team_id))).first()
+    except ValueError:
+        return None
+
+
 def current_team(request: HttpRequest) -> Team | None:
     user = request.user
     if not user.is_authenticated or user.organisation_id is None:  # type: ignore[union-attr]

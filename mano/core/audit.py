@@ -38,6 +38,8 @@ class AuditAction(models.TextChoices):
     PERSON_DELETE = "person_delete", _("Personne supprimée")
     RECORD_DELETE = "record_delete", _("Élément du dossier supprimé")
     DOCUMENT_DELETE = "document_delete", _("Document supprimé")
+    PERSON_MERGE = "person_merge", _("Dossiers fusionnés")
+    PLACE_DELETE = "place_delete", _("Lieu supprimé")
     EXPORT = "export", _("Export")
     IMPORT = "import", _("Import")
     MEDICAL_OPEN = "medical_open", _("Dossier médical ouvert")

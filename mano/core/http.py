@@ -84,6 +84,8 @@ def login_required(view: View) -> View:
 def safe_next(request: HttpRequest, default: str = "core:home") -> str:
     """The `next` parameter when it stays on this site, else `default`."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse(default)

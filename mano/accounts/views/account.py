@@ -66,7 +66,7 @@ def session_end_view(request: AuthenticatedHttpRequest, session_id: int) -> Http
 @require_POST
 @member_required(unlocked=False)
 def team_switch_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    team = selectors.teams_for(request.user).filter(pk=request.POST.get("team")).first()
+    team = selectors.team_for(request.user, request.POST.get("team", ""))
     if team is not None:
         request.session[selectors.TEAM_SESSION_KEY] = str(team.pk)
     return redirect(safe_next(request))

@@ -1,4 +1,4 @@
-"""Browser fixtures: Debian's Chromium driven by Playwright at phone size, nothing downloaded.
+"""Browser fixtures, imported by the root conftest: Debian's Chromium driven by Playwright, nothing downloaded.
 
 Fixture names avoid pytest-playwright's own (`page`, `browser`, `context`...), which would
 launch a browser build that Playwright downloads and that is never installed here.
