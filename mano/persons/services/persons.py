@@ -70,7 +70,8 @@ def person_create(
     """Create a person followed by `teams`; everything personal is encrypted before it reaches the database."""
     teams = _check_teams(user, teams)
     data = _clean_fixed({"name": "", **fields})
-    data.setdefault("followed_since", timezone.localdate().isoformat())
+    if not data.get("followed_since"):
+        data["followed_since"] = timezone.localdate().isoformat()
     data["custom"] = {k: v for k, v in (custom or {}).items() if v is not None}
     data["out_of_active_list"] = {}
     data["history"] = [history.entry(user, kind="creation")]

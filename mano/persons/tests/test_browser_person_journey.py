@@ -48,7 +48,7 @@ def test_a_worker_records_a_person_with_a_comment_and_a_photo_then_finds_them(
     expect(page.get_by_role("heading", name="Dupont Éloïse")).to_be_visible()
 
     page.get_by_role("link", name="Ajouter un commentaire").click()
-    page.get_by_label("Commentaire", exact=True).fill("Rencontrée place de la gare, demande un duvet.")
+    page.locator("textarea[name=text]").fill("Rencontrée place de la gare, demande un duvet.")
     page.get_by_role("button", name=re.compile("Enregistrer")).click()
     expect(page.get_by_text("Rencontrée place de la gare, demande un duvet.")).to_be_visible()
 
@@ -65,6 +65,9 @@ def test_a_worker_records_a_person_with_a_comment_and_a_photo_then_finds_them(
     expect(page.get_by_role("link", name="Dupont Éloïse")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path="/tmp/mano-search-390.png", full_page=True)
+    page.get_by_role("link", name="Dupont Éloïse").click()
+    page.screenshot(path="/tmp/mano-person-390.png", full_page=True)
+    page.go_back()
 
     page.get_by_label("Rechercher").fill("duvet gare")
     page.get_by_role("button", name="Chercher").click()
