@@ -205,6 +205,22 @@ def enabled_for(field: dict[str, Any], team_id: str | None) -> bool:
     return bool(field.get("enabled")) or (team_id is not None and team_id in field.get("enabled_teams", []))
 
 
+class DatalistInput(forms.TextInput):
+    """A text input that suggests the field's choices but accepts a new one ("Autoriser la saisie libre")."""
+
+    template_name = "core/widgets/datalist.html"
+
+    def __init__(self, options: list[str]) -> None:
+        super().__init__()
+        self.options = options
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["list"] = f"{context['widget']['attrs'].get('id', name)}_choices"
+        context["widget"]["options"] = self.options
+        return context
+
+
 def form_field(field: dict[str, Any]) -> forms.Field:
     """The Django form field for one custom field definition."""
     label, required, type_ = field["label"], bool(field.get("required")), field["type"]
@@ -221,6 +237,10 @@ def form_field(field: dict[str, Any]) -> forms.Field:
         )
     if type_ == "yes-no":
         return forms.ChoiceField(label=label, required=required, choices=[("", "—"), ("Oui", "Oui"), ("Non", "Non")])
+    if type_ == "enum" and field.get("allow_create_option"):
+        return forms.CharField(
+            label=label, required=required, max_length=200, widget=DatalistInput(list(field.get("options", [])))
+        )
     if type_ == "enum":
         return forms.ChoiceField(label=label, required=required, choices=[("", "—"), *choices])
     if type_ == "multi-choice":

@@ -19,6 +19,7 @@ from mano.core.crypto import Keyring
 from mano.core.records import record_data, records_data
 from mano.persons.index import open_part
 from mano.persons.models import Comment, Passage, Person, PersonIndex, Rencontre
+from mano.persons.selectors.families import family_member_ids
 from mano.persons.selectors.persons import PersonView
 
 READ_ROLES = ("admin", "normal")
@@ -203,4 +204,15 @@ def section(request: HttpRequest, view: PersonView) -> dict[str, Any]:
         person=view.person,
         size=size,
     )
-    return {"person": view.person, "timeline": timeline}
+    return {"person": view.person, "timeline": timeline, "family": _family_comments(request, view.person, size)}
+
+
+def _family_comments(request: HttpRequest, person: Person, size: int) -> list[Entry]:
+    """Family comments written on the other members' files: every member of the family sees them."""
+    user, keyring = request.user, request.keyring  # type: ignore[attr-defined]
+    if not user.organisation.families_enabled:  # type: ignore[union-attr]
+        return []
+    others = [pid for pid in family_member_ids(person, keyring) if pid != person.pk]
+    if not others:
+        return []
+    return comments_for_persons(user=user, keyring=keyring, person_ids=others)[:size]  # type: ignore[arg-type]

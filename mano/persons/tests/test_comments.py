@@ -328,3 +328,18 @@ def test_the_person_page_costs_the_same_queries_with_50_comments(
     with django_assert_max_num_queries(len(baseline)):
         response = client.get(f"/personnes/{person.pk}/")
     assertContains(response, "Commentaire 48")
+
+
+def test_a_family_comment_shows_on_every_member_page(bob, org_a, unlocked_client):
+    from mano.persons.services import person_create
+    from mano.persons.services.comments import comment_create
+    from mano.persons.services.families import family_link
+
+    mother = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Mère Famille")
+    son = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Fils Famille")
+    family_link(user=bob.user, keyring=bob.keyring, person=mother, other=son, description="Mère/fils")
+    comment_create(user=bob.user, keyring=bob.keyring, person=mother, text="Hébergés ensemble au 115", family=True)
+    comment_create(user=bob.user, keyring=bob.keyring, person=mother, text="Rendez-vous CMP seule", family=False)
+    page = unlocked_client(bob).get(f"/personnes/{son.pk}/")
+    assertContains(page, "Hébergés ensemble au 115")
+    assertNotContains(page, "Rendez-vous CMP seule")

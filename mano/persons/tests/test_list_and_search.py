@@ -174,3 +174,12 @@ def test_print_view_has_the_file(bob, people, unlocked_client):
     response = unlocked_client(bob).get(f"/personnes/{people['andre'].pk}/imprimer/")
     assertContains(response, "André Dupontel")
     assertContains(response, 'class="print"')
+
+
+def test_a_choice_with_free_entry_accepts_a_new_value(bob, people, unlocked_client):
+    client = unlocked_client(bob)
+    person = people["andre"]
+    form = client.get(f"/personnes/{person.pk}/groupe/0/")
+    assertContains(form, '<option value="Hébergement association">')
+    client.post(f"/personnes/{person.pk}/groupe/0/", {"version": "1", "c_address_detail": "Squat rue Paradis"})
+    assertContains(client.get(f"/personnes/{person.pk}/"), "Squat rue Paradis")
