@@ -6,6 +6,8 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
+from django.utils import timezone
+
 FIRST_NAMES = [
     "Éloïse",
     "Karim",
@@ -91,3 +93,63 @@ def demo_person(rng: random.Random, today: date) -> dict[str, Any]:
         "in_street_since": followed - timedelta(days=rng.randint(0, 2000)),
         "followed_since": followed,
     }
+
+
+COMMENTS = [
+    "Vu au camion ce soir, va mieux.",
+    "Demande une domiciliation au CCAS.",
+    "Orienté vers le CSAPA.",
+    "A récupéré sa carte d'identité.",
+    "Besoin d'un duvet et de chaussettes.",
+    "Rendez-vous pris à la PASS mardi.",
+]
+PLACES = ["Gare Saint-Charles", "Parc Longchamp", "Square Stalingrad", "Quai du Port", "Accueil de jour Marceau"]
+
+
+def seed_activity(admin: Any, teams: list[Any], persons: list[Any], rng: random.Random) -> None:
+    """Comments, passages, rencontres, places and a few families, written through the real services."""
+    from mano.persons.services.comments import comment_create
+    from mano.persons.services.families import family_link
+    from mano.persons.services.passages import passage_create, rencontre_create
+    from mano.persons.services.places import place_link_add
+
+    places: dict[str, Any] = {}
+    for person in persons:
+        for _ in range(rng.randint(0, 4)):
+            comment_create(
+                user=admin.user,
+                keyring=admin.keyring,
+                person=person,
+                text=rng.choice(COMMENTS),
+                urgent=rng.random() < 0.05,
+                team=rng.choice(teams),
+            )
+        for _ in range(rng.randint(0, 3)):
+            passage_create(
+                user=admin.user,
+                keyring=admin.keyring,
+                team=rng.choice(teams),
+                person=person,
+                date=timezone.now() - timedelta(days=rng.randint(0, 60)),
+            )
+        if rng.random() < 0.4:
+            rencontre_create(
+                user=admin.user,
+                keyring=admin.keyring,
+                team=rng.choice(teams),
+                person=person,
+                date=timezone.now() - timedelta(days=rng.randint(0, 60)),
+                comment="",
+            )
+        if rng.random() < 0.3:
+            name = rng.choice(PLACES)
+            link = place_link_add(
+                user=admin.user,
+                keyring=admin.keyring,
+                person=person,
+                place=places.get(name),
+                name="" if name in places else name,
+            )
+            places[name] = link.place
+    for first, second in zip(persons[0:12:2], persons[1:12:2], strict=True):
+        family_link(user=admin.user, keyring=admin.keyring, person=first, other=second, description="Frère/sœur")
