@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
@@ -25,15 +26,23 @@ READ_ROLES = ("admin", "normal", "restricted")
 SQL_SORTS = {"created": "-created_at", "interaction": "-last_interaction_at"}
 
 
-def _by_name(line: Line) -> tuple[bool, str]:
-    return (not line.name_key, line.name_key)
+def _by_name(raw: str) -> tuple[bool, str]:
+    name = raw.split("\t", 3)[2]
+    return (not name, name)
 
 
-SORT_KEYS = {
-    "name": _by_name,
-    "birth_date": lambda ln: (not ln.birth_date, ln.birth_date, ln.name_key),
-    "followed_since": lambda ln: (not ln.followed_since, ln.followed_since, ln.name_key),
-}
+def _by_field(position: int) -> Callable[[str], tuple[bool, str, str]]:
+    """Sort raw shard lines on one of their leading fields (birth date, followed since), then by name."""
+
+    def key(raw: str) -> tuple[bool, str, str]:
+        fields = raw.split("\t", position + 1)
+        return (not fields[position], fields[position], fields[2])
+
+    return key
+
+
+# Raw lines are sorted without being split into records: at 20,000 persons that is most of the list's cost.
+SORT_KEYS = {"name": _by_name, "birth_date": _by_field(3), "followed_since": _by_field(4)}
 
 
 @dataclass(frozen=True)
@@ -117,15 +126,16 @@ def person_list(
             Row(p.pk, open_part(p.index, "card", keyring), person=p) for p in paginated.object_list
         ]
         return paginated
-    lines = [Line.of(raw) for raw in _lines(user, keyring)]
+    lines = _lines(user, keyring)
     if team is not None:
-        lines = [ln for ln in lines if str(team.pk) in ln.team_ids]
+        team_id = str(team.pk)
+        lines = [raw for raw in lines if team_id in raw.split("\t", 2)[1]]
     if filters.is_set():
-        lines = [ln for ln in lines if filters.match(ln.card())]
-    key = SORT_KEYS.get(sort.lstrip("-"), _by_name)
-    lines.sort(key=key, reverse=sort.startswith("-"))
+        lines = [raw for raw in lines if filters.match(Line.of(raw).card())]
+    lines.sort(key=SORT_KEYS.get(sort.lstrip("-"), _by_name), reverse=sort.startswith("-"))
     paginated = Paginator(lines, PAGE_SIZE).get_page(page)
-    paginated.object_list = _with_persons([Row(UUID(ln.person_id), {}, line=ln) for ln in paginated.object_list])
+    shown = [Line.of(raw) for raw in paginated.object_list]
+    paginated.object_list = _with_persons([Row(UUID(ln.person_id), {}, line=ln) for ln in shown])
     return paginated
 
 
