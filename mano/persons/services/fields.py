@@ -84,6 +84,14 @@ def _group_name(groups: list[dict[str, Any]], name: str, skip: int | None = None
     return name
 
 
+
+def _field(groups: list[dict[str, Any]], key: str) -> selectors.FieldRef:
+    """The field being edited; gone means another admin changed the configuration meanwhile."""
+    found = selectors.field_find(groups, key)
+    if found is None:
+        raise ConfigChanged
+    return found
+
 @transaction.atomic
 def field_group_add(*, user: User, name: str, config_version: str, request: HttpRequest | None = None) -> int:
     """Append an empty group; names are unique in the organisation (ignoring case and accents)."""
@@ -246,9 +254,7 @@ def field_delete(
     """Remove a field when `confirmation` is exactly its label; stored values stay in payloads, no longer shown."""
     organisation = _locked(user, "groups", config_version)
     groups = organisation.person_field_groups
-    found = selectors.field_find(groups, key)
-    if found is None:
-        raise ConfigChanged
+    found = _field(groups, key)
     if confirmation != found.field["label"]:
         raise ValidationError({"confirmation": CONFIRMATION_WRONG})
     del groups[found.group_index]["fields"][found.index]
@@ -262,9 +268,7 @@ def field_move(
     """Move a field one place up (-1) or down (+1) inside its group."""
     organisation = _locked(user, "groups", config_version)
     groups = organisation.person_field_groups
-    found = selectors.field_find(groups, key)
-    if found is None:
-        raise ConfigChanged
+    found = _field(groups, key)
     if _swap(groups[found.group_index]["fields"], found.index, direction):
         _save(organisation, user=user, request=request, columns=["person_field_groups"], change="field_move", field=key)
 
@@ -301,9 +305,7 @@ def field_choice_rename(
     else meanwhile is re-read and retried once; a second conflict raises ConflictError and nothing is kept.
     """
     organisation = _locked(user, "groups", config_version)
-    found = selectors.field_find(organisation.person_field_groups, key)
-    if found is None:
-        raise ConfigChanged
+    found = _field(organisation.person_field_groups, key)
     field, new = found.field, new.strip()
     if field["type"] not in custom_fields.CHOICE_TYPES:
         raise ValidationError(NOT_A_CHOICE_FIELD)
