@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from mano.core.crypto import (
     KeyKind,
@@ -215,13 +215,29 @@ class Line(NamedTuple):
         return result
 
 
+def _shard_payloads(org_id: Any) -> list[tuple[int, bytes]]:
+    """(bucket, envelope) of an organisation's shards. On PostgreSQL they are read in binary format: the
+    default text format sends bytea as hex, which costs ~4x the time for the ~20 MB of a large organisation."""
+    shards = PersonShard.objects.filter(organisation_id=org_id)
+    if connection.vendor != "postgresql":
+        return list(shards.values_list("bucket", "payload"))
+    import psycopg
+
+    sql, params = shards.values_list("bucket", "payload").query.sql_with_params()
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, binary=True)  # binary results; parameters stay as Django built them
+        return [(int(bucket), bytes(payload)) for bucket, payload in cursor.fetchall()]
+
+
 def shard_lines(org_id: Any, keyring: Keyring, excluded: set[str]) -> list[str]:
     """Every person's raw line in an organisation, minus the `excluded` ids (deleted persons).
 
     Lines stay unsplit: a search tests its words on the raw text and splits only the lines that match."""
     lines: list[str] = []
-    for shard in PersonShard.objects.filter(organisation_id=org_id):
-        lines += _shard_text(shard, keyring).split("\n")
+    for bucket, payload in _shard_payloads(org_id):
+        text = decrypt_record_text(keyring, table=SHARD_TABLE, row_id=bucket, org_id=org_id, envelope=payload)
+        lines += text.split("\n")
     if excluded:
         return [raw for raw in lines if raw and raw[:36] not in excluded]
     return [raw for raw in lines if raw]
