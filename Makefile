@@ -53,8 +53,16 @@ BENCH_ENV := DEBUG=False SECURE_SSL_REDIRECT=False ALLOWED_HOSTS=testserver,127.
 	MANO_PEPPER=YmVuY2gtb25seS1wZXBwZXItdGhpcnR5LXR3by1ieXRlcyE= MANO_STATIC_MANIFEST=False \
 	BENCH_SIZE=$(BENCH_SIZE) DATABASE_URL=$${DATABASE_URL:-$(BENCH_DB)}
 
-.PHONY: bench
-bench: dev
+.PHONY: bench bench-seed loadtest
+bench-seed: dev
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(BENCH_ENV) $(BIN)/python manage.py seed_bench --size $(BENCH_SIZE)
+
+bench: bench-seed
 	$(BENCH_ENV) $(BIN)/python -m bench.run
+	$(BENCH_ENV) LOAD_SECONDS=60 $(BIN)/python -m loadtests.run
+
+# Load test: 50 locust users against gunicorn (production settings) on 127.0.0.1 for LOAD_SECONDS.
+LOAD_SECONDS ?= 60
+loadtest: bench-seed
+	$(BENCH_ENV) LOAD_SECONDS=$(LOAD_SECONDS) $(BIN)/python -m loadtests.run
