@@ -89,3 +89,9 @@ def safe_next(request: HttpRequest, default: str = "core:home") -> str:
     ):
         return target
     return reverse(default)
+
+
+def posted_version(request: HttpRequest) -> int:
+    """The record version a form was built on; garbage reads as 0, which always ends on a conflict page."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() and len(value) < 10 else 0

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.utils import timezone
 
@@ -46,7 +47,11 @@ def record_create(
 def record_update(
     record: R, *, keyring: Keyring, user: Any, data: dict[str, Any], expected_version: int, **plain: Any
 ) -> R:
-    """Re-encrypt and save only if the row still has `expected_version`, else ConflictError."""
+    """Re-encrypt and save only if the row still has `expected_version`, else ConflictError.
+
+    Refuses a row of another organisation: the caller's key would make it unreadable for its owners."""
+    if getattr(user, "organisation_id", record.organisation_id) != record.organisation_id:
+        raise PermissionDenied("Record of another organisation")
     _seal(record, keyring, data)
     model = type(record)
     updated = model.objects.filter(pk=record.pk, version=expected_version, deleted_at=None).update(

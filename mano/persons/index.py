@@ -157,8 +157,13 @@ def _shards_rewrite(org_id: Any, replacements: dict[str, str | None], keyring: K
 
 
 def _index_line(person: Person, keyring: Keyring, data: dict[str, Any] | None) -> str:
-    """Refresh the person's card and return its new shard line."""
-    data = data if data is not None else record_data(person, keyring)
+    """Refresh the person's card and return its new shard line.
+
+    Without `data`, the person row is locked and read again: a caller's copy may predate a concurrent
+    update, and building the line from it would put stale text back into search."""
+    if data is None:
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        data = record_data(person, keyring)
     card = card_of(data)
     for source in CARD_SOURCES:
         card.update(source(person, keyring))
@@ -171,15 +176,19 @@ def _index_line(person: Person, keyring: Keyring, data: dict[str, Any] | None) -
 
 
 def index_refresh(person: Person, keyring: Keyring, data: dict[str, Any] | None = None) -> None:
-    """Re-encrypt the card and the shard line after any change to the person or what hangs off it."""
-    _shards_rewrite(person.organisation_id, {str(person.pk): _index_line(person, keyring, data)}, keyring)
+    """Re-encrypt the card and the shard line after any change to the person or what hangs off it.
+
+    `data` is the payload the caller has just written in this transaction; leave it out otherwise."""
+    with transaction.atomic():
+        _shards_rewrite(person.organisation_id, {str(person.pk): _index_line(person, keyring, data)}, keyring)
 
 
 def index_refresh_many(items: list[tuple[Person, dict[str, Any] | None]], keyring: Keyring) -> None:
     """`index_refresh` for many persons of one organisation: each touched shard is rewritten once."""
     if items:
-        lines = {str(p.pk): _index_line(p, keyring, data) for p, data in items}
-        _shards_rewrite(items[0][0].organisation_id, lines, keyring)
+        with transaction.atomic():
+            lines = {str(p.pk): _index_line(p, keyring, data) for p, data in items}
+            _shards_rewrite(items[0][0].organisation_id, lines, keyring)
 
 
 def index_remove(person: Person, keyring: Keyring) -> None:

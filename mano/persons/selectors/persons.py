@@ -23,6 +23,8 @@ from mano.persons.text import fold, words
 
 PAGE_SIZE = 50
 READ_ROLES = ("admin", "normal", "restricted")
+FULL_READ_ROLES = ("admin", "normal")
+QUICK_FIELDS = 4  # name, other names, phone, birth date: the first search fields (index.SEARCH_FIELDS)
 SQL_SORTS = {"created": "-created_at", "interaction": "-last_interaction_at"}
 
 
@@ -94,17 +96,22 @@ def _lines(user: User, keyring: Keyring) -> list[str]:
     return shard_lines(user.organisation_id, keyring, excluded)
 
 
-def _with_persons(rows: list[Row]) -> list[Row]:
+def _with_persons(rows: list[Row], organisation_id: Any) -> list[Row]:
+    """Attach the persons (with their teams) to the rows of one page; a row whose person is gone is dropped."""
     persons = (
-        Person.objects.only("id", "organisation_id", "created_at", "last_interaction_at")
+        Person.objects.filter(organisation_id=organisation_id, deleted_at=None)
+        .only("id", "organisation_id", "created_at", "last_interaction_at")
         .prefetch_related("teams")
         .in_bulk([r.person_id for r in rows])
     )
+    kept = []
     for row in rows:
-        row.person = persons[row.person_id]
-        if row.line is not None and not row.card:
-            row.card = row.line.card()
-    return rows
+        if row.person_id in persons:
+            row.person = persons[row.person_id]
+            if row.line is not None and not row.card:
+                row.card = row.line.card()
+            kept.append(row)
+    return kept
 
 
 def person_list(
@@ -135,7 +142,7 @@ def person_list(
     lines.sort(key=SORT_KEYS.get(sort.lstrip("-"), _by_name), reverse=sort.startswith("-"))
     paginated = Paginator(lines, PAGE_SIZE).get_page(page)
     shown = [Line.of(raw) for raw in paginated.object_list]
-    paginated.object_list = _with_persons([Row(UUID(ln.person_id), {}, line=ln) for ln in shown])
+    paginated.object_list = _with_persons([Row(UUID(ln.person_id), {}, line=ln) for ln in shown], user.organisation_id)
     return paginated
 
 
@@ -143,14 +150,20 @@ def person_search(*, user: User, keyring: Keyring, query: str, page: str | int |
     """Search the whole organisation: scan the shard lines, rank, then build the rows of one page.
 
     A raw line lacking one of the words is dropped before it is even split (most lines, for most queries).
+    Restricted members search names, other names, phone and birth date only: they may not read the
+    description, comments or custom fields, so a match there would tell them what they may not see.
     """
     terms = words(query)
+    quick_only = user.role not in FULL_READ_ROLES
     matching = (Line.of(raw) for raw in _lines(user, keyring) if terms and all(term in raw for term in terms))
     lines = {ln.person_id: ln for ln in matching}
-    candidates = [(pid, ln.search.split("\t")) for pid, ln in lines.items()]
+    candidates = [
+        (pid, ln.search.split("\t", QUICK_FIELDS)[:QUICK_FIELDS] if quick_only else ln.search.split("\t"))
+        for pid, ln in lines.items()
+    ]
     paginated = Paginator(rank(query, candidates), PAGE_SIZE).get_page(page)
     rows = [Row(UUID(pid), {}, reasons, line=lines[pid]) for pid, reasons in paginated.object_list]
-    paginated.object_list = _with_persons(rows)
+    paginated.object_list = _with_persons(rows, user.organisation_id)
     return paginated
 
 
@@ -168,4 +181,4 @@ def likely_duplicates(
         same_birth = birth_date and line.birth_date == birth_date
         if line.name_key == target or (same_birth and SequenceMatcher(None, line.name_key, target).ratio() >= 0.7):
             found.append(Row(UUID(line.person_id), {}, line=line))
-    return _with_persons(found[:5])
+    return _with_persons(found[:5], user.organisation_id)

@@ -84,13 +84,13 @@ def _group_name(groups: list[dict[str, Any]], name: str, skip: int | None = None
     return name
 
 
-
 def _field(groups: list[dict[str, Any]], key: str) -> selectors.FieldRef:
     """The field being edited; gone means another admin changed the configuration meanwhile."""
     found = selectors.field_find(groups, key)
     if found is None:
         raise ConfigChanged
     return found
+
 
 @transaction.atomic
 def field_group_add(*, user: User, name: str, config_version: str, request: HttpRequest | None = None) -> int:

@@ -117,9 +117,9 @@ def test_it_uploads_several_files_at_once_and_downloads_them_decrypted(client, b
     response = add(client, person, *files)
     assert response.status_code == 302 and response["Location"].endswith("#documents")
     page = client.get(response["Location"])
+    assertContains(page, "3 documents enregistrés !")
     for name in ("carte.jpg", "attestation.pdf", "cr.docx"):
-        assertContains(page, f"Document « {name} » ajouté !")
-    assertContains(page, "Documents enregistrés !")
+        assertContains(page, name)
     saved = by_name(bob, person)
     assert set(saved) == {"carte.jpg", "attestation.pdf", "cr.docx"}
     status, body, headers = download(client, url(saved["attestation.pdf"]["row"], "telecharger/"))

@@ -104,7 +104,9 @@ def test_a_person_leaves_and_rejoins_the_active_list_of_the_current_team(bob, or
     assertContains(client.get(f"/personnes/{karim.pk}/historique/"), "Sortie de la file active (Hébergée, Autre)")
 
     assertContains(client.get(_in(karim)), "Hébergée, Autre")
-    assertContains(client.post(_in(karim), {"version": str(karim.version)}, follow=True), "réintégré·e")
+    assertContains(
+        client.post(_in(karim), {"version": str(karim.version)}, follow=True), "réintégrée dans la file active"
+    )
     karim.refresh_from_db()
     data = record_data(karim, bob.keyring)
     assert data["out_of_active_list"] == {} and data["history"][-1]["kind"] == "active_list_in"

@@ -183,3 +183,13 @@ def test_a_choice_with_free_entry_accepts_a_new_value(bob, people, unlocked_clie
     assertContains(form, '<option value="Hébergement association">')
     client.post(f"/personnes/{person.pk}/groupe/0/", {"version": "1", "c_address_detail": "Squat rue Paradis"})
     assertContains(client.get(f"/personnes/{person.pk}/"), "Squat rue Paradis")
+
+
+def test_restricted_members_cannot_search_or_filter_what_they_may_not_read(org_a, people, unlocked_client):
+    """The list would otherwise be a yes/no oracle on comments, descriptions and custom fields."""
+    client = unlocked_client(org_a["restricted"])
+    assert _names(client.get("/personnes/", {"q": "gare charles"})) == []
+    assert _names(client.get("/personnes/", {"q": "rousse"})) == ["Zoé Martin"]
+    filtered = client.get("/personnes/?tri=name&f=has_animal~eq~Oui")
+    assert _names(filtered) == ["André Dupontel", "Dupont Éloïse", "Zoé Martin"]
+    assertNotContains(filtered, "Situation personnelle")

@@ -145,9 +145,10 @@ def _upload(request: AuthenticatedHttpRequest, view: PersonView) -> HttpResponse
             saved = [u.name for u in accepted]
             refused = [u.error for u in uploads if u.error]
             if not refused:
-                for name in saved:
-                    messages.success(request, f"Document « {name} » ajouté !")
-                messages.success(request, "Documents enregistrés !" if len(saved) > 1 else "Document enregistré !")
+                # Names stay out of flash messages: they cross the redirect in a cookie or the session table.
+                messages.success(
+                    request, f"{len(saved)} documents enregistrés !" if len(saved) > 1 else "Document enregistré !"
+                )
                 return redirect(_section_url(view.person.pk))
             form.add_error("files", refused)
     return render(request, "persons/document_upload.html", {"form": form, "view": view, "saved": saved})

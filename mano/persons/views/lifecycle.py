@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from mano.accounts.selectors import current_team
-from mano.core.http import AuthenticatedHttpRequest, member_required
+from mano.core.http import AuthenticatedHttpRequest, member_required, posted_version
 from mano.core.records import ConflictError
 from mano.persons import custom_fields
 from mano.persons.forms import DateInput, check_range
@@ -104,7 +104,7 @@ def active_list_exit_view(request: AuthenticatedHttpRequest, person_id: UUID) ->
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("%(name)s est hors de la file active.") % {"name": view.name})
+            messages.success(request, _("La personne est sortie de la file active de l’équipe."))
             return redirect("persons:detail", person_id=person_id)
     context = {"view": view, "form": form, "team": team}
     return render(request, "persons/lifecycle_exit.html", context, status=status)
@@ -124,7 +124,7 @@ def active_list_rejoin_view(request: AuthenticatedHttpRequest, person_id: UUID) 
                 keyring=request.keyring,
                 person=view.person,
                 team=team,
-                expected_version=int(request.POST.get("version") or 0),
+                expected_version=posted_version(request),
                 request=request,
             )
         except ConflictError:
@@ -133,7 +133,7 @@ def active_list_rejoin_view(request: AuthenticatedHttpRequest, person_id: UUID) 
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("persons:detail", person_id=person_id)
-        messages.success(request, _("%(name)s est réintégré·e dans la file active.") % {"name": view.name})
+        messages.success(request, _("La personne est réintégrée dans la file active de l’équipe."))
         return redirect("persons:detail", person_id=person_id)
     current = (view.data.get("out_of_active_list") or {}).get(str(team.pk))
     return render(request, "persons/lifecycle_rejoin.html", {"view": view, "team": team, "exit": current})

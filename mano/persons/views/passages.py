@@ -64,6 +64,10 @@ class EncounterForm(forms.Form):
         return check_range(self.cleaned_data.get("date"))  # type: ignore[return-value]
 
 
+# One transaction writes every passage: keep it short enough not to block the other writers.
+MAX_PERSONS = 100
+
+
 class BulkForm(EncounterForm):
     """Several persons at once, or anonymous passages. Person checkboxes are drawn by the template."""
 
@@ -95,6 +99,8 @@ class BulkForm(EncounterForm):
             self.add_error("anonymous_count", services.COUNT_REQUIRED)
         if not anonymous and not data.get("persons") and "persons" not in self.errors:
             self.add_error("persons", services.PERSON_REQUIRED)
+        if len(data.get("persons") or []) > MAX_PERSONS:
+            self.add_error("persons", _("Au plus %(n)d personnes à la fois.") % {"n": MAX_PERSONS})
         return data
 
 

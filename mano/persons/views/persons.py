@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -12,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mano.accounts.selectors import current_team
-from mano.core.http import AuthenticatedHttpRequest, member_required
+from mano.core.http import AuthenticatedHttpRequest, member_required, posted_version
 from mano.core.records import ConflictError
 from mano.persons import custom_fields
 from mano.persons.filters import OPERATORS, PersonFilters
@@ -42,6 +43,9 @@ def person_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     team = None if whole else current_team(request)
     query = request.GET.get("q", "").strip()[:200]
     filters = PersonFilters.from_query(request.GET, str(team.pk) if team else None)
+    full = request.user.role in FULL_ROLES
+    if not full:  # restricted members never see custom fields, so they may not filter on them either
+        filters = replace(filters, conditions=())
     sort = request.GET.get("tri", "created")
     if query:
         page = selectors.person_search(
@@ -62,8 +66,8 @@ def person_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "query": query,
         "filters": filters,
         "sort": sort,
-        "fields": [f for g in _groups(request) for f in g["fields"]],
-        "operators": OPERATORS.items(),
+        "fields": [f for g in _groups(request) for f in g["fields"]] if full else [],
+        "operators": OPERATORS.items() if full else [],
     }
     return render(request, "persons/list.html", context)
 
@@ -194,7 +198,7 @@ def person_group_edit_view(request: AuthenticatedHttpRequest, person_id: UUID, g
                 user=request.user,
                 keyring=request.keyring,
                 person=view.person,
-                expected_version=int(request.POST.get("version") or 0),
+                expected_version=posted_version(request),
                 request=request,
                 custom=form.custom_values(),
             )
