@@ -39,6 +39,7 @@ from mano.persons.selectors.documents import (
     folder_choices,
     person_folders,
 )
+from mano.persons.services.access import require
 from mano.persons.services.persons import person_touch
 
 MAX_FILES = 20
@@ -212,6 +213,7 @@ def documents_add(
 ) -> list[Document]:
     """One encrypted row per accepted upload (refused ones are never passed here). On any failure the
     transaction rolls back and the batch's files are removed, so no row lacks its file and no file its row."""
+    require(user, person.organisation_id)
     if any(u.error for u in uploads):
         raise ValueError("refused uploads cannot be saved")
     try:
@@ -259,6 +261,7 @@ def document_create(
     family: bool = False,
 ) -> Document:
     """One document from bytes already in hand (imports, tests), with the same checks as an upload."""
+    require(user, person.organisation_id)
     upload = EncryptedUpload(name=clean_name(name), organisation_id=person.organisation_id)
     kind = FILE_TYPES.get(extension(upload.name))
     if kind is None:
@@ -296,6 +299,7 @@ def document_update(
     family: bool,
 ) -> Document:
     """Rename, move to a folder, or flag as a family document; ConflictError if someone saved it meanwhile."""
+    require(user, item.document.organisation_id)
     name = clean_name(name)
     if not name:
         raise ValidationError({"name": NAME_REQUIRED})
@@ -308,6 +312,7 @@ def document_update(
 @transaction.atomic
 def document_delete(*, user: User, item: DocumentItem, request: HttpRequest | None = None) -> None:
     """Soft-delete the row; the ciphertext file is removed once the deletion is committed."""
+    require(user, item.document.organisation_id)
     document = item.document
     Document.objects.filter(pk=document.pk, deleted_at=None).update(
         deleted_at=timezone.now(), updated_by=user, updated_at=timezone.now()
@@ -339,6 +344,7 @@ def folder_create(
     *, user: User, keyring: Keyring, person: Person, name: str, parent_id: str | None = None
 ) -> DocumentFolder:
     """A folder of the person's documents, optionally inside another one."""
+    require(user, person.organisation_id)
     name = clean_name(name, 100)
     if not name:
         raise ValidationError({"name": NAME_REQUIRED})
@@ -353,6 +359,7 @@ def folder_update(
     *, user: User, keyring: Keyring, item: FolderItem, expected_version: int, name: str, parent_id: str | None
 ) -> DocumentFolder:
     """Rename or move a folder (never into itself or below itself); ConflictError on a stale version."""
+    require(user, item.folder.organisation_id)
     name = clean_name(name, 100)
     if not name:
         raise ValidationError({"name": NAME_REQUIRED})
@@ -370,6 +377,7 @@ def folder_delete(
 
     Returns how many items moved. ConflictError (nothing changed) if the folder or an item moved meanwhile.
     """
+    require(user, item.folder.organisation_id)
     folder = item.folder
     record_update(
         folder, keyring=keyring, user=user, data=record_data(folder, keyring), expected_version=expected_version

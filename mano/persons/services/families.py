@@ -23,6 +23,7 @@ from mano.core.records import ConflictError, record_create, record_data, record_
 from mano.persons.index import index_refresh_many
 from mano.persons.models import Family, Person
 from mano.persons.selectors.families import family_of
+from mano.persons.services.access import require
 
 SELF_LINK = "Le lien avec cette personne est vite vu : c'est elle !"
 ALREADY_LINKED = "Il y a déjà un lien entre ces deux personnes."
@@ -87,6 +88,7 @@ def family_link(
 ) -> Family:
     """Link two persons of the user's organisation. Linking to a member of a family brings the other person
     into that family; two persons of two different families are refused (one family per person)."""
+    require(user, person.organisation_id)
     if {person.organisation_id, other.organisation_id} != {user.organisation_id} or other.deleted_at is not None:
         raise ValidationError(OUTSIDE)
     if person.pk == other.pk:
@@ -134,6 +136,7 @@ def relation_update(
     request: HttpRequest | None = None,
 ) -> Family:
     """Change the text of one relation, only if nobody saved the family since `expected_version`."""
+    require(user, family.organisation_id)
     family.refresh_from_db()
     data = record_data(family, keyring)
     relation = _find(data, relation_id)
@@ -148,6 +151,7 @@ def relation_delete(
     *, user: User, keyring: Keyring, family: Family, relation_id: str, request: HttpRequest | None = None
 ) -> None:
     """Remove one relation. Persons left without a relation leave the family; an empty family is deleted."""
+    require(user, family.organisation_id)
     _lock(user)
     family.refresh_from_db()
     if family.deleted_at is not None:
@@ -166,6 +170,7 @@ def family_remove_person(*, user: User, keyring: Keyring, person: Person) -> lis
     """Take a person out of its family (for deletion): its relations go, and so does anyone left without one.
 
     Returns the other former members, those still in a family first (they inherit the family items)."""
+    require(user, person.organisation_id)
     _lock(user)
     found = family_of(person, keyring)
     if found is None:
@@ -182,6 +187,7 @@ def family_remove_person(*, user: User, keyring: Keyring, person: Person) -> lis
 def family_move(*, user: User, keyring: Keyring, source: Person, target: Person) -> None:
     """After a merge, `target` takes `source`'s place in its family. If both had a family (the same human in two
     files), the two families become one. Self-links and repeated pairs created by the move are dropped."""
+    require(user, source.organisation_id)
     _lock(user)
     src, dst = family_of(source, keyring), family_of(target, keyring)
     if src is None:

@@ -31,6 +31,7 @@ from mano.persons.models import (
     PersonPlace,
     Rencontre,
 )
+from mano.persons.services.access import require
 from mano.persons.services.families import family_move, family_remove_person
 from mano.persons.services.persons import FIXED_FIELDS, NAME_REQUIRED
 
@@ -68,6 +69,7 @@ def person_leave_active_list(
     request: HttpRequest | None = None,
 ) -> Person:
     """Take the person out of `team`'s active list (other teams keep following it), with reasons and a date."""
+    require(user, person.organisation_id)
     _check_team(user, person, team)
     allowed = list(user.organisation.active_list_reasons)  # type: ignore[union-attr]
     if any(r not in allowed for r in reasons):
@@ -99,6 +101,7 @@ def person_rejoin_active_list(
     request: HttpRequest | None = None,
 ) -> Person:
     """Bring the person back into `team`'s active list."""
+    require(user, person.organisation_id)
     _check_team(user, person, team)
     data = record_data(person, keyring)
     exits = dict(data.get("out_of_active_list") or {})
@@ -154,6 +157,8 @@ def person_merge(
 ) -> Person:
     """Merge `other` into `kept`, both version-checked: `kept` takes the chosen values and every item of
     `other` (comments, passages, rencontres, places, documents, folders, family); `other` is soft-deleted."""
+    require(user, kept.organisation_id)
+    require(user, other.organisation_id)
     if {kept.organisation_id, other.organisation_id} != {user.organisation_id} or other.deleted_at is not None:
         raise ValidationError(OUTSIDE)
     if kept.pk == other.pk:
@@ -221,6 +226,7 @@ def person_delete(
     folders), drop its place links, take it out of its family (family items go to another member).
 
     Encrypted document files stay on disk until the retention purge removes soft-deleted rows and their files."""
+    require(user, person.organisation_id)
     if person.organisation_id != user.organisation_id:
         raise ValidationError(OUTSIDE)
     _soft_delete(person, expected_version, user, keyring)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -105,6 +105,11 @@ def person_update(
 
     Fields not given keep their value; every change is written to the history as old → new.
     """
+    if user.organisation_id != person.organisation_id:
+        raise PermissionDenied
+    if user.role not in ("admin", "normal"):  # restricted members never see these, so they may not change them
+        fields.pop("description", None)
+        custom = None
     old = record_data(person, keyring)
     data = {**old, **_clean_fixed(fields)}
     changes = history.diff(old, data, list(FIXED_FIELDS))

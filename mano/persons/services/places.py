@@ -12,6 +12,7 @@ from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
 from mano.core.records import record_create, record_data, record_update
 from mano.persons.models import Person, PersonPlace, Place
+from mano.persons.services.access import require
 from mano.persons.text import fold
 
 NAME_REQUIRED = "Le nom du lieu est obligatoire."
@@ -39,6 +40,7 @@ def _check_name(user: User, keyring: Keyring, name: str, exclude: Place | None =
 @transaction.atomic
 def place_create(*, user: User, keyring: Keyring, name: str) -> Place:
     """A new place of the organisation; names are unique once folded (case, accents, spaces)."""
+    require(user, user.organisation_id)
     name = _check_name(user, keyring, name)
     return record_create(Place, keyring=keyring, organisation=user.organisation, user=user, data={"name": name})
 
@@ -48,6 +50,7 @@ def place_link_add(
     *, user: User, keyring: Keyring, person: Person, place: Place | None = None, name: str = ""
 ) -> PersonPlace:
     """Record that `person` frequents `place`, or a new place called `name` (exactly one of the two)."""
+    require(user, person.organisation_id)
     if (place is None) == (not name.strip()):
         raise ValidationError(CHOOSE_ONE)
     if place is None:
@@ -62,12 +65,14 @@ def place_link_add(
 @transaction.atomic
 def place_link_remove(*, user: User, link: PersonPlace) -> None:
     """Forget that a person frequents a place (the place itself stays for everybody)."""
+    require(user, link.organisation_id)
     PersonPlace.objects.filter(pk=link.pk, organisation_id=user.organisation_id).delete()
 
 
 @transaction.atomic
 def place_rename(*, user: User, keyring: Keyring, place: Place, name: str, expected_version: int) -> Place:
     """Rename a place for every person who frequents it, unless someone saved it since `expected_version`."""
+    require(user, place.organisation_id)
     name = _check_name(user, keyring, name, exclude=place)
     data = {**record_data(place, keyring), "name": name}
     return record_update(place, keyring=keyring, user=user, data=data, expected_version=expected_version)
@@ -76,6 +81,7 @@ def place_rename(*, user: User, keyring: Keyring, place: Place, name: str, expec
 @transaction.atomic
 def place_delete(*, user: User, place: Place, request: HttpRequest | None = None) -> None:
     """Delete a place for everybody: the row is soft-deleted and every person's link to it is removed."""
+    require(user, place.organisation_id)
     Place.objects.filter(pk=place.pk, organisation_id=user.organisation_id, deleted_at=None).update(
         deleted_at=timezone.now(), updated_by=user
     )

@@ -108,3 +108,31 @@ def test_a_record_that_does_not_decrypt_gives_a_clear_page_and_an_audit_event(bo
     response = unlocked_client(bob).get(f"/personnes/{person.pk}/")
     assertContains(response, "ne peut pas être déchiffrée", status_code=500)
     assert AuditEvent.objects.filter(action=AuditAction.DECRYPTION_FAILURE, actor=bob.user).exists()
+
+
+def test_restricted_members_cannot_change_what_they_cannot_see(org_a, person, unlocked_client):
+    restricted = org_a["restricted"]
+    response = unlocked_client(restricted).post(
+        f"/personnes/{person.pk}/modifier/",
+        {"name": "Karim Benali", "description": "réécrite", "teams": [str(org_a.day.pk)], "version": "1"},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert record_data(person, restricted.keyring)["description"] == "Dort près de la gare"
+
+
+def test_services_refuse_roles_and_organisations_on_their_own(org_a, charlie, person):
+    """An API or a command calling a service directly gets no more than the pages allow."""
+    from django.core.exceptions import PermissionDenied
+
+    from mano.persons.services.lifecycle import person_delete
+    from mano.persons.services.places import place_create
+
+    restricted = org_a["restricted"]
+    with pytest.raises(PermissionDenied):
+        person_delete(user=restricted.user, keyring=restricted.keyring, person=person, expected_version=1)
+    with pytest.raises(PermissionDenied):
+        person_delete(user=charlie.user, keyring=charlie.keyring, person=person, expected_version=1)
+    with pytest.raises(PermissionDenied):
+        place_create(user=restricted.user, keyring=restricted.keyring, name="Gare")
+    assert Person.objects.get(pk=person.pk).deleted_at is None
