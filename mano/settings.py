@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "mano.core",
     "mano.accounts",
     "mano.persons",
+    "mano.agenda",
 ]
 
 MIDDLEWARE = [

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("mano.core.urls")),
     path("", include("mano.accounts.urls")),
     path("personnes/", include("mano.persons.urls")),
+    path("agenda/", include("mano.agenda.urls")),
 ]

@@ -40,6 +40,8 @@ class AuditAction(models.TextChoices):
     DOCUMENT_DELETE = "document_delete", _("Document supprimé")
     PERSON_MERGE = "person_merge", _("Dossiers fusionnés")
     PLACE_DELETE = "place_delete", _("Lieu supprimé")
+    ACTION_CREATE = "action_create", _("Action créée")
+    ACTION_UPDATE = "action_update", _("Action modifiée")
     EXPORT = "export", _("Export")
     IMPORT = "import", _("Import")
     MEDICAL_OPEN = "medical_open", _("Dossier médical ouvert")

@@ -1,0 +1,81 @@
+"""Action forms: validation only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mano.accounts.models import Team
+from mano.agenda.models import Status
+from mano.persons.models import Person
+
+DATE_OUT_OF_RANGE = _("Date hors limites (entre 1900 et 2100).")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class ActionForm(forms.Form):
+    name = forms.CharField(label=_("Nom de l’action"), max_length=300)
+    persons = forms.ModelMultipleChoiceField(
+        label=_("Personne(s) suivie(s)"), queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    due_at = forms.DateTimeField(label=_("À faire le"), widget=DateTimeInput())
+    with_time = forms.BooleanField(label=_("Montrer l’heure"), required=False)
+    teams = forms.ModelMultipleChoiceField(
+        label=_("Équipe(s) en charge"), queryset=Team.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    urgent = forms.BooleanField(label=_("Action prioritaire"), required=False)
+    categories = forms.CharField(
+        label=_("Catégorie(s)"), required=False, max_length=500, help_text=_("Séparées par des virgules.")
+    )
+    description = forms.CharField(label=_("Description"), required=False, max_length=10000, widget=forms.Textarea)
+    comment = forms.CharField(
+        label=_("Commentaire (optionnel)"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Chaque personne reçoit sa propre copie du commentaire."),
+    )
+
+    def __init__(self, *args: Any, persons: Any, organisation: Any, restricted: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["persons"].queryset = persons  # type: ignore[attr-defined]
+        self.fields["teams"].queryset = Team.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+        self.fields["persons"].error_messages["required"] = _("La personne suivie est obligatoire.")
+        self.fields["teams"].error_messages["required"] = _("Une action doit être associée à au moins une équipe.")
+        self.fields["due_at"].error_messages["required"] = _("La date d’échéance est obligatoire.")
+        if restricted:
+            del self.fields["description"], self.fields["comment"]
+
+    def clean_due_at(self) -> datetime:
+        value: datetime = self.cleaned_data["due_at"]
+        if not 1900 <= value.year <= 2100:
+            raise forms.ValidationError(DATE_OUT_OF_RANGE)
+        return value
+
+    def category_list(self) -> list[str]:
+        return [c.strip() for c in self.cleaned_data.get("categories", "").split(",") if c.strip()]
+
+
+class ActionEditForm(ActionForm):
+    status = forms.ChoiceField(label=_("Statut"), choices=Status.choices)
+    completed_at = forms.DateTimeField(
+        label=_("Faite ou annulée le"),
+        required=False,
+        widget=DateTimeInput(),
+        help_text=_("Vide : maintenant, si le statut change."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["persons"]
+        self.fields.pop("comment", None)

@@ -1,0 +1,192 @@
+"""Actions: one per person with its own comment, status dates, night-team days, search, conflicts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from mano.agenda.days import agenda_day_of, day_window
+from mano.agenda.models import Action, Status
+from mano.agenda.services import action_set_status, actions_create
+from mano.core.records import ConflictError, record_data
+from mano.persons.models import Comment
+from mano.persons.selectors.persons import person_search
+from mano.persons.services import person_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _local(*args: int) -> datetime:
+    return timezone.make_aware(datetime(*args))
+
+
+@pytest.fixture
+def persons(bob, org_a):
+    return [person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name=n) for n in ("Karim", "Zoé")]
+
+
+def test_one_action_per_person_each_with_its_own_comment(bob, org_a, persons, unlocked_client):
+    client = unlocked_client(bob)
+    response = client.post(
+        "/agenda/nouvelle/",
+        {
+            "name": "Rendez-vous CCAS",
+            "persons": [str(p.pk) for p in persons],
+            "due_at": "2026-12-01T10:00",
+            "teams": [str(org_a.day.pk)],
+            "comment": "Apporter la pièce d'identité",
+        },
+    )
+    assert response.status_code == 302
+    assert Action.objects.count() == 2
+    assert Comment.objects.filter(action_id__isnull=False).values("person").distinct().count() == 2
+    for person in persons:
+        page = client.get(f"/personnes/{person.pk}/")
+        assertContains(page, "Rendez-vous CCAS")
+        assertContains(page, "Apporter la pièce d&#x27;identité")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"name": ""}, "Ce champ est obligatoire."),
+        ({"persons": []}, "La personne suivie est obligatoire."),
+        ({"teams": []}, "Une action doit être associée à au moins une équipe."),
+        ({"due_at": ""}, "La date d’échéance est obligatoire."),
+        ({"due_at": "1850-01-01T10:00"}, "hors limites"),
+    ],
+)
+def test_bad_input_saves_nothing(bob, org_a, persons, unlocked_client, data, message):
+    form = {"name": "X", "persons": [str(persons[0].pk)], "due_at": "2026-12-01T10:00", "teams": [str(org_a.day.pk)]}
+    response = unlocked_client(bob).post("/agenda/nouvelle/", {**form, **data})
+    assertContains(response, message)
+    assert Action.objects.count() == 0
+
+
+def test_a_person_of_another_organisation_cannot_be_chosen(bob, charlie, org_a, org_b, unlocked_client):
+    theirs = person_create(user=charlie.user, keyring=charlie.keyring, teams=[org_b.day], name="Autre")
+    response = unlocked_client(bob).post(
+        "/agenda/nouvelle/",
+        {"name": "X", "persons": [str(theirs.pk)], "due_at": "2026-12-01T10:00", "teams": [str(org_a.day.pk)]},
+    )
+    assertContains(response, "Sélectionnez un choix valide")
+    assert Action.objects.count() == 0
+
+
+def test_marking_done_sets_the_date_and_moves_the_action_to_that_day(bob, org_a, persons, unlocked_client):
+    due = _local(2026, 12, 1, 9)
+    (action,) = actions_create(
+        user=bob.user, keyring=bob.keyring, persons=persons[:1], name="Douche", teams=[org_a.day], due_at=due
+    )
+    client = unlocked_client(bob)
+    assertContains(client.get("/agenda/?jour=2026-12-01"), "Douche")
+    client.post(f"/agenda/{action.pk}/statut/", {"status": "done", "version": "1"})
+    action.refresh_from_db()
+    assert action.status == Status.DONE and action.completed_at is not None
+    today = timezone.localdate().isoformat()
+    assertContains(client.get(f"/agenda/?jour={today}&statut=done"), "Douche")
+    assertNotContains(client.get("/agenda/?jour=2026-12-01"), "Douche")
+    client.post(f"/agenda/{action.pk}/statut/", {"status": "todo", "version": "2"})
+    action.refresh_from_db()
+    assert action.status == Status.TODO and action.completed_at is None
+
+
+def test_a_stale_status_change_is_refused(bob, org_a, persons):
+    (action,) = actions_create(
+        user=bob.user, keyring=bob.keyring, persons=persons[:1], name="X", teams=[org_a.day], due_at=timezone.now()
+    )
+    action_set_status(user=bob.user, keyring=bob.keyring, action=action, status="done", expected_version=1)
+    with pytest.raises(ConflictError):
+        action_set_status(user=bob.user, keyring=bob.keyring, action=action, status="cancelled", expected_version=1)
+    action.refresh_from_db()
+    assert action.status == Status.DONE
+
+
+def test_night_teams_days_run_noon_to_noon():
+    assert agenda_day_of(_local(2026, 12, 2, 2), night=True) == date(2026, 12, 1)
+    assert agenda_day_of(_local(2026, 12, 2, 2), night=False) == date(2026, 12, 2)
+    start, end = day_window(date(2026, 12, 1), night=True)
+    assert (timezone.localtime(start).hour, timezone.localtime(end).day) == (12, 2)
+
+
+def test_a_day_across_a_daylight_saving_change_keeps_its_wall_clock_limits():
+    def hours(day: date) -> timedelta:
+        start, end = day_window(day, night=False)
+        return end.astimezone(UTC) - start.astimezone(UTC)
+
+    assert hours(date(2026, 3, 29)) == timedelta(hours=23)  # Europe/Paris springs forward that night
+    assert hours(date(2026, 10, 25)) == timedelta(hours=25)
+    assert hours(date(2026, 11, 25)) == timedelta(hours=24)
+
+
+def test_the_night_team_agenda_shows_the_evening_and_the_night(org_a, unlocked_client, alice):
+    person = person_create(user=alice.user, keyring=alice.keyring, teams=[org_a.night], name="Nocturne")
+    for hour, name in ((21, "Maraude du soir"), (2, "Fin de nuit")):
+        day = 1 if hour == 21 else 2
+        actions_create(
+            user=alice.user,
+            keyring=alice.keyring,
+            persons=[person],
+            name=name,
+            teams=[org_a.night],
+            due_at=_local(2026, 12, day, hour),
+        )
+    client = unlocked_client(alice)
+    client.post("/equipe/", {"team": str(org_a.night.pk)})
+    page = client.get("/agenda/?jour=2026-12-01")
+    assertContains(page, "Maraude du soir")
+    assertContains(page, "Fin de nuit")
+    assertContains(page, "Nuit du")
+
+
+def test_search_finds_a_person_by_an_action_name(bob, org_a, persons):
+    actions_create(
+        user=bob.user,
+        keyring=bob.keyring,
+        persons=persons[:1],
+        name="Accompagnement préfecture",
+        teams=[org_a.day],
+        due_at=timezone.now(),
+    )
+    found = person_search(user=bob.user, keyring=bob.keyring, query="prefecture", page=1)
+    assert [(r.name, r.reasons) for r in found] == [("Karim", ["action"])]
+
+
+def test_restricted_members_create_actions_without_description_or_comment(org_a, persons, unlocked_client):
+    client = unlocked_client(org_a["restricted"])
+    client.post(
+        "/agenda/nouvelle/",
+        {
+            "name": "Duvet",
+            "persons": [str(persons[0].pk)],
+            "due_at": "2026-12-01T10:00",
+            "teams": [str(org_a.day.pk)],
+            "description": "secret",
+            "comment": "secret",
+        },
+    )
+    action = Action.objects.get()
+    assert record_data(action, org_a["restricted"].keyring)["description"] == ""
+    assert not Comment.objects.exists()
+
+
+def test_an_edit_on_a_stale_version_shows_a_conflict_and_keeps_the_typing(bob, alice, org_a, persons, unlocked_client):
+    (action,) = actions_create(
+        user=bob.user, keyring=bob.keyring, persons=persons[:1], name="Avant", teams=[org_a.day], due_at=timezone.now()
+    )
+    form = {
+        "name": "Version Bob",
+        "due_at": "2026-12-01T10:00",
+        "teams": [str(org_a.day.pk)],
+        "status": "todo",
+        "version": "1",
+    }
+    assert unlocked_client(bob).post(f"/agenda/{action.pk}/", form).status_code == 302
+    response = unlocked_client(alice).post(f"/agenda/{action.pk}/", {**form, "name": "Version Alice"})
+    assert response.status_code == 409
+    assertContains(response, "Version Alice", status_code=409)
+    action.refresh_from_db()
+    assert record_data(action, bob.keyring)["name"] == "Version Bob"

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from mano.agenda import views
+
+app_name = "agenda"
+
+urlpatterns = [
+    path("", views.day_view, name="day"),
+    path("nouvelle/", views.action_create_view, name="create"),
+    path("<uuid:action_id>/", views.action_edit_view, name="edit"),
+    path("<uuid:action_id>/statut/", views.action_status_view, name="status"),
+]

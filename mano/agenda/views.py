@@ -1,0 +1,211 @@
+"""The agenda: day view, creating actions for one or several persons, editing, one-tap status."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mano.accounts.selectors import current_team
+from mano.agenda import selectors, services
+from mano.agenda.days import agenda_day_of
+from mano.agenda.forms import ActionEditForm, ActionForm
+from mano.agenda.models import Status
+from mano.core.http import AuthenticatedHttpRequest, member_required, posted_version, safe_next
+from mano.core.records import ConflictError
+from mano.persons.index import open_part
+from mano.persons.models import PersonIndex
+from mano.persons.selectors.persons import person_search, persons_of
+
+ROLES = ("admin", "normal", "restricted")
+STATUS_FILTERS = {
+    "todo": [Status.TODO],
+    "done": [Status.DONE],
+    "cancelled": [Status.CANCELLED],
+    "all": [Status.TODO, Status.DONE, Status.CANCELLED],
+}
+
+
+def _day(request: AuthenticatedHttpRequest, night: bool) -> date:
+    try:
+        return date.fromisoformat(request.GET.get("jour", ""))
+    except ValueError:
+        return agenda_day_of(timezone.now(), night=night)
+
+
+@require_http_methods(["GET"])
+@member_required(roles=ROLES)
+def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    team = current_team(request)
+    whole = request.GET.get("equipe") == "toutes"
+    teams = [] if whole or team is None else [team]
+    night = bool(teams) and all(t.night_team for t in teams)
+    day = _day(request, night)
+    status = request.GET.get("statut", "todo") if request.GET.get("statut") in STATUS_FILTERS else "todo"
+    statuses = STATUS_FILTERS[status]
+    context = {
+        "day": day,
+        "night": night,
+        "whole": whole,
+        "status": status,
+        "team": team,
+        "previous": day - timedelta(days=1),
+        "next": day + timedelta(days=1),
+        "counts": selectors.day_counts(user=request.user, teams=teams, day=day, statuses=statuses),
+        "rows": selectors.day_actions(
+            user=request.user, keyring=request.keyring, teams=teams, day=day, statuses=statuses
+        ),
+    }
+    return render(request, "agenda/day.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(roles=ROLES)
+def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    chosen = request.POST.getlist("persons") or request.GET.getlist("personne")
+    query = request.GET.get("q", "").strip()[:100]
+    found = (
+        [r.person_id for r in person_search(user=request.user, keyring=request.keyring, query=query, page=1)][:20]
+        if query
+        else []
+    )
+    candidates = persons_of(request.user).filter(pk__in=[*_uuids(chosen), *found])
+    team = current_team(request)
+    initial = {"persons": _uuids(chosen), "teams": [team] if team else [], "due_at": timezone.localtime()}
+    form = ActionForm(
+        request.POST or None,
+        persons=candidates,
+        organisation=request.user.organisation,
+        restricted=request.user.role == "restricted",
+        initial=initial,
+    )
+    names = _names(request, candidates)
+    form.fields["persons"].label_from_instance = lambda p: names.get(str(p.pk), "?")  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.actions_create(
+                user=request.user,
+                keyring=request.keyring,
+                persons=data["persons"],
+                name=data["name"],
+                teams=data["teams"],
+                due_at=data["due_at"],
+                with_time=data["with_time"],
+                urgent=data["urgent"],
+                description=data.get("description", ""),
+                categories=form.category_list(),
+                comment=data.get("comment", ""),
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Action créée." if len(created) == 1 else f"{len(created)} actions créées.")
+            return redirect(safe_next(request, "agenda:day"))
+    return render(request, "agenda/form.html", {"form": form, "query": query, "creating": True})
+
+
+def _uuids(values: list[str]) -> list[UUID]:
+    result = []
+    for value in values:
+        try:
+            result.append(UUID(value))
+        except ValueError:
+            continue
+    return result
+
+
+def _names(request: AuthenticatedHttpRequest, persons: object) -> dict[str, str]:
+    indexes = PersonIndex.objects.filter(person__in=persons)  # type: ignore[misc]
+    return {str(ix.person_id): str(open_part(ix, "card", request.keyring).get("name") or "") for ix in indexes}
+
+
+@require_http_methods(["GET", "POST"])
+@member_required(roles=ROLES)
+def action_edit_view(request: AuthenticatedHttpRequest, action_id: UUID) -> HttpResponse:
+    row = selectors.action_get(user=request.user, keyring=request.keyring, action_id=action_id)
+    action = row.action
+    initial = {
+        **row.data,
+        "categories": ", ".join(row.data.get("categories") or []),
+        "due_at": action.due_at,
+        "with_time": action.with_time,
+        "urgent": action.urgent,
+        "teams": list(action.teams.all()),
+        "status": action.status,
+        "completed_at": action.completed_at,
+        "version": action.version,
+    }
+    form = ActionEditForm(
+        request.POST or None,
+        persons=None,
+        organisation=request.user.organisation,
+        restricted=request.user.role == "restricted",
+        initial=initial,
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_update(
+                user=request.user,
+                keyring=request.keyring,
+                action=action,
+                expected_version=data["version"],
+                name=data["name"],
+                teams=data["teams"],
+                due_at=data["due_at"],
+                with_time=data["with_time"],
+                urgent=data["urgent"],
+                description=data.get("description", ""),
+                categories=form.category_list(),
+                status=data["status"],
+                completed_at=data["completed_at"],
+                request=request,
+            )
+        except ConflictError:
+            messages.error(
+                request,
+                "Quelqu’un a modifié cette action entre-temps : rien n’a été écrasé. "
+                "Voici la version à jour ; votre saisie est restée dans le formulaire.",
+            )
+            form.data = form.data.copy()
+            form.data["version"] = str(action.__class__.objects.get(pk=action.pk).version)
+            status = 409
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Action enregistrée.")
+            return redirect(safe_next(request, "agenda:day"))
+    return render(request, "agenda/form.html", {"form": form, "row": row}, status=status)
+
+
+@require_POST
+@member_required(roles=ROLES)
+def action_status_view(request: AuthenticatedHttpRequest, action_id: UUID) -> HttpResponse:
+    row = selectors.action_get(user=request.user, keyring=request.keyring, action_id=action_id)
+    status = request.POST.get("status", "")
+    if status not in Status.values:
+        messages.error(request, "Statut inconnu.")
+    else:
+        try:
+            services.action_set_status(
+                user=request.user,
+                keyring=request.keyring,
+                action=row.action,
+                status=status,
+                expected_version=posted_version(request),
+                request=request,
+            )
+        except ConflictError:
+            messages.error(request, "Cette action vient d’être modifiée par quelqu’un d’autre : vérifiez-la.")
+        else:
+            messages.success(request, "Statut mis à jour.")
+    return redirect(safe_next(request, "agenda:day"))
