@@ -101,6 +101,8 @@ def run() -> list[Result]:
         _measure("search", "accents and order: eloise martin", get("/personnes/?q=ELOISE+martin")),
         _measure("search", "a word only in comments: domiciliation", get("/personnes/?q=domiciliation")),
         _measure("person_page", "person with 50 comments", get(f"/personnes/{marked}/")),
+        _measure("agenda_day", "current team, today, to do", get("/agenda/")),
+        _measure("agenda_day", "whole organisation, today, all statuses", get("/agenda/?equipe=toutes&statut=all")),
     ]
     return results
 
@@ -132,7 +134,7 @@ def report(results: list[Result]) -> str:
         f" ({settings.DATABASES['default']['NAME']}). {RUNS} runs per scenario after one warm-up, "
         "one logged-in session through the whole middleware stack (Django test client, production settings).",
         "",
-        f"Sizes: {sizes_for(size)} (actions, observations and consultations are not built yet).",
+        f"Sizes: {sizes_for(size)} (observations and consultations are not built yet).",
         "",
     ]
     return "\n".join(lines) + "\n\n" + "\n".join(header + table) + "\n"

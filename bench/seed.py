@@ -1,7 +1,7 @@
 """A large organisation for benchmarks, written with the real encryption through bulk paths.
 
 Sizes are the reference of issue 5; BENCH_SIZE=small divides them by ten. Features that do not exist yet
-(actions, observations, consultations) are reported as skipped.
+(observations, consultations) are reported as skipped.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from mano.accounts.services.bootstrap import (
     organisation_bootstrap,
     teams_create,
 )
+from mano.agenda.models import Action, Status
 from mano.core.demo_data import DESCRIPTIONS, demo_person
 from mano.core.records import records_build
 from mano.persons.index import bucket_of, card_envelope, card_of, search_of, shard_envelope, shard_line
@@ -88,7 +89,7 @@ def _skewed(rng: random.Random, items: list[Any], count: int) -> Iterator[Any]:
 def seed(size: str) -> Report:
     """Create the bench organisation once (idempotent: an existing one is kept)."""
     sizes = sizes_for(size)
-    report = Report(sizes=sizes, seconds={}, skipped=["actions", "observations", "consultations"])
+    report = Report(sizes=sizes, seconds={}, skipped=["observations", "consultations"])
     if Organisation.objects.filter(name=ORGANISATION).exists():
         return report
     rng = random.Random(20)  # noqa: S311  (reproducible bench data)
@@ -97,7 +98,8 @@ def seed(size: str) -> Report:
     persons, team_of = _timed(report, "persons", lambda: _persons(admin, teams, sizes["persons"], rng))
     texts = _timed(report, "comments", lambda: _comments(admin, teams, persons, sizes["comments"], rng))
     _timed(report, "passages+rencontres", lambda: _meetings(admin, teams, persons, sizes, rng))
-    _timed(report, "search index", lambda: _indexes(admin, persons, texts, team_of))
+    names = _timed(report, "actions", lambda: _actions(admin, persons, team_of, sizes["actions"], rng))
+    _timed(report, "search index", lambda: _indexes(admin, persons, texts, team_of, names))
     _timed(report, "analyze", _analyze)
     return report
 
@@ -219,9 +221,62 @@ def _meetings(
         model.objects.bulk_create(batch)
 
 
+ACTION_NAMES = [
+    "Rendez-vous CCAS",
+    "Accompagnement PASS",
+    "Demande de domiciliation",
+    "Dossier RSA",
+    "Appel au 115",
+    "Rendez-vous CSAPA",
+    "Récupérer la carte d'identité",
+    "Orientation accueil de jour",
+]
+
+
+@transaction.atomic
+def _actions(
+    admin: Member, persons: list[tuple[Person, dict]], team_of: dict[Any, Any], count: int, rng: random.Random
+) -> dict[Any, list[str]]:
+    """Actions spread over four months around today; past ones mostly done, a few urgent."""
+    names: dict[Any, list[str]] = defaultdict(list)
+    now = timezone.now()
+    batch, links = [], []
+    for person in _skewed(rng, [p for p, _ in persons], count):
+        due = now + timedelta(minutes=rng.randint(-60 * 24 * 60, 60 * 24 * 60))
+        status = (
+            Status.TODO if due > now or rng.random() < 0.2 else rng.choice([Status.DONE, Status.DONE, Status.CANCELLED])
+        )
+        name = rng.choice(ACTION_NAMES)
+        names[person.pk].append(fold(name))
+        action = records_build(
+            Action,
+            keyring=admin.keyring,
+            organisation=admin.user.organisation,
+            user=admin.user,
+            data={"name": name, "description": "", "categories": []},
+            person=person,
+            due_at=due,
+            urgent=rng.random() < 0.03,
+            status=status,
+            completed_at=due + timedelta(hours=1) if status != Status.TODO else None,
+        )
+        batch.append(action)
+        links.append(Action.teams.through(action_id=action.pk, team_id=team_of[person.pk]))
+        if len(batch) == BATCH:
+            Action.objects.bulk_create(batch)
+            batch = []
+    Action.objects.bulk_create(batch)
+    Action.teams.through.objects.bulk_create(links, batch_size=BATCH)
+    return names
+
+
 @transaction.atomic
 def _indexes(
-    admin: Member, persons: list[tuple[Person, dict]], texts: dict[Any, list[str]], team_of: dict[Any, Any]
+    admin: Member,
+    persons: list[tuple[Person, dict]],
+    texts: dict[Any, list[str]],
+    team_of: dict[Any, Any],
+    action_names: dict[Any, list[str]],
 ) -> None:
     org_id = admin.user.organisation_id
     cards = [(p, card_of(d)) for p, d in persons]
@@ -234,7 +289,8 @@ def _indexes(
     )
     buckets: dict[int, list[str]] = defaultdict(list)
     for (person, data), (_, card) in zip(persons, cards, strict=True):
-        line = shard_line(person.pk, [team_of[person.pk]], card, search_of(data, texts.get(person.pk, [])))
+        search = {**search_of(data, texts.get(person.pk, [])), "actions": action_names.get(person.pk, [])}
+        line = shard_line(person.pk, [team_of[person.pk]], card, search)
         buckets[bucket_of(person.pk)].append(line)
     PersonShard.objects.bulk_create(
         [
