@@ -7,11 +7,12 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from mano.accounts.models import Team, User
-from mano.agenda.days import day_window
+from mano.agenda.days import agenda_day_of, day_window
 from mano.agenda.models import Action, Status
 from mano.core.crypto import Keyring
 from mano.core.records import record_data
@@ -96,3 +97,38 @@ def action_get(*, user: User, keyring: Keyring, action_id: UUID) -> ActionRow:
     if action is None:
         raise Http404
     return _rows([action], keyring)[0]
+
+
+def week_actions(
+    *, user: User, keyring: Keyring, teams: list[Team], monday: date, statuses: list[str]
+) -> list[tuple[date, list[ActionRow]]]:
+    """Seven days from `monday`, each with its actions (same day rule as the day view), in one query."""
+    night = bool(teams) and all(t.night_team for t in teams)
+    start, _ = day_window(monday, night=night)
+    _, end = day_window(monday + timedelta(days=6), night=night)
+    rows = (
+        _scoped(user, teams, statuses)
+        .filter(
+            Q(status=Status.TODO, due_at__gte=start, due_at__lt=end)
+            | Q(status__in=[Status.DONE, Status.CANCELLED], completed_at__gte=start, completed_at__lt=end)
+        )
+        .prefetch_related("teams")
+        .order_by("-urgent", "due_at", "id")[:2000]
+    )
+    days: dict[date, list[ActionRow]] = {monday + timedelta(days=i): [] for i in range(7)}
+    for row in _rows(list(rows), keyring):
+        moment = row.action.due_at if row.action.status == Status.TODO else row.action.completed_at
+        days.setdefault(agenda_day_of(moment, night=night), []).append(row)  # type: ignore[arg-type]
+    return [(day, days[day]) for day in sorted(days) if monday <= day <= monday + timedelta(days=6)]
+
+
+def actions_page(
+    *, user: User, keyring: Keyring, teams: list[Team], statuses: list[str], newest_first: bool, page: str | None
+) -> Page[ActionRow]:
+    """All actions of the teams by due date, 50 a page; only the page's rows are decrypted."""
+    rows = (
+        _scoped(user, teams, statuses).prefetch_related("teams").order_by("-due_at" if newest_first else "due_at", "id")
+    )
+    paginated = Paginator(rows, 50).get_page(page)
+    paginated.object_list = _rows(list(paginated.object_list), keyring)
+    return paginated

@@ -8,6 +8,8 @@ app_name = "agenda"
 
 urlpatterns = [
     path("", views.day_view, name="day"),
+    path("semaine/", views.week_view, name="week"),
+    path("liste/", views.list_view, name="list"),
     path("nouvelle/", views.action_create_view, name="create"),
     path("<uuid:action_id>/", views.action_edit_view, name="edit"),
     path("<uuid:action_id>/statut/", views.action_status_view, name="status"),

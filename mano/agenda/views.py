@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from contextlib import suppress
+from datetime import date, datetime, time, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -39,22 +41,32 @@ def _day(request: AuthenticatedHttpRequest, night: bool) -> date:
         return agenda_day_of(timezone.now(), night=night)
 
 
-@require_http_methods(["GET"])
-@member_required(roles=ROLES)
-def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+def _scope(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    """The filters every agenda view shares, read from the URL: team or whole organisation, status."""
     team = current_team(request)
     whole = request.GET.get("equipe") == "toutes"
     teams = [] if whole or team is None else [team]
-    night = bool(teams) and all(t.night_team for t in teams)
-    day = _day(request, night)
     status = request.GET.get("statut", "todo") if request.GET.get("statut") in STATUS_FILTERS else "todo"
-    statuses = STATUS_FILTERS[status]
-    context = {
-        "day": day,
-        "night": night,
-        "whole": whole,
-        "status": status,
+    night = bool(teams) and all(t.night_team for t in teams)
+    return {
         "team": team,
+        "whole": whole,
+        "teams": teams,
+        "status": status,
+        "night": night,
+        "statuses": STATUS_FILTERS[status],
+    }
+
+
+@require_http_methods(["GET"])
+@member_required(roles=ROLES)
+def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    teams, statuses = scope["teams"], scope["statuses"]
+    day = _day(request, scope["night"])
+    context = {
+        **scope,
+        "day": day,
         "previous": day - timedelta(days=1),
         "next": day + timedelta(days=1),
         "counts": selectors.day_counts(user=request.user, teams=teams, day=day, statuses=statuses),
@@ -63,6 +75,41 @@ def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "agenda/day.html", context)
+
+
+@require_http_methods(["GET"])
+@member_required(roles=ROLES)
+def week_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    day = _day(request, scope["night"])
+    monday = day - timedelta(days=day.weekday())
+    days = selectors.week_actions(
+        user=request.user, keyring=request.keyring, teams=scope["teams"], monday=monday, statuses=scope["statuses"]
+    )
+    context = {
+        **scope,
+        "days": days,
+        "previous": monday - timedelta(days=7),
+        "next": monday + timedelta(days=7),
+        "monday": monday,
+    }
+    return render(request, "agenda/week.html", context)
+
+
+@require_http_methods(["GET"])
+@member_required(roles=ROLES)
+def list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    newest_first = request.GET.get("tri") == "recentes"
+    page = selectors.actions_page(
+        user=request.user,
+        keyring=request.keyring,
+        teams=scope["teams"],
+        statuses=scope["statuses"],
+        newest_first=newest_first,
+        page=request.GET.get("page"),
+    )
+    return render(request, "agenda/list.html", {**scope, "page": page, "newest_first": newest_first})
 
 
 @require_http_methods(["GET", "POST"])
@@ -77,7 +124,10 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     candidates = persons_of(request.user).filter(pk__in=[*_uuids(chosen), *found])
     team = current_team(request)
-    initial = {"persons": _uuids(chosen), "teams": [team] if team else [], "due_at": timezone.localtime()}
+    due = timezone.localtime()
+    with suppress(ValueError):  # the "+" of a week-view day: that day, at nine
+        due = timezone.make_aware(datetime.combine(date.fromisoformat(request.GET.get("jour", "")), time(9)))
+    initial = {"persons": _uuids(chosen), "teams": [team] if team else [], "due_at": due}
     form = ActionForm(
         request.POST or None,
         persons=candidates,

@@ -29,6 +29,8 @@ def build(world: dict[str, Any]) -> None:
 GET_ROWS: dict[tuple[str, str], Row] = {
     ("agenda:day", ""): (lambda w: reverse("agenda:day"), expect(only=PERSON_ROLES)),
     ("agenda:create", ""): (lambda w: reverse("agenda:create"), expect(only=PERSON_ROLES)),
+    ("agenda:week", ""): (lambda w: reverse("agenda:week"), expect(only=PERSON_ROLES)),
+    ("agenda:list", ""): (lambda w: reverse("agenda:list"), expect(only=PERSON_ROLES)),
     ("agenda:edit", "own org"): (lambda w: reverse("agenda:edit", args=[w["action_a"].pk]), expect(only=PERSON_ROLES)),
     ("agenda:edit", "other org"): (
         lambda w: reverse("agenda:edit", args=[w["action_b"].pk]),

@@ -190,3 +190,51 @@ def test_an_edit_on_a_stale_version_shows_a_conflict_and_keeps_the_typing(bob, a
     assertContains(response, "Version Alice", status_code=409)
     action.refresh_from_db()
     assert record_data(action, bob.keyring)["name"] == "Version Bob"
+
+
+def test_the_week_view_puts_each_action_in_its_day(bob, org_a, persons, unlocked_client):
+    for day, name in ((30, "Lundi CCAS"), (4, "Vendredi PASS")):
+        month = 11 if day == 30 else 12
+        actions_create(
+            user=bob.user,
+            keyring=bob.keyring,
+            persons=persons[:1],
+            name=name,
+            teams=[org_a.day],
+            due_at=_local(2026, month, day, 10),
+        )
+    page = unlocked_client(bob).get("/agenda/semaine/?jour=2026-12-02")
+    days = {day: [r.name for r in rows] for day, rows in page.context["days"]}
+    assert days[date(2026, 11, 30)] == ["Lundi CCAS"] and days[date(2026, 12, 4)] == ["Vendredi PASS"]
+    assertContains(page, "/agenda/nouvelle/?jour=2026-12-03")
+
+
+def test_the_list_view_pages_by_due_date_and_keeps_filters(bob, org_a, persons, unlocked_client):
+    for i in range(55):
+        actions_create(
+            user=bob.user,
+            keyring=bob.keyring,
+            persons=persons[:1],
+            name=f"Action {i:02d}",
+            teams=[org_a.day],
+            due_at=_local(2026, 12, 1, 8) + timedelta(minutes=i),
+        )
+    client = unlocked_client(bob)
+    first = client.get("/agenda/liste/")
+    assert [r.name for r in first.context["page"]][:2] == ["Action 00", "Action 01"]
+    assertContains(first, "page=2")
+    second = client.get("/agenda/liste/?page=2")
+    assert [r.name for r in second.context["page"]] == ["Action 50", "Action 51", "Action 52", "Action 53", "Action 54"]
+    assert client.get("/agenda/liste/?statut=done").context["page"].paginator.count == 0
+
+
+def test_the_day_view_costs_a_fixed_number_of_queries(
+    bob, org_a, persons, unlocked_client, django_assert_max_num_queries
+):
+    for i in range(30):
+        actions_create(
+            user=bob.user, keyring=bob.keyring, persons=persons, name=f"A{i}", teams=[org_a.day], due_at=timezone.now()
+        )
+    client = unlocked_client(bob)
+    with django_assert_max_num_queries(14):
+        assert client.get("/agenda/").status_code == 200
