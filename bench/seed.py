@@ -176,15 +176,17 @@ def _comments(
     for person in targets:
         text = rng.choice(COMMENT_TEXTS + DESCRIPTIONS[:-1])
         texts[person.pk].append(fold(text))
+        urgent = rng.random() < 0.002
         batch.append(
             records_build(
                 Comment,
                 keyring=admin.keyring,
                 organisation=admin.user.organisation,
                 user=admin.user,
-                data={"text": text, "urgent": rng.random() < 0.02, "date": timezone.now().isoformat()},
+                data={"text": text, "urgent": urgent, "date": timezone.now().isoformat()},
                 person=person,
                 team=rng.choice(teams),
+                urgent=urgent,
             )
         )
         if len(batch) == BATCH:

@@ -74,10 +74,10 @@ def day_actions(*, user: User, keyring: Keyring, teams: list[Team], day: date, s
         .prefetch_related("teams")
         .order_by("-urgent", "due_at", "id")[:500]
     )
-    return _rows(rows, keyring)
+    return action_rows(rows, keyring)
 
 
-def _rows(actions: list[Action], keyring: Keyring) -> list[ActionRow]:
+def action_rows(actions: list[Action], keyring: Keyring) -> list[ActionRow]:
     cards = PersonIndex.objects.in_bulk([a.person_id for a in actions])
     names = {pid: str(open_part(ix, "card", keyring).get("name") or "") for pid, ix in cards.items()}
     return [ActionRow(a, record_data(a, keyring), names.get(a.person_id, "")) for a in actions]
@@ -88,7 +88,7 @@ def person_actions(*, user: User, keyring: Keyring, person: Person) -> list[Acti
     rows = actions_of(user).filter(person=person).prefetch_related("teams")
     todo = list(rows.filter(status=Status.TODO).order_by("due_at")[:100])
     closed = list(rows.exclude(status=Status.TODO).order_by("-completed_at")[:20])
-    return _rows(todo + closed, keyring)
+    return action_rows(todo + closed, keyring)
 
 
 def action_get(*, user: User, keyring: Keyring, action_id: UUID) -> ActionRow:
@@ -96,7 +96,7 @@ def action_get(*, user: User, keyring: Keyring, action_id: UUID) -> ActionRow:
     action = actions_of(user).select_related("person").prefetch_related("teams").filter(pk=action_id).first()
     if action is None:
         raise Http404
-    return _rows([action], keyring)[0]
+    return action_rows([action], keyring)[0]
 
 
 def week_actions(
@@ -116,7 +116,7 @@ def week_actions(
         .order_by("-urgent", "due_at", "id")[:2000]
     )
     days: dict[date, list[ActionRow]] = {monday + timedelta(days=i): [] for i in range(7)}
-    for row in _rows(list(rows), keyring):
+    for row in action_rows(list(rows), keyring):
         moment = row.action.due_at if row.action.status == Status.TODO else row.action.completed_at
         days.setdefault(agenda_day_of(moment, night=night), []).append(row)  # type: ignore[arg-type]
     return [(day, days[day]) for day in sorted(days) if monday <= day <= monday + timedelta(days=6)]
@@ -130,5 +130,5 @@ def actions_page(
         _scoped(user, teams, statuses).prefetch_related("teams").order_by("-due_at" if newest_first else "due_at", "id")
     )
     paginated = Paginator(rows, 50).get_page(page)
-    paginated.object_list = _rows(list(paginated.object_list), keyring)
+    paginated.object_list = action_rows(list(paginated.object_list), keyring)
     return paginated

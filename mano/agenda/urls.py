@@ -11,6 +11,8 @@ urlpatterns = [
     path("semaine/", views.week_view, name="week"),
     path("liste/", views.list_view, name="list"),
     path("nouvelle/", views.action_create_view, name="create"),
+    path("priorites/", views.priorities_view, name="priorities"),
+    path("priorites/deprioriser/", views.deprioritize_view, name="deprioritize"),
     path("<uuid:action_id>/", views.action_edit_view, name="edit"),
     path("<uuid:action_id>/statut/", views.action_status_view, name="status"),
 ]

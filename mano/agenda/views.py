@@ -9,20 +9,20 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mano.accounts.selectors import current_team
-from mano.agenda import selectors, services
+from mano.agenda import priorities, selectors, services
 from mano.agenda.days import agenda_day_of
 from mano.agenda.forms import ActionEditForm, ActionForm
-from mano.agenda.models import Status
+from mano.agenda.models import Action, Status
 from mano.core.http import AuthenticatedHttpRequest, member_required, posted_version, safe_next
 from mano.core.records import ConflictError
 from mano.persons.index import open_part
-from mano.persons.models import PersonIndex
+from mano.persons.models import Comment, PersonIndex
 from mano.persons.selectors.persons import person_search, persons_of
 
 ROLES = ("admin", "normal", "restricted")
@@ -259,3 +259,34 @@ def action_status_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Ht
         else:
             messages.success(request, "Statut mis à jour.")
     return redirect(safe_next(request, "agenda:day"))
+
+
+@require_http_methods(["GET"])
+@member_required(roles=ROLES)
+def priorities_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actions, comments = priorities.priorities(user=request.user, keyring=request.keyring)
+    return render(request, "agenda/priorities.html", {"actions": actions, "comments": comments})
+
+
+@require_POST
+@member_required(roles=ROLES)
+def deprioritize_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    model = Comment if request.POST.get("kind") == "comment" else Action
+    item = model.objects.filter(
+        organisation_id=request.user.organisation_id, deleted_at=None, pk__in=_uuids([request.POST.get("id", "")])
+    ).first()
+    if item is None:
+        raise Http404
+    try:
+        priorities.deprioritize(
+            user=request.user,
+            keyring=request.keyring,
+            item=item,
+            expected_version=posted_version(request),
+            request=request,
+        )
+    except ConflictError:
+        messages.error(request, "Cet élément vient d’être modifié par quelqu’un d’autre : vérifiez-le.")
+    else:
+        messages.success(request, "Retiré des priorités.")
+    return redirect("agenda:priorities")

@@ -59,9 +59,14 @@ class Comment(EncryptedRecord):
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
     action_id = models.UUIDField(null=True, blank=True, db_index=True)
     team = models.ForeignKey("accounts.Team", null=True, on_delete=models.SET_NULL, related_name="+")
+    # Plaintext like an action's: the "Priorités" count on every page cannot decrypt every comment.
+    urgent = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["person", "deleted_at", "-created_at"])]
+        indexes = [
+            models.Index(fields=["person", "deleted_at", "-created_at"]),
+            models.Index(fields=["organisation", "urgent", "deleted_at"]),
+        ]
 
 
 class Passage(EncryptedRecord):

@@ -31,6 +31,13 @@ GET_ROWS: dict[tuple[str, str], Row] = {
     ("agenda:create", ""): (lambda w: reverse("agenda:create"), expect(only=PERSON_ROLES)),
     ("agenda:week", ""): (lambda w: reverse("agenda:week"), expect(only=PERSON_ROLES)),
     ("agenda:list", ""): (lambda w: reverse("agenda:list"), expect(only=PERSON_ROLES)),
+    ("agenda:priorities", ""): (lambda w: reverse("agenda:priorities"), expect(only=PERSON_ROLES)),
+    ("agenda:deprioritize", ""): (
+        lambda w: reverse("agenda:deprioritize"),
+        dict.fromkeys(
+            ["anonymous", "superadmin", "restricted", "stats", "normal", "normal_health", "admin", "admin_health"], 405
+        ),
+    ),
     ("agenda:edit", "own org"): (lambda w: reverse("agenda:edit", args=[w["action_a"].pk]), expect(only=PERSON_ROLES)),
     ("agenda:edit", "other org"): (
         lambda w: reverse("agenda:edit", args=[w["action_b"].pk]),
@@ -44,6 +51,10 @@ GET_ROWS: dict[tuple[str, str], Row] = {
     ),
 }
 POST_ROWS: dict[tuple[str, str], Row] = {
+    ("agenda:deprioritize", "empty"): (
+        lambda w: reverse("agenda:deprioritize"),
+        expect(only=PERSON_ROLES, members=404),
+    ),
     ("agenda:status", "other org"): (
         lambda w: reverse("agenda:status", args=[w["action_b"].pk]),
         expect(only=PERSON_ROLES, members=404),

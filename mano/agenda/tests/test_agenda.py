@@ -238,3 +238,63 @@ def test_the_day_view_costs_a_fixed_number_of_queries(
     client = unlocked_client(bob)
     with django_assert_max_num_queries(14):
         assert client.get("/agenda/").status_code == 200
+
+
+def test_priorities_list_urgent_actions_and_comments_of_my_teams_until_deprioritized(
+    bob, org_a, persons, unlocked_client
+):
+    from mano.persons.services.comments import comment_create
+
+    (action,) = actions_create(
+        user=bob.user,
+        keyring=bob.keyring,
+        persons=persons[:1],
+        name="Urgence hébergement",
+        teams=[org_a.day],
+        due_at=timezone.now(),
+        urgent=True,
+    )
+    comment = comment_create(
+        user=bob.user, keyring=bob.keyring, person=persons[1], text="Très fatiguée ce soir", urgent=True, team=org_a.day
+    )
+    actions_create(
+        user=bob.user,
+        keyring=bob.keyring,
+        persons=persons[:1],
+        name="Autre équipe",
+        teams=[org_a.night],
+        due_at=timezone.now(),
+        urgent=True,
+    )
+    client = unlocked_client(bob)
+    home = client.get("/")
+    assertContains(home, '<span class="badge badge--urgent">2</span>', html=False)
+    page = client.get("/agenda/priorites/")
+    assertContains(page, "Urgence hébergement")
+    assertContains(page, "Très fatiguée ce soir")
+    assertNotContains(page, "Autre équipe")
+    client.post("/agenda/priorites/deprioriser/", {"kind": "action", "id": str(action.pk), "version": "1"})
+    client.post("/agenda/priorites/deprioriser/", {"kind": "comment", "id": str(comment.pk), "version": "1"})
+    page = client.get("/agenda/priorites/")
+    assertNotContains(page, "Urgence hébergement")
+    assertNotContains(page, "Très fatiguée ce soir")
+    comment.refresh_from_db()
+    assert record_data(comment, bob.keyring)["urgent"] is False and comment.urgent is False
+
+
+def test_another_organisation_cannot_deprioritize(bob, charlie, org_a, persons, unlocked_client):
+    (action,) = actions_create(
+        user=bob.user,
+        keyring=bob.keyring,
+        persons=persons[:1],
+        name="X",
+        teams=[org_a.day],
+        due_at=timezone.now(),
+        urgent=True,
+    )
+    response = unlocked_client(charlie).post(
+        "/agenda/priorites/deprioriser/", {"kind": "action", "id": str(action.pk), "version": "1"}
+    )
+    assert response.status_code == 404
+    action.refresh_from_db()
+    assert action.urgent

@@ -67,7 +67,14 @@ def comment_create(
     text, moment = _clean(text, date)
     data = {"text": text, "urgent": bool(urgent), "family": bool(family), "date": moment, "edited": []}
     comment = record_create(
-        Comment, keyring=keyring, organisation=person.organisation, user=user, data=data, person=person, team=team
+        Comment,
+        keyring=keyring,
+        organisation=person.organisation,
+        user=user,
+        data=data,
+        person=person,
+        team=team,
+        urgent=bool(urgent),
     )
     person_touch(person)
     index_refresh(person, keyring)
@@ -99,7 +106,9 @@ def comment_update(
     if changed and comment.created_by_id != user.pk:
         note = {"by": str(user.pk), "by_name": str(user), "at": timezone.now().isoformat()}
         data["edited"] = [*old.get("edited", []), note]
-    comment = record_update(comment, keyring=keyring, user=user, data=data, expected_version=expected_version)
+    comment = record_update(
+        comment, keyring=keyring, user=user, data=data, expected_version=expected_version, urgent=bool(urgent)
+    )
     if comment.person is not None:
         index_refresh(comment.person, keyring)
     return comment

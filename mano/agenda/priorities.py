@@ -1,0 +1,92 @@
+"""Priorités: urgent actions still to do and urgent comments of the teams the member belongs to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from mano.accounts.models import User
+from mano.agenda.models import Action, Status
+from mano.agenda.selectors import ActionRow, action_rows
+from mano.core.audit import AuditAction, audit
+from mano.core.crypto import Keyring
+from mano.core.records import record_data, record_update, records_data
+from mano.persons.index import open_part
+from mano.persons.models import Comment, PersonIndex
+
+LIMIT = 200
+
+
+def _team_ids(user: User) -> list[Any]:
+    return list(user.teams.values_list("pk", flat=True))
+
+
+def _urgent_actions(user: User, team_ids: list[Any]) -> QuerySet[Action]:
+    teams = Action.teams.through.objects.filter(team_id__in=team_ids).values("action_id")
+    return Action.objects.filter(
+        organisation_id=user.organisation_id, deleted_at=None, urgent=True, status=Status.TODO, pk__in=teams
+    )
+
+
+def _urgent_comments(user: User, team_ids: list[Any]) -> QuerySet[Comment]:
+    return Comment.objects.filter(
+        organisation_id=user.organisation_id,
+        deleted_at=None,
+        urgent=True,
+        team_id__in=team_ids,
+        person__deleted_at=None,
+    )
+
+
+def priority_count(user: User) -> int:
+    """The number shown beside "Priorités" on every page: two counts, nothing decrypted."""
+    if user.role not in ("admin", "normal", "restricted"):
+        return 0
+    team_ids = _team_ids(user)
+    return _urgent_actions(user, team_ids).count() + _urgent_comments(user, team_ids).count()
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    comment: Comment
+    data: dict[str, Any]
+    person_name: str
+
+
+def priorities(*, user: User, keyring: Keyring) -> tuple[list[ActionRow], list[CommentRow]]:
+    team_ids = _team_ids(user)
+    urgent = _urgent_actions(user, team_ids).prefetch_related("teams").order_by("due_at")[:LIMIT]
+    actions = action_rows(list(urgent), keyring)
+    comments = list(
+        _urgent_comments(user, team_ids).select_related("team", "created_by").order_by("-created_at")[:LIMIT]
+    )
+    cards = PersonIndex.objects.in_bulk([c.person_id for c in comments])
+    names = {pid: str(open_part(ix, "card", keyring).get("name") or "") for pid, ix in cards.items()}
+    rows = [CommentRow(c, data, names.get(c.person_id, "")) for c, data in records_data(comments, keyring)]
+    return actions, rows
+
+
+@transaction.atomic
+def deprioritize(
+    *, user: User, keyring: Keyring, item: Action | Comment, expected_version: int, request: HttpRequest | None = None
+) -> None:
+    """Take an action or a comment off the Priorités list (its urgent flag, plaintext and encrypted)."""
+    if user.organisation_id != item.organisation_id or user.role not in ("admin", "normal", "restricted"):
+        raise PermissionDenied
+    data = record_data(item, keyring)
+    if isinstance(item, Comment):
+        data["urgent"] = False
+    record_update(item, keyring=keyring, user=user, data=data, expected_version=expected_version, urgent=False)
+    audit(
+        AuditAction.ACTION_UPDATE if isinstance(item, Action) else AuditAction.PERSON_UPDATE,
+        organisation=user.organisation,
+        actor=user,
+        request=request,
+        obj=item,
+        deprioritized=True,
+    )
