@@ -30,4 +30,11 @@ class Action(EncryptedRecord):
             models.Index(fields=["organisation", "deleted_at", "status", "due_at"]),
             models.Index(fields=["organisation", "deleted_at", "completed_at"]),
             models.Index(fields=["person", "deleted_at"]),
+            # Partial: the Priorités count on every page reads only the few urgent rows. No literal in the
+            # condition: SQLite cannot match a bound parameter (status = ?) against one.
+            models.Index(
+                fields=["organisation", "status"],
+                condition=models.Q(urgent=True, deleted_at__isnull=True),
+                name="agenda_action_urgent",
+            ),
         ]

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 
 from mano.accounts.models import User
@@ -27,9 +27,10 @@ def _team_ids(user: User) -> list[Any]:
 
 
 def _urgent_actions(user: User, team_ids: list[Any]) -> QuerySet[Action]:
-    teams = Action.teams.through.objects.filter(team_id__in=team_ids).values("action_id")
+    # EXISTS, not IN: the few urgent rows are checked one by one instead of listing every action of the teams.
+    of_my_teams = Action.teams.through.objects.filter(action_id=OuterRef("pk"), team_id__in=team_ids)
     return Action.objects.filter(
-        organisation_id=user.organisation_id, deleted_at=None, urgent=True, status=Status.TODO, pk__in=teams
+        Exists(of_my_teams), organisation_id=user.organisation_id, deleted_at=None, urgent=True, status=Status.TODO
     )
 
 
@@ -38,8 +39,7 @@ def _urgent_comments(user: User, team_ids: list[Any]) -> QuerySet[Comment]:
         organisation_id=user.organisation_id,
         deleted_at=None,
         urgent=True,
-        team_id__in=team_ids,
-        person__deleted_at=None,
+        team_id__in=team_ids,  # deleting a person soft-deletes its comments: no join with persons needed
     )
 
 
@@ -48,7 +48,20 @@ def priority_count(user: User) -> int:
     if user.role not in ("admin", "normal", "restricted"):
         return 0
     team_ids = _team_ids(user)
-    return _urgent_actions(user, team_ids).count() + _urgent_comments(user, team_ids).count()
+    return _urgent_action_count(user, team_ids) + _urgent_comments(user, team_ids).count()
+
+
+def _urgent_action_count(user: User, team_ids: list[Any]) -> int:
+    rows = _urgent_actions(user, team_ids)
+    if connection.vendor != "sqlite":
+        return rows.count()
+    # SQLite's statistics see a boolean column as unselective and scan the to-do actions instead of using
+    # the partial index of urgent ones (3 ms instead of 100 ms at 100,000 actions): name the index.
+    sql, params = rows.values("pk").query.sql_with_params()
+    sql = sql.replace('FROM "agenda_action"', 'FROM "agenda_action" INDEXED BY "agenda_action_urgent"', 1)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql})", params)  # noqa: S608  (SQL built by the ORM)
+        return int(cursor.fetchone()[0])
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,11 @@ class Comment(EncryptedRecord):
     class Meta:
         indexes = [
             models.Index(fields=["person", "deleted_at", "-created_at"]),
-            models.Index(fields=["organisation", "urgent", "deleted_at"]),
+            models.Index(
+                fields=["organisation", "team"],
+                condition=models.Q(urgent=True, deleted_at__isnull=True),
+                name="persons_comment_urgent",
+            ),
         ]
 
 
