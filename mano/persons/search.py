@@ -1,7 +1,9 @@
 """Ranking for person search, on folded text: accent-, case- and word-order-insensitive.
 
-A candidate is a list of fields as written by `index.search_fields`: name, other names, phone digits,
-birth date (dd/mm/yyyy), description, comments (joined), then `kind\\x1etexts` fields from other apps.
+A candidate's text is the tab-separated fields written by `index.search_fields`: name, other names, phone
+digits, birth date (dd/mm/yyyy), description, comments (joined), then `kind\\x1etexts` fields of other apps.
+Every candidate gets a tier with a few substring tests; the field-by-field reasons ("trouvé dans …") are
+worked out only for the rows a page shows.
 """
 
 from __future__ import annotations
@@ -20,8 +22,57 @@ LABELS = {
     "comments": "commentaire",
     "actions": "action",
 }
-QUICK = {"name", "other_names", "phone", "birth_date"}
-PHONE = SEARCH_FIELDS.index("phone")
+ORDER = {field: position for position, field in enumerate(LABELS)}
+QUICK = 4  # name, other names, phone, birth date
+
+
+class Query:
+    """A search, folded once: its words and, for each word, the digits it must find in a phone number."""
+
+    def __init__(self, text: str) -> None:
+        self.folded = fold(text)
+        self.terms = [(term, _phone_form(term)) for term in words(text)]
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def _found(self, term: str, phone: str | None, text: str, phone_field: str) -> bool:
+        return term in text or (phone is not None and phone in phone_field)
+
+    def tier(self, text: str) -> int | None:
+        """0: name starts with the query; 1: name has every word; 2: so have the name, other names, phone or
+        birth date together; 3: the whole text has every word; None: no match."""
+        fields = text.split("\t", QUICK)
+        name = fields[0]
+        if name.startswith(self.folded):
+            return 0
+        if all(term in name for term, _ in self.terms):
+            return 1
+        phone = fields[2] if len(fields) > 2 else ""
+        quick = "\t".join(fields[:QUICK])
+        if all(self._found(term, form, quick, phone) for term, form in self.terms):
+            return 2
+        if all(self._found(term, form, text, phone) for term, form in self.terms):
+            return 3
+        return None
+
+    def reasons(self, text: str) -> list[str]:
+        """Which fields hold the words, in display order ("nom", "commentaire", …)."""
+        named = _named(text.split("\t"))
+        found = {
+            field
+            for field, value in named
+            for term, form in self.terms
+            if (form is not None and form in value)
+            if field == "phone"
+        }
+        found |= {field for field, value in named for term, _ in self.terms if field != "phone" and term in value}
+        return [LABELS.get(f, f) for f in sorted(found, key=lambda f: ORDER.get(f, len(ORDER)))]
+
+
+def _phone_form(term: str) -> str | None:
+    wanted = digits(term)
+    return wanted if len(wanted) >= 2 and wanted == term.replace(".", "").replace("-", "") else None
 
 
 def _named(fields: list[str]) -> list[tuple[str, str]]:
@@ -32,42 +83,12 @@ def _named(fields: list[str]) -> list[tuple[str, str]]:
     return named
 
 
-def _hit(term: str, field: str, text: str) -> bool:
-    if field == "phone":
-        wanted = digits(term)
-        return len(wanted) >= 2 and wanted == term.replace(".", "").replace("-", "") and wanted in text
-    return term in text
-
-
-def _tier(query: str, terms: list[str], fields: list[str]) -> tuple[int, list[str]] | None:
-    name = fields[0] if fields else ""
-    if name.startswith(query):
-        return 0, ["name"]
-    if all(t in name for t in terms):
-        return 1, ["name"]
-    named = _named(fields)
-    found: list[str] = []
-    for term in terms:
-        hits = [f for f, text in named if _hit(term, f, text)]
-        if not hits:
-            return None
-        found += [h for h in hits if h not in found]
-    order = list(LABELS)
-    found.sort(key=lambda f: order.index(f) if f in order else len(order))
-    return (2 if set(found) <= QUICK else 3), found
-
-
-def rank(query: str, items: Iterable[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
-    """Name starting with the query first, then name containing every word, then other names, phone or
-    birth date, then anything else (description, comments, actions). Returns (person id, reasons)."""
-    folded, terms = fold(query), words(query)
-    if not terms:
-        return []
+def rank(query: Query, items: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(person id, text) of the matches, best first: by tier, then by name."""
     ranked = []
-    for person_id, fields in items:
-        tier = _tier(folded, terms, fields)
+    for person_id, text in items:
+        tier = query.tier(text)
         if tier is not None:
-            reasons = [LABELS.get(f, f) for f in tier[1]]
-            ranked.append((tier[0], fields[0] if fields else "", person_id, reasons))
-    ranked.sort(key=lambda item: (item[0], item[1]))
-    return [(person_id, reasons) for _, _, person_id, reasons in ranked]
+            ranked.append((tier, text.split("\t", 1)[0], person_id, text))
+    ranked.sort(key=lambda item: (item[0], item[1], item[2]))
+    return [(person_id, text) for _, _, person_id, text in ranked]

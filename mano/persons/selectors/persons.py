@@ -18,8 +18,8 @@ from mano.core.records import record_data
 from mano.persons.filters import PersonFilters
 from mano.persons.index import Line, open_part, shard_lines
 from mano.persons.models import Person
-from mano.persons.search import rank
-from mano.persons.text import fold, words
+from mano.persons.search import Query, rank
+from mano.persons.text import fold
 
 PAGE_SIZE = 50
 READ_ROLES = ("admin", "normal", "restricted")
@@ -153,16 +153,19 @@ def person_search(*, user: User, keyring: Keyring, query: str, page: str | int |
     Restricted members search names, other names, phone and birth date only: they may not read the
     description, comments or custom fields, so a match there would tell them what they may not see.
     """
-    terms = words(query)
+    search = Query(query)
     quick_only = user.role not in FULL_READ_ROLES
-    matching = (Line.of(raw) for raw in _lines(user, keyring) if terms and all(term in raw for term in terms))
-    lines = {ln.person_id: ln for ln in matching}
-    candidates = [
-        (pid, ln.search.split("\t", QUICK_FIELDS)[:QUICK_FIELDS] if quick_only else ln.search.split("\t"))
+    terms = [term for term, _ in search.terms]
+    lines = {
+        ln.person_id: ln
+        for ln in map(Line.of, (raw for raw in _lines(user, keyring) if search and all(t in raw for t in terms)))
+    }
+    texts = (
+        (pid, "\t".join(ln.search.split("\t", QUICK_FIELDS)[:QUICK_FIELDS]) if quick_only else ln.search)
         for pid, ln in lines.items()
-    ]
-    paginated = Paginator(rank(query, candidates), PAGE_SIZE).get_page(page)
-    rows = [Row(UUID(pid), {}, reasons, line=lines[pid]) for pid, reasons in paginated.object_list]
+    )
+    paginated = Paginator(rank(search, texts), PAGE_SIZE).get_page(page)
+    rows = [Row(UUID(pid), {}, search.reasons(text), line=lines[pid]) for pid, text in paginated.object_list]
     paginated.object_list = _with_persons(rows, user.organisation_id)
     return paginated
 
