@@ -290,3 +290,10 @@ def deprioritize_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         messages.success(request, "Retiré des priorités.")
     return redirect("agenda:priorities")
+
+
+@require_http_methods(["GET"])
+@member_required(roles=ROLES)
+def priority_badge_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The count beside "Priorités", fetched after the page by htmx so that no page waits for it."""
+    return render(request, "agenda/_badge.html", {"count": priorities.priority_count(request.user)})

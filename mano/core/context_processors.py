@@ -5,7 +5,6 @@ from typing import Any
 from django.http import HttpRequest
 
 from mano.accounts.selectors import current_team, teams_for
-from mano.agenda.priorities import priority_count
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -15,7 +14,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     keyring = getattr(request, "keyring", None)
     return {
-        "priority_count": priority_count(user) if keyring and user.charter_accepted_at else 0,
         "current_team": current_team(request),
         "switchable_teams": list(teams_for(user)),
         "unlocked": bool(keyring),

@@ -32,6 +32,7 @@ GET_ROWS: dict[tuple[str, str], Row] = {
     ("agenda:week", ""): (lambda w: reverse("agenda:week"), expect(only=PERSON_ROLES)),
     ("agenda:list", ""): (lambda w: reverse("agenda:list"), expect(only=PERSON_ROLES)),
     ("agenda:priorities", ""): (lambda w: reverse("agenda:priorities"), expect(only=PERSON_ROLES)),
+    ("agenda:priority-badge", ""): (lambda w: reverse("agenda:priority-badge"), expect(only=PERSON_ROLES)),
     ("agenda:deprioritize", ""): (
         lambda w: reverse("agenda:deprioritize"),
         dict.fromkeys(

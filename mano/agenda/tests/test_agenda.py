@@ -267,8 +267,8 @@ def test_priorities_list_urgent_actions_and_comments_of_my_teams_until_depriorit
         urgent=True,
     )
     client = unlocked_client(bob)
-    home = client.get("/")
-    assertContains(home, '<span class="badge badge--urgent">2</span>', html=False)
+    assertContains(client.get("/"), 'hx-get="/agenda/priorites/compte/"')
+    assertContains(client.get("/agenda/priorites/compte/"), '<span class="badge badge--urgent">2</span>', html=False)
     page = client.get("/agenda/priorites/")
     assertContains(page, "Urgence hébergement")
     assertContains(page, "Très fatiguée ce soir")
