@@ -20,6 +20,7 @@ from mano.persons.index import open_part
 from mano.persons.models import Comment, PersonIndex
 
 LIMIT = 200
+COMMENT_ROLES = ("admin", "normal")  # restricted members never read comments
 
 
 def _team_ids(user: User) -> list[Any]:
@@ -48,7 +49,8 @@ def priority_count(user: User) -> int:
     if user.role not in ("admin", "normal", "restricted"):
         return 0
     team_ids = _team_ids(user)
-    return _urgent_action_count(user, team_ids) + _urgent_comments(user, team_ids).count()
+    comments = _urgent_comments(user, team_ids).count() if user.role in COMMENT_ROLES else 0
+    return _urgent_action_count(user, team_ids) + comments
 
 
 def _urgent_action_count(user: User, team_ids: list[Any]) -> int:
@@ -75,6 +77,8 @@ def priorities(*, user: User, keyring: Keyring) -> tuple[list[ActionRow], list[C
     team_ids = _team_ids(user)
     urgent = _urgent_actions(user, team_ids).prefetch_related("teams").order_by("due_at")[:LIMIT]
     actions = action_rows(list(urgent), keyring)
+    if user.role not in COMMENT_ROLES:
+        return actions, []
     comments = list(
         _urgent_comments(user, team_ids).select_related("team", "created_by").order_by("-created_at")[:LIMIT]
     )

@@ -272,6 +272,8 @@ def priorities_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 @member_required(roles=ROLES)
 def deprioritize_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     model = Comment if request.POST.get("kind") == "comment" else Action
+    if model is Comment and request.user.role not in priorities.COMMENT_ROLES:
+        raise Http404
     item = model.objects.filter(
         organisation_id=request.user.organisation_id, deleted_at=None, pk__in=_uuids([request.POST.get("id", "")])
     ).first()

@@ -298,3 +298,25 @@ def test_another_organisation_cannot_deprioritize(bob, charlie, org_a, persons, 
     assert response.status_code == 404
     action.refresh_from_db()
     assert action.urgent
+
+
+def test_restricted_members_see_urgent_actions_but_never_comments(org_a, persons, unlocked_client, bob):
+    from mano.persons.services.comments import comment_create
+
+    comment_create(
+        user=bob.user, keyring=bob.keyring, person=persons[1], text="Texte confidentiel", urgent=True, team=org_a.day
+    )
+    actions_create(
+        user=bob.user,
+        keyring=bob.keyring,
+        persons=persons[:1],
+        name="Urgence duvet",
+        teams=[org_a.day],
+        due_at=timezone.now(),
+        urgent=True,
+    )
+    client = unlocked_client(org_a["restricted"])
+    page = client.get("/agenda/priorites/")
+    assertContains(page, "Urgence duvet")
+    assertNotContains(page, "Texte confidentiel")
+    assertContains(client.get("/agenda/priorites/compte/"), ">1<", html=False)
