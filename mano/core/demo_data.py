@@ -151,5 +151,31 @@ def seed_activity(admin: Any, teams: list[Any], persons: list[Any], rng: random.
                 name="" if name in places else name,
             )
             places[name] = link.place
-    for first, second in zip(persons[0:12:2], persons[1:12:2], strict=True):
+    for first, second in zip(persons[0:12:2], persons[1:12:2], strict=False):
         family_link(user=admin.user, keyring=admin.keyring, person=first, other=second, description="Frère/sœur")
+    seed_actions(admin, teams, persons, rng)
+
+
+ACTIONS = ["Rendez-vous CCAS", "Accompagnement PASS", "Appel au 115", "Dossier RSA", "Récupérer la carte d'identité"]
+
+
+def seed_actions(admin: Any, teams: list[Any], persons: list[Any], rng: random.Random) -> None:
+    """About one action for three persons, due within a week either side of today, a few urgent."""
+    from mano.agenda.services import action_set_status, actions_create
+
+    for person in persons[::3]:
+        due = timezone.now() + timedelta(hours=rng.randint(-7 * 24, 7 * 24))
+        (action,) = actions_create(
+            user=admin.user,
+            keyring=admin.keyring,
+            persons=[person],
+            name=rng.choice(ACTIONS),
+            teams=list(person.teams.all())[:1] or teams[:1],
+            due_at=due,
+            with_time=rng.random() < 0.5,
+            urgent=rng.random() < 0.1,
+        )
+        if due < timezone.now() and rng.random() < 0.7:
+            action_set_status(
+                user=admin.user, keyring=admin.keyring, action=action, status="done", expected_version=action.version
+            )

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from mano.accounts.models import Organisation, User
 from mano.accounts.services.bootstrap import member_add_active, organisation_bootstrap, superadmin_create, teams_create
-from mano.core.demo_data import demo_person
+from mano.core.demo_data import demo_person, seed_activity
 from mano.persons.services import person_create
 
 ORGANISATION = "Maraude démo"
@@ -67,11 +67,18 @@ class Command(BaseCommand):
             )
         rng = random.Random(2026)  # noqa: S311  (reproducible demo data, not security)
         today = timezone.localdate()
+        persons = []
         for _ in range(person_count):
             team_count = 1 if rng.random() < 0.8 else 2
-            person_create(
-                user=admin.user, keyring=admin.keyring, teams=rng.sample(teams, team_count), **demo_person(rng, today)
+            persons.append(
+                person_create(
+                    user=admin.user,
+                    keyring=admin.keyring,
+                    teams=rng.sample(teams, team_count),
+                    **demo_person(rng, today),
+                )
             )
+        seed_activity(admin, teams, persons, rng)
         RECOVERY_FILE.parent.mkdir(exist_ok=True)
         RECOVERY_FILE.write_text(code + "\n")
         RECOVERY_FILE.chmod(0o600)
