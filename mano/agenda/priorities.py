@@ -16,8 +16,8 @@ from mano.agenda.selectors import ActionRow, action_rows
 from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
 from mano.core.records import record_data, record_update, records_data
-from mano.persons.index import open_part
-from mano.persons.models import Comment, PersonIndex
+from mano.persons.index import card_names
+from mano.persons.models import Comment
 
 LIMIT = 200
 COMMENT_ROLES = ("admin", "normal")  # restricted members never read comments
@@ -82,8 +82,7 @@ def priorities(*, user: User, keyring: Keyring) -> tuple[list[ActionRow], list[C
     comments = list(
         _urgent_comments(user, team_ids).select_related("team", "created_by").order_by("-created_at")[:LIMIT]
     )
-    cards = PersonIndex.objects.in_bulk([c.person_id for c in comments])
-    names = {pid: str(open_part(ix, "card", keyring).get("name") or "") for pid, ix in cards.items()}
+    names = card_names(user.organisation_id, [c.person_id for c in comments], keyring)
     rows = [CommentRow(c, data, names.get(c.person_id, "")) for c, data in records_data(comments, keyring)]
     return actions, rows
 

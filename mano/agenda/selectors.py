@@ -16,8 +16,8 @@ from mano.agenda.days import agenda_day_of, day_window
 from mano.agenda.models import Action, Status
 from mano.core.crypto import Keyring
 from mano.core.records import record_data
-from mano.persons.index import open_part
-from mano.persons.models import Person, PersonIndex
+from mano.persons.index import card_names
+from mano.persons.models import Person
 
 READ_ROLES = ("admin", "normal", "restricted")
 
@@ -78,8 +78,7 @@ def day_actions(*, user: User, keyring: Keyring, teams: list[Team], day: date, s
 
 
 def action_rows(actions: list[Action], keyring: Keyring) -> list[ActionRow]:
-    cards = PersonIndex.objects.in_bulk([a.person_id for a in actions])
-    names = {pid: str(open_part(ix, "card", keyring).get("name") or "") for pid, ix in cards.items()}
+    names = card_names(actions[0].organisation_id, [a.person_id for a in actions], keyring) if actions else {}
     return [ActionRow(a, record_data(a, keyring), names.get(a.person_id, "")) for a in actions]
 
 

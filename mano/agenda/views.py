@@ -21,8 +21,8 @@ from mano.agenda.forms import ActionEditForm, ActionForm
 from mano.agenda.models import Action, Status
 from mano.core.http import AuthenticatedHttpRequest, member_required, posted_version, safe_next
 from mano.core.records import ConflictError
-from mano.persons.index import open_part
-from mano.persons.models import Comment, PersonIndex
+from mano.persons.index import card_names
+from mano.persons.models import Comment
 from mano.persons.selectors.persons import person_search, persons_of
 
 ROLES = ("admin", "normal", "restricted")
@@ -135,8 +135,8 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         restricted=request.user.role == "restricted",
         initial=initial,
     )
-    names = _names(request, candidates)
-    form.fields["persons"].label_from_instance = lambda p: names.get(str(p.pk), "?")  # type: ignore[attr-defined]
+    names = card_names(request.user.organisation_id, candidates.values_list("pk", flat=True), request.keyring)
+    form.fields["persons"].label_from_instance = lambda p: names.get(p.pk, "?")  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -170,11 +170,6 @@ def _uuids(values: list[str]) -> list[UUID]:
         except ValueError:
             continue
     return result
-
-
-def _names(request: AuthenticatedHttpRequest, persons: object) -> dict[str, str]:
-    indexes = PersonIndex.objects.filter(person__in=persons)  # type: ignore[misc]
-    return {str(ix.person_id): str(open_part(ix, "card", request.keyring).get("name") or "") for ix in indexes}
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from mano.agenda.services import actions_create
 from mano.persons.services import person_create
-from mano.testing_matrix import PERSON_ROLES, Row, expect
+from mano.testing_matrix import PERSON_ROLES, Row, everyone, expect
 
 
 def build(world: dict[str, Any]) -> None:
@@ -35,9 +35,7 @@ GET_ROWS: dict[tuple[str, str], Row] = {
     ("agenda:priority-badge", ""): (lambda w: reverse("agenda:priority-badge"), expect(only=PERSON_ROLES)),
     ("agenda:deprioritize", ""): (
         lambda w: reverse("agenda:deprioritize"),
-        dict.fromkeys(
-            ["anonymous", "superadmin", "restricted", "stats", "normal", "normal_health", "admin", "admin_health"], 405
-        ),
+        everyone(405),
     ),
     ("agenda:edit", "own org"): (lambda w: reverse("agenda:edit", args=[w["action_a"].pk]), expect(only=PERSON_ROLES)),
     ("agenda:edit", "other org"): (
@@ -46,9 +44,7 @@ GET_ROWS: dict[tuple[str, str], Row] = {
     ),
     ("agenda:status", ""): (
         lambda w: reverse("agenda:status", args=[w["action_a"].pk]),
-        dict.fromkeys(
-            ["anonymous", "superadmin", "restricted", "stats", "normal", "normal_health", "admin", "admin_health"], 405
-        ),
+        everyone(405),
     ),
 }
 POST_ROWS: dict[tuple[str, str], Row] = {

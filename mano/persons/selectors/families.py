@@ -15,8 +15,8 @@ from django.http import Http404, HttpRequest
 from mano.accounts.models import User
 from mano.core.crypto import Keyring
 from mano.core.records import records_data
-from mano.persons.index import CARD_SOURCES, open_part
-from mano.persons.models import Family, Person, PersonIndex
+from mano.persons.index import CARD_SOURCES, card_names
+from mano.persons.models import Family, Person
 from mano.persons.selectors.persons import PersonView
 
 
@@ -66,10 +66,8 @@ def relation_get(*, person: Person, keyring: Keyring, relation_id: UUID) -> tupl
 
 def member_names(organisation_id: Any, keyring: Keyring, ids: list[str]) -> dict[str, str]:
     """Names of live persons among `ids`, read from their small cards."""
-    indexes = PersonIndex.objects.filter(
-        organisation_id=organisation_id, person_id__in=ids, person__deleted_at=None
-    ).only("person_id", "organisation_id", "card")
-    return {str(ix.person_id): str(open_part(ix, "card", keyring).get("name") or "") for ix in indexes}
+    names = card_names(organisation_id, ids, keyring, live_only=True)
+    return {str(pid): name for pid, name in names.items()}
 
 
 def _user_names(organisation_id: Any, ids: set[str]) -> dict[str, str]:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from mano.accounts.models import Organisation, Team, User
 from mano.core.crypto import Keyring
 from mano.core.records import record_data, records_data
-from mano.persons.index import open_part
+from mano.persons.index import card_names, open_part
 from mano.persons.models import Passage, Person, PersonIndex, Rencontre
 from mano.persons.selectors.persons import PersonView
 from mano.persons.text import fold, words
@@ -91,10 +91,7 @@ def encounter_row(*, user: User, keyring: Keyring, kind: str, record: Passage | 
 def person_names(*, user: User, keyring: Keyring, person_ids: Iterable[UUID | None]) -> dict[UUID, str]:
     """Names from the cards of these persons of the user's organisation (one query)."""
     wanted = {pk for pk in person_ids if pk is not None}
-    if not wanted:
-        return {}
-    indexes = PersonIndex.objects.filter(organisation_id=user.organisation_id, person_id__in=wanted)
-    return {ix.person_id: str(open_part(ix, "card", keyring).get("name") or "") for ix in indexes}
+    return card_names(user.organisation_id, wanted, keyring) if wanted else {}
 
 
 def _person_rows(kind: str, person: Person) -> Any:
