@@ -12,6 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from mano.persons.custom_fields import default_active_list_reasons, default_person_field_groups
 
 
+def default_action_categories() -> list[dict[str, object]]:
+    return [{"group": "Toutes mes catégories", "items": []}]
+
+
+def default_services() -> list[dict[str, object]]:
+    return [{"group": "Services", "items": []}]
+
+
 class Organisation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("nom"), max_length=120, unique=True)
@@ -24,6 +32,12 @@ class Organisation(models.Model):
     passages_enabled = models.BooleanField(_("passages"), default=True)
     rencontres_enabled = models.BooleanField(_("rencontres"), default=True)
     families_enabled = models.BooleanField(_("liens familiaux"), default=True)
+    # Grouped lists, see mano.core.grouped: [{"group": title, "items": [names]}].
+    action_categories = models.JSONField(default=default_action_categories)
+    reception_enabled = models.BooleanField(_("accueil de jour"), default=False)
+    services = models.JSONField(default=default_services)
+    # Service name -> team ids offering it; a service absent from this map is offered by every team.
+    service_teams = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["name"]

@@ -15,7 +15,8 @@ class Status(models.TextChoices):
 
 
 class Action(EncryptedRecord):
-    """Payload: name, description, categories (list), family (bool), history (list of {at, user, changes})."""
+    """Payload: name, description, categories (list), family (bool), history (list of {at, user, changes}),
+    recurrence (the rule, on recurring occurrences)."""
 
     person = models.ForeignKey("persons.Person", on_delete=models.CASCADE, related_name="actions")
     teams = models.ManyToManyField("accounts.Team", related_name="actions")
@@ -24,6 +25,8 @@ class Action(EncryptedRecord):
     with_time = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
     urgent = models.BooleanField(default=False)
+    # Occurrences of one recurring action share this id (the rule itself is in the payload, "recurrence").
+    recurrence_id = models.UUIDField(null=True, blank=True, db_index=True)
 
     class Meta:
         indexes = [
@@ -38,3 +41,19 @@ class Action(EncryptedRecord):
                 name="agenda_action_urgent",
             ),
         ]
+
+
+class ServiceCount(models.Model):
+    """How many times a reception service was given by a team on a day. Counts only, no person."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    service = models.CharField(max_length=120)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "date", "service"], name="unique_service_count"),
+        ]
+        indexes = [models.Index(fields=["organisation", "date"])]
