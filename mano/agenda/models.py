@@ -25,6 +25,16 @@ class Action(EncryptedRecord):
     with_time = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
     urgent = models.BooleanField(default=False)
+    # The moment that places the action in the agenda: done or cancelled date, else due date. Computed by the
+    # database so that a day or a week is one indexed range whatever the statuses asked.
+    agenda_at = models.GeneratedField(
+        expression=models.Case(
+            models.When(status=Status.TODO, then=models.F("due_at")),
+            default=models.F("completed_at"),
+        ),
+        output_field=models.DateTimeField(null=True),
+        db_persist=True,
+    )
     # Occurrences of one recurring action share this id (the rule itself is in the payload, "recurrence").
     recurrence_id = models.UUIDField(null=True, blank=True, db_index=True)
 
@@ -32,6 +42,7 @@ class Action(EncryptedRecord):
         indexes = [
             models.Index(fields=["organisation", "deleted_at", "status", "due_at"]),
             models.Index(fields=["organisation", "deleted_at", "completed_at"]),
+            models.Index(fields=["organisation", "deleted_at", "agenda_at"]),
             models.Index(fields=["person", "deleted_at"]),
             # Partial: the Priorités count on every page reads only the few urgent rows. No literal in the
             # condition: SQLite cannot match a bound parameter (status = ?) against one.

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from mano.accounts.models import Team, User
@@ -42,10 +42,7 @@ def actions_of(user: User) -> QuerySet[Action]:
 def _in_day(rows: QuerySet[Action], day: date, night: bool) -> QuerySet[Action]:
     """An action belongs to the day it was done or cancelled, else to the day it is due."""
     start, end = day_window(day, night=night)
-    return rows.filter(
-        Q(status=Status.TODO, due_at__gte=start, due_at__lt=end)
-        | Q(status__in=[Status.DONE, Status.CANCELLED], completed_at__gte=start, completed_at__lt=end)
-    )
+    return rows.filter(agenda_at__gte=start, agenda_at__lt=end)
 
 
 def _scoped(user: User, teams: list[Team], statuses: list[str]) -> QuerySet[Action]:
@@ -107,17 +104,13 @@ def week_actions(
     _, end = day_window(monday + timedelta(days=6), night=night)
     rows = (
         _scoped(user, teams, statuses)
-        .filter(
-            Q(status=Status.TODO, due_at__gte=start, due_at__lt=end)
-            | Q(status__in=[Status.DONE, Status.CANCELLED], completed_at__gte=start, completed_at__lt=end)
-        )
+        .filter(agenda_at__gte=start, agenda_at__lt=end)
         .prefetch_related("teams")
         .order_by("-urgent", "due_at", "id")[:2000]
     )
     days: dict[date, list[ActionRow]] = {monday + timedelta(days=i): [] for i in range(7)}
     for row in action_rows(list(rows), keyring):
-        moment = row.action.due_at if row.action.status == Status.TODO else row.action.completed_at
-        days.setdefault(agenda_day_of(moment, night=night), []).append(row)  # type: ignore[arg-type]
+        days.setdefault(agenda_day_of(row.action.agenda_at, night=night), []).append(row)
     return [(day, days[day]) for day in sorted(days) if monday <= day <= monday + timedelta(days=6)]
 
 
