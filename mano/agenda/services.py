@@ -66,6 +66,7 @@ def actions_create(
     description: str = "",
     categories: Iterable[str] = (),
     comment: str = "",
+    family: bool = False,
     request: HttpRequest | None = None,
 ) -> list[Action]:
     """One action per person, each with its own copy of the first comment (restricted: no description/comment)."""
@@ -80,6 +81,7 @@ def actions_create(
             "name": name.strip(),
             "description": description.strip(),
             "categories": list(categories),
+            "family": family,
             "history": [history.entry(user, kind="creation")],
         }
         action = record_create(
