@@ -33,6 +33,11 @@ class ActionForm(forms.Form):
         label=_("Équipe(s) en charge"), queryset=Team.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     urgent = forms.BooleanField(label=_("Action prioritaire"), required=False)
+    family = forms.BooleanField(
+        label=_("Action familiale"),
+        required=False,
+        help_text=_("Cette action sera à effectuer pour toute la famille."),
+    )
     categories = forms.CharField(
         label=_("Catégorie(s)"), required=False, max_length=500, help_text=_("Séparées par des virgules.")
     )
