@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mano.agenda.views import actions, calendar, priorities
+from mano.agenda.views import actions, calendar, detail, priorities
 
 app_name = "agenda"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("priorites/compte/", priorities.priority_badge_view, name="priority-badge"),
     path("<uuid:action_id>/", actions.action_edit_view, name="edit"),
     path("<uuid:action_id>/statut/", actions.action_status_view, name="status"),
+    path("<uuid:action_id>/commentaires/ajouter/", detail.action_comment_add_view, name="comment-add"),
+    path("<uuid:action_id>/dupliquer/", detail.action_duplicate_view, name="duplicate"),
 ]

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mano.accounts.selectors import current_team
 from mano.agenda import selectors, services
+from mano.agenda.action_page import action_page
+from mano.agenda.family import action_update_with_family, family_field_keep
 from mano.agenda.forms import ActionEditForm, ActionForm
 from mano.agenda.models import Status
 from mano.agenda.views.common import ROLES, uuids
@@ -49,6 +51,7 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     names = card_names(request.user.organisation_id, candidates.values_list("pk", flat=True), request.keyring)
     form.fields["persons"].label_from_instance = lambda p: names.get(p.pk, "?")  # type: ignore[attr-defined]
+    family_field_keep(form, user=request.user, keyring=request.keyring, persons=candidates, current=False)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -64,6 +67,7 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 description=data.get("description", ""),
                 categories=form.category_list(),
                 comment=data.get("comment", ""),
+                family=data.get("family", False),
                 request=request,
             )
         except ValidationError as exc:
@@ -97,11 +101,15 @@ def action_edit_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Http
         restricted=request.user.role == "restricted",
         initial=initial,
     )
+    family_field_keep(
+        form, user=request.user, keyring=request.keyring, persons=[action.person], current=bool(row.data.get("family"))
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.action_update(
+            action_update_with_family(
+                family=data.get("family"),
                 user=request.user,
                 keyring=request.keyring,
                 action=action,
@@ -131,7 +139,7 @@ def action_edit_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Http
         else:
             messages.success(request, "Action enregistrée.")
             return redirect(safe_next(request, "agenda:day"))
-    return render(request, "agenda/form.html", {"form": form, "row": row}, status=status)
+    return render(request, "agenda/form.html", {"form": form, "row": row, **action_page(request, row)}, status=status)
 
 
 @require_POST
