@@ -91,7 +91,9 @@ def action_page(request: AuthenticatedHttpRequest, row: ActionRow) -> dict[str, 
         "entries": action_comments(user=user, keyring=request.keyring, action=row.action) if commenting else [],
     }
     if commenting:
-        tabs["comment_form"] = CommentForm(family=False, initial={"date": timezone.now()}, auto_id="comment_%s")
+        form = CommentForm(family=False, initial={"date": timezone.now()}, auto_id="comment_%s")
+        form.fields["text"].widget.attrs["rows"] = 3
+        tabs["comment_form"] = form
     if tab == "historique":
         tabs["history"] = action_history(user=user, data=row.data)
     return {"action_tabs": tabs}
