@@ -103,6 +103,12 @@ def run() -> list[Result]:
         _measure("person_page", "person with 50 comments", get(f"/personnes/{marked}/")),
         _measure("agenda_day", "current team, today, to do", get("/agenda/")),
         _measure("agenda_day", "whole organisation, today, all statuses", get("/agenda/?equipe=toutes&statut=all")),
+        _measure("agenda_week", "current team, this week, to do", get("/agenda/semaine/")),
+        _measure(
+            "agenda_week",
+            "whole organisation, this week, all statuses",
+            get("/agenda/semaine/?equipe=toutes&statut=all"),
+        ),
     ]
     return results
 
