@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mano.agenda.views import actions, calendar, detail, priorities
+from mano.agenda.views import actions, calendar, detail, priorities, reception, reception_settings
 
 app_name = "agenda"
 
@@ -14,6 +14,14 @@ urlpatterns = [
     path("priorites/", priorities.priorities_view, name="priorities"),
     path("priorites/deprioriser/", priorities.deprioritize_view, name="deprioritize"),
     path("priorites/compte/", priorities.priority_badge_view, name="priority-badge"),
+    path("accueil/", reception.reception_view, name="reception"),
+    path("accueil/selection/", reception.reception_selection_view, name="reception-selection"),
+    path("accueil/personne/", reception.reception_person_view, name="reception-person"),
+    path("accueil/passage-anonyme/", reception.reception_anonymous_view, name="reception-anonymous"),
+    path("accueil/compteurs/<uuid:team_id>/<str:day>/", reception.reception_count_view, name="reception-count"),
+    path("accueil/reglages/", reception_settings.reception_settings_view, name="reception-settings"),
+    path("accueil/reglages/groupe/", reception_settings.service_group_view, name="reception-service-group"),
+    path("accueil/reglages/service/", reception_settings.service_view, name="reception-service"),
     path("<uuid:action_id>/", actions.action_edit_view, name="edit"),
     path("<uuid:action_id>/statut/", actions.action_status_view, name="status"),
     path("<uuid:action_id>/commentaires/ajouter/", detail.action_comment_add_view, name="comment-add"),

@@ -154,6 +154,7 @@ def seed_activity(admin: Any, teams: list[Any], persons: list[Any], rng: random.
     for first, second in zip(persons[0:12:2], persons[1:12:2], strict=False):
         family_link(user=admin.user, keyring=admin.keyring, person=first, other=second, description="Frère/sœur")
     seed_actions(admin, teams, persons, rng)
+    seed_reception(admin, teams, rng)
 
 
 ACTIONS = ["Rendez-vous CCAS", "Accompagnement PASS", "Appel au 115", "Dossier RSA", "Récupérer la carte d'identité"]
@@ -179,3 +180,34 @@ def seed_actions(admin: Any, teams: list[Any], persons: list[Any], rng: random.R
             action_set_status(
                 user=admin.user, keyring=admin.keyring, action=action, status="done", expected_version=action.version
             )
+
+
+RECEPTION_SERVICES = [
+    {"group": "Hygiène", "items": ["Douche", "Lessive"]},
+    {"group": "Alimentation", "items": ["Petit-déjeuner", "Colis"]},
+    {"group": "Accès aux droits", "items": ["Domiciliation"]},
+]
+
+
+def seed_reception(admin: Any, teams: list[Any], rng: random.Random) -> None:
+    """The reception desk on, its services (the "Accueil de jour" team alone hands out parcels), and a week of
+    counts for each team, written in one bulk insert."""
+    from mano.accounts.models import Organisation
+    from mano.agenda.models import ServiceCount
+
+    organisation = Organisation.objects.get(pk=admin.user.organisation_id)
+    organisation.reception_enabled = True
+    organisation.services = RECEPTION_SERVICES
+    organisation.service_teams = {"Colis": [str(teams[-1].pk)]}
+    organisation.save(update_fields=["reception_enabled", "services", "service_teams"])
+    today = timezone.localdate()
+    rows = [
+        ServiceCount(organisation=organisation, team=team, date=today - timedelta(days=days), service=service, count=n)
+        for team in teams
+        for days in range(1, 8)
+        for group in RECEPTION_SERVICES
+        for service in group["items"]
+        if service != "Colis" or team == teams[-1]
+        if (n := rng.randint(0, 12))
+    ]
+    ServiceCount.objects.bulk_create(rows)
