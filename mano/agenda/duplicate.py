@@ -7,13 +7,16 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 
 from mano.accounts.models import Team, User
 from mano.agenda.models import Action, Status
 from mano.agenda.services import actions_create
 from mano.core.crypto import Keyring
-from mano.core.records import record_data
+from mano.core.records import record_create, record_data, records_data
+from mano.persons.index import index_refresh
+from mano.persons.models import Comment
 
 NOT_CANCELLED = "Seule une action annulée peut être dupliquée."
 
@@ -25,7 +28,7 @@ def duplicate_initial(action: Action, keyring: Keyring) -> dict[str, Any]:
         "name": data.get("name", ""),
         "persons": [action.person_id],
         "teams": list(action.teams.all()),
-        "categories": ", ".join(data.get("categories") or []),
+        "categories": list(data.get("categories") or []),
         "description": data.get("description", ""),
         "urgent": action.urgent,
         "with_time": action.with_time,
@@ -33,6 +36,7 @@ def duplicate_initial(action: Action, keyring: Keyring) -> dict[str, Any]:
     }
 
 
+@transaction.atomic
 def action_duplicate(
     *,
     user: User,
@@ -49,7 +53,8 @@ def action_duplicate(
     family: bool = False,
     request: HttpRequest | None = None,
 ) -> Action:
-    """Create the copy of a cancelled `action` (same person) with the values chosen on the form.
+    """Create the copy of a cancelled `action` (same person) with the values chosen on the form, and a copy of
+    its comments (same authors and dates), as the reference app does.
 
     Refused (ValidationError, nothing written) unless `action` is cancelled; the original is never modified.
     """
@@ -72,4 +77,28 @@ def action_duplicate(
         family=family,
         request=request,
     )
+    if _copy_comments(user=user, keyring=keyring, source=action, target=created):
+        index_refresh(created.person, keyring)
     return created
+
+
+def _copy_comments(*, user: User, keyring: Keyring, source: Action, target: Action) -> int:
+    """Copy the live comments of `source` onto `target`; restricted members, who never read comments, copy none."""
+    if user.role not in ("admin", "normal"):
+        return 0
+    rows = Comment.objects.filter(organisation_id=user.organisation_id, action_id=source.pk, deleted_at=None)
+    copied = 0
+    for comment, data in records_data(rows.select_related("created_by", "team").order_by("created_at", "id"), keyring):
+        record_create(
+            Comment,
+            keyring=keyring,
+            organisation=user.organisation,
+            user=comment.created_by or user,
+            data=data,
+            person=target.person,
+            action_id=target.pk,
+            team=comment.team,
+            urgent=comment.urgent,
+        )
+        copied += 1
+    return copied

@@ -49,7 +49,8 @@ def family_field_keep(form: Any, *, user: User, keyring: Keyring, persons: Itera
 def family_actions(*, user: User, keyring: Keyring, person: Person) -> list[ActionRow]:
     """Family actions of the other members of the person's family: to do first by due date, then the latest
     done or cancelled ones. Empty when families are off or the person has no family."""
-    if not user.organisation.families_enabled:  # type: ignore[union-attr]
+    # The person's small card says whether it has a family: most persons have none, and then no family is opened.
+    if not user.organisation.families_enabled or not person_has_family(person, keyring):  # type: ignore[union-attr]
         return []
     others = [pid for pid in family_member_ids(person, keyring) if pid != person.pk]
     if not others:

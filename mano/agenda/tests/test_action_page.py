@@ -185,11 +185,12 @@ def test_history_shows_old_and_new_values_but_no_description_to_restricted(bob, 
 
 
 def test_duplicating_a_cancelled_action_creates_a_new_todo_action_and_keeps_the_original(
-    bob, org_a, persons, unlocked_client
+    bob, alice, org_a, persons, unlocked_client
 ):
     original = _create(
         bob, org_a, persons["mother"], description="Apporter le livret", categories=["Santé"], urgent=True
     )
+    action_comment_add(user=alice.user, keyring=alice.keyring, action=original, text="Le CCAS ferme à 16 h")
     original = _cancel(bob, original)
     client = unlocked_client(bob)
     form = client.get(f"/agenda/{original.pk}/dupliquer/")
@@ -220,6 +221,10 @@ def test_duplicating_a_cancelled_action_creates_a_new_todo_action_and_keeps_the_
     )
     original.refresh_from_db()
     assert original.status == Status.CANCELLED and original.version == 2
+    # Its comments come along, with their author; the original keeps its own.
+    (copied,) = Comment.objects.filter(action_id=copy.pk)
+    assert record_data(copied, bob.keyring)["text"] == "Le CCAS ferme à 16 h" and copied.created_by == alice.user
+    assert Comment.objects.filter(action_id=original.pk, deleted_at=None).count() == 1
 
 
 def test_a_cancelled_action_offers_to_duplicate_it(bob, org_a, persons, unlocked_client):
