@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
 from mano.accounts.models import Team, User
+from mano.agenda import series
 from mano.agenda.models import Action, Status
+from mano.agenda.recurrence import Rule, occurrences
 from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
-from mano.core.records import record_create, record_data, record_update
+from mano.core.records import ConflictError, record_create, record_data, record_update, records_build
 from mano.persons import history
 from mano.persons.index import index_refresh
 from mano.persons.models import Comment, Person
@@ -27,6 +31,16 @@ TEAM_REQUIRED = "Une action doit être associée à au moins une équipe."
 DUE_REQUIRED = "La date d'échéance est obligatoire."
 WRITE_ROLES = ("admin", "normal", "restricted")
 HISTORY_FIELDS = ["name", "description", "categories"]
+# Restricted members create and edit actions but never delete them (issue 4).
+DELETE_ROLES = ("admin", "normal")
+# Five years of a daily action for five persons; more is a mistake, and one transaction would hold too long.
+MAX_CREATED = 10_000
+TOO_MANY_ACTIONS = (
+    f"Cela ferait plus de {MAX_CREATED} actions : raccourcissez la récurrence ou choisissez moins de personnes."
+)
+BATCH = 500
+# What "cette action et les suivantes" copies from the payload (plus teams, priority and time of day).
+PROPAGATED = ("name", "description", "categories")
 
 
 def _check(user: User, organisation_id: Any) -> None:
@@ -67,35 +81,36 @@ def actions_create(
     categories: Iterable[str] = (),
     comment: str = "",
     family: bool = False,
+    recurrence: Rule | None = None,
     request: HttpRequest | None = None,
 ) -> list[Action]:
-    """One action per person, each with its own copy of the first comment (restricted: no description/comment)."""
+    """One action per person, each with its own copy of the first comment (restricted: no description/comment).
+
+    With a `recurrence`, every occurrence is created now, in this transaction: one series per person sharing a
+    `recurrence_id`, the rule in each payload. The comment goes on the person's first occurrence only: it is
+    about the request being made, and a copy on every occurrence would repeat it on the person's page."""
     persons, teams = list(persons), list(teams)
     _validate(user, name=name, persons=persons, teams=teams, due_at=due_at)
+    assert due_at is not None  # _validate refused it
+    moments = [due_at] if recurrence is None else occurrences(recurrence, due_at)
+    if len(moments) * len(persons) > MAX_CREATED:
+        raise ValidationError({"recurrence_end": TOO_MANY_ACTIONS})
     if user.role == "restricted":
         description, comment = "", ""
+    data = {
+        "name": name.strip(),
+        "description": description.strip(),
+        "categories": list(categories),
+        "family": family,
+        "history": [history.entry(user, kind="creation")],
+    }
+    if recurrence is not None:
+        data["recurrence"] = {**recurrence.to_payload(), "start": timezone.localtime(due_at).date().isoformat()}
+    plain = {"with_time": with_time, "urgent": urgent}
     created = []
     for person in persons:
         _check(user, person.organisation_id)
-        data = {
-            "name": name.strip(),
-            "description": description.strip(),
-            "categories": list(categories),
-            "family": family,
-            "history": [history.entry(user, kind="creation")],
-        }
-        action = record_create(
-            Action,
-            keyring=keyring,
-            organisation=user.organisation,
-            user=user,
-            data=data,
-            person=person,
-            due_at=due_at,
-            with_time=with_time,
-            urgent=urgent,
-        )
-        action.teams.set(teams)
+        series = _series_create(user, keyring, person, moments, teams, data, plain, recurrence is not None)
         if comment.strip():
             record_create(
                 Comment,
@@ -104,14 +119,55 @@ def actions_create(
                 user=user,
                 data={"text": comment.strip(), "date": timezone.now().isoformat()},
                 person=person,
-                action_id=action.pk,
+                action_id=series[0].pk,
                 team=teams[0],
             )
         person_touch(person)
         index_refresh(person, keyring)
-        audit(AuditAction.ACTION_CREATE, organisation=user.organisation, actor=user, request=request, obj=action)
-        created.append(action)
+        detail = {"count": len(series), "recurrence": str(series[0].recurrence_id)} if recurrence else {}
+        audit(
+            AuditAction.ACTION_CREATE,
+            organisation=user.organisation,
+            actor=user,
+            request=request,
+            obj=series[0],
+            **detail,
+        )
+        created += series
     return created
+
+
+def _series_create(
+    user: User,
+    keyring: Keyring,
+    person: Person,
+    moments: list[datetime],
+    teams: list[Team],
+    data: dict[str, Any],
+    plain: dict[str, Any],
+    recurring: bool,
+) -> list[Action]:
+    """The person's actions at `moments` (one query per 500 rows, whatever the number of occurrences)."""
+    recurrence_id = uuid.uuid4() if recurring else None
+    rows = [
+        records_build(
+            Action,
+            keyring=keyring,
+            organisation=user.organisation,
+            user=user,
+            data=data,
+            person=person,
+            due_at=moment,
+            recurrence_id=recurrence_id,
+            **plain,
+        )
+        for moment in moments
+    ]
+    Action.objects.bulk_create(rows, batch_size=BATCH)
+    through = Action.teams.through
+    links = [through(action_id=row.pk, team_id=team.pk) for row in rows for team in teams]
+    through.objects.bulk_create(links, batch_size=BATCH)  # type: ignore[attr-defined]
+    return rows
 
 
 @transaction.atomic
@@ -130,13 +186,24 @@ def action_update(
     categories: Iterable[str],
     status: str,
     completed_at: datetime | None,
+    scope: str = series.ONE,
     request: HttpRequest | None = None,
 ) -> Action:
     """Save an edit made on `expected_version` (ConflictError otherwise). Changing the status to done or
-    cancelled sets its date to now unless one is given; back to "to do" clears it."""
+    cancelled sets its date to now unless one is given; back to "to do" clears it.
+
+    `scope` FOLLOWING on an occurrence also copies what this edit changed (name, description, categories,
+    teams, priority, shown time, time of day) onto the later occurrences still to do; their dates and
+    statuses stay theirs. Only the edited one is version-checked: the later ones are locked and rewritten."""
     _check(user, action.organisation_id)
     teams = list(teams)
     _validate(user, name=name, persons=[action.person], teams=teams, due_at=due_at)
+    assert due_at is not None  # _validate refused it
+    later = list(series.following(action).select_for_update().order_by("due_at")) if scope == series.FOLLOWING else []
+    before = Action(
+        due_at=action.due_at, with_time=action.with_time, urgent=action.urgent, recurrence_id=action.recurrence_id
+    )
+    before_teams = set(action.teams.values_list("pk", flat=True))
     old = record_data(action, keyring)
     data = {**old, "name": name.strip(), "categories": list(categories)}
     if user.role != "restricted":
@@ -160,9 +227,53 @@ def action_update(
         completed_at=completed,
     )
     saved.teams.set(teams)
+    detail = {}
+    if later:
+        edit = {"due_at": due_at, "with_time": with_time, "urgent": urgent}
+        detail["following"] = _propagate(user, keyring, later, (old, data), (before, before_teams), edit, teams)
     index_refresh(saved.person, keyring)
-    audit(AuditAction.ACTION_UPDATE, organisation=user.organisation, actor=user, request=request, obj=saved)
+    audit(AuditAction.ACTION_UPDATE, organisation=user.organisation, actor=user, request=request, obj=saved, **detail)
     return saved
+
+
+def _propagate(
+    user: User,
+    keyring: Keyring,
+    later: list[Action],
+    payloads: tuple[dict[str, Any], dict[str, Any]],
+    previous: tuple[Action, set[Any]],
+    edit: dict[str, Any],
+    teams: list[Team],
+) -> int:
+    """Copy onto `later` what the edit changed (`payloads`: before/after, `previous`: plain values and team
+    ids before); how many occurrences were rewritten (0 when the edit changed nothing they share)."""
+    (old, new), (before, before_teams) = payloads, previous
+    fields = {k: new.get(k) for k in PROPAGATED if (old.get(k) or None) != (new.get(k) or None)}
+    plain = {k: edit[k] for k in ("with_time", "urgent") if edit[k] != getattr(before, k)}
+    wall = timezone.localtime(edit["due_at"]).time()
+    moved = wall != timezone.localtime(before.due_at).time()
+    teams_changed = {t.pk for t in teams} != before_teams
+    if not (fields or plain or moved or teams_changed):
+        return 0
+    for occurrence in later:
+        data = record_data(occurrence, keyring)
+        updated = {**data, **fields}
+        changes = history.diff(data, updated, HISTORY_FIELDS)
+        if changes:
+            history.append(updated, history.entry(user, changes=changes))
+        extra = dict(plain)
+        if moved:
+            day = timezone.localtime(occurrence.due_at).date()
+            extra["due_at"] = timezone.make_aware(datetime.combine(day, wall))
+        record_update(
+            occurrence, keyring=keyring, user=user, data=updated, expected_version=occurrence.version, **extra
+        )
+    if teams_changed:
+        through = Action.teams.through
+        through.objects.filter(action_id__in=[o.pk for o in later]).delete()  # type: ignore[attr-defined]
+        links = [through(action_id=o.pk, team_id=t.pk) for o in later for t in teams]
+        through.objects.bulk_create(links, batch_size=BATCH)  # type: ignore[attr-defined]
+    return len(later)
 
 
 def _completion(status: str, action: Action, given: datetime | None) -> datetime | None:
@@ -201,3 +312,44 @@ def action_set_status(
         AuditAction.ACTION_UPDATE, organisation=user.organisation, actor=user, request=request, obj=saved, status=status
     )
     return saved
+
+
+@transaction.atomic
+def action_delete(
+    *,
+    user: User,
+    keyring: Keyring,
+    action: Action,
+    expected_version: int,
+    scope: str = series.ONE,
+    request: HttpRequest | None = None,
+) -> int:
+    """Soft-delete the action seen at `expected_version` (ConflictError otherwise) and, with `scope` FOLLOWING,
+    the later occurrences of its series still to do; their comments go too. Returns how many actions.
+
+    Admins and normal members only: restricted members never delete actions."""
+    if user.role not in DELETE_ROLES or user.organisation_id != action.organisation_id:
+        raise PermissionDenied
+    later = list(series.following(action).values_list("pk", flat=True)) if scope == series.FOLLOWING else []
+    now = timezone.now()
+    gone = {"deleted_at": now, "version": F("version") + 1, "updated_at": now, "updated_by": user}
+    if Action.objects.filter(pk=action.pk, version=expected_version, deleted_at=None).update(**gone) != 1:
+        raise ConflictError(Action.objects.filter(pk=action.pk).values_list("version", flat=True).first())
+    ids = [action.pk, *later]
+    if later:
+        Action.objects.filter(pk__in=later, deleted_at=None).update(**gone)
+    Comment.objects.filter(organisation_id=action.organisation_id, action_id__in=ids, deleted_at=None).update(
+        deleted_at=now, updated_at=now, updated_by=user
+    )
+    index_refresh(action.person, keyring)
+    audit(
+        AuditAction.RECORD_DELETE,
+        organisation=user.organisation,
+        actor=user,
+        request=request,
+        obj=action,
+        person=str(action.person_id),
+        count=len(ids),
+        scope=scope,
+    )
+    return len(ids)

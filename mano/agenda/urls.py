@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from mano.agenda.views import actions, calendar, detail, priorities, reception, reception_settings
+from mano.agenda.views.delete import action_delete_view
 
 app_name = "agenda"
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("accueil/reglages/service/", reception_settings.service_view, name="reception-service"),
     path("<uuid:action_id>/", actions.action_edit_view, name="edit"),
     path("<uuid:action_id>/statut/", actions.action_status_view, name="status"),
+    path("<uuid:action_id>/supprimer/", action_delete_view, name="delete"),
     path("<uuid:action_id>/commentaires/ajouter/", detail.action_comment_add_view, name="comment-add"),
     path("<uuid:action_id>/dupliquer/", detail.action_duplicate_view, name="duplicate"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from datetime import date, datetime, time
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -14,10 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mano.accounts.selectors import current_team
-from mano.agenda import selectors, services
+from mano.agenda import selectors, series, services
 from mano.agenda.action_page import action_page
 from mano.agenda.family import action_update_with_family, family_field_keep
 from mano.agenda.forms import ActionEditForm, ActionForm
+from mano.agenda.forms_recurrence import RecurrenceForm, ScopeForm, add_errors, scope_of, start_of
 from mano.agenda.models import Status
 from mano.agenda.views.common import ROLES, uuids
 from mano.core.http import AuthenticatedHttpRequest, member_required, posted_version, safe_next
@@ -52,7 +54,9 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     names = card_names(request.user.organisation_id, candidates.values_list("pk", flat=True), request.keyring)
     form.fields["persons"].label_from_instance = lambda p: names.get(p.pk, "?")  # type: ignore[attr-defined]
     family_field_keep(form, user=request.user, keyring=request.keyring, persons=candidates, current=False)
-    if request.method == "POST" and form.is_valid():
+    repeat = RecurrenceForm(request.POST or None, start=start_of(request.POST or None, timezone.localdate(due)))
+    valid = [form.is_valid(), repeat.is_valid()]  # both, so that every error shows at once
+    if request.method == "POST" and all(valid) and (checked := repeat.rule_from(form.cleaned_data["due_at"]))[0]:
         data = form.cleaned_data
         try:
             created = services.actions_create(
@@ -68,14 +72,16 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 categories=form.category_list(),
                 comment=data.get("comment", ""),
                 family=data.get("family", False),
+                recurrence=checked[1],
                 request=request,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_errors(exc, form, repeat)
         else:
             messages.success(request, "Action créée." if len(created) == 1 else f"{len(created)} actions créées.")
             return redirect(safe_next(request, "agenda:day"))
-    return render(request, "agenda/form.html", {"form": form, "query": query, "creating": True})
+    context = {"form": form, "query": query, "creating": True, "repeat": repeat}
+    return render(request, "agenda/form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,6 +129,7 @@ def action_edit_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Http
                 categories=form.category_list(),
                 status=data["status"],
                 completed_at=data["completed_at"],
+                scope=scope_of(request.POST),
                 request=request,
             )
         except ConflictError:
@@ -139,7 +146,17 @@ def action_edit_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Http
         else:
             messages.success(request, "Action enregistrée.")
             return redirect(safe_next(request, "agenda:day"))
-    return render(request, "agenda/form.html", {"form": form, "row": row, **action_page(request, row)}, status=status)
+    context = {"form": form, "row": row, **action_page(request, row), **_series_context(request, row)}
+    return render(request, "agenda/form.html", context, status=status)
+
+
+def _series_context(request: AuthenticatedHttpRequest, row: selectors.ActionRow) -> dict[str, Any]:
+    """The rule in words and the "this one / the following ones" choice of an occurrence; the delete link."""
+    context: dict[str, Any] = {"can_delete": request.user.role in services.DELETE_ROLES}
+    if row.action.recurrence_id:
+        context["rule_text"] = series.rule_text(row.action, row.data)
+        context["scope_form"] = ScopeForm(request.POST or None)
+    return context
 
 
 @require_POST

@@ -1,0 +1,45 @@
+"""Reads on the occurrences of a recurring action (its series), for the services and the edit/delete pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from mano.agenda.models import Action, Status
+from mano.agenda.recurrence import Rule, describe
+
+# What an edit or a deletion on an occurrence applies to.
+ONE, FOLLOWING = "one", "following"
+
+
+def following(action: Action) -> QuerySet[Action]:
+    """The later occurrences of the action's series that are still to do (none for a one-off action).
+
+    Done or cancelled occurrences are never in it: they record work that happened."""
+    if action.recurrence_id is None:
+        return Action.objects.none()
+    return Action.objects.filter(
+        organisation_id=action.organisation_id,
+        person_id=action.person_id,
+        recurrence_id=action.recurrence_id,
+        deleted_at=None,
+        status=Status.TODO,
+        due_at__gt=action.due_at,
+    ).exclude(pk=action.pk)
+
+
+def rule_text(action: Action, data: dict[str, Any]) -> str:
+    """The series' rule in words ("Tous les 2 jours jusqu’au 31/01/2027"), or "" for a one-off action."""
+    stored = data.get("recurrence") if action.recurrence_id else None
+    rule = Rule.from_payload(stored)
+    if rule is None or not isinstance(stored, dict):
+        return ""
+    start = stored.get("start")
+    try:
+        first = date.fromisoformat(str(start)) if start else timezone.localtime(action.due_at).date()
+    except ValueError:
+        first = timezone.localtime(action.due_at).date()
+    return describe(rule, first)
