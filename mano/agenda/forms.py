@@ -9,6 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Team
+from mano.agenda.categories import categories_of
+from mano.agenda.category_picker import CategoriesField
 from mano.agenda.models import Status
 from mano.persons.models import Person
 
@@ -38,9 +40,7 @@ class ActionForm(forms.Form):
         required=False,
         help_text=_("Cette action sera à effectuer pour toute la famille."),
     )
-    categories = forms.CharField(
-        label=_("Catégorie(s)"), required=False, max_length=500, help_text=_("Séparées par des virgules.")
-    )
+    categories = CategoriesField(label=_("Catégorie(s)"), required=False)
     description = forms.CharField(label=_("Description"), required=False, max_length=10000, widget=forms.Textarea)
     comment = forms.CharField(
         label=_("Commentaire (optionnel)"),
@@ -57,6 +57,8 @@ class ActionForm(forms.Form):
         self.fields["persons"].error_messages["required"] = _("La personne suivie est obligatoire.")
         self.fields["teams"].error_messages["required"] = _("Une action doit être associée à au moins une équipe.")
         self.fields["due_at"].error_messages["required"] = _("La date d’échéance est obligatoire.")
+        picker: Any = self.fields["categories"]
+        picker.configure(categories_of(organisation), self.initial.get("categories"))
         if restricted:
             del self.fields["description"], self.fields["comment"]
 
@@ -67,7 +69,7 @@ class ActionForm(forms.Form):
         return value
 
     def category_list(self) -> list[str]:
-        return [c.strip() for c in self.cleaned_data.get("categories", "").split(",") if c.strip()]
+        return list(dict.fromkeys(self.cleaned_data.get("categories") or []))
 
 
 class ActionEditForm(ActionForm):

@@ -2,24 +2,66 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When, prefetch_related_objects
 from django.http import Http404
 
 from mano.accounts.models import Team, User
 from mano.agenda.days import agenda_day_of, day_window
+from mano.agenda.filters import DECRYPTED_SORTS, AgendaFilters
 from mano.agenda.models import Action, Status
 from mano.core.crypto import Keyring
 from mano.core.records import record_data
 from mano.persons.index import card_names
 from mano.persons.models import Person
+from mano.persons.text import fold
 
 READ_ROLES = ("admin", "normal", "restricted")
+PAGE_SIZE, CHUNK = 50, 250
+# The most candidates a list page decrypts for an encrypted filter or a sort by name or person.
+SCAN_CAP = 5000
+
+
+@dataclass
+class ScanPage:
+    """A page built from decrypted candidates; `total` is None when the scan stopped as soon as the page was full."""
+
+    object_list: list[ActionRow]
+    number: int
+    more: bool
+    total: int | None
+    capped: bool
+
+    def __iter__(self) -> Iterator[ActionRow]:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    @property
+    def num_pages(self) -> int | None:
+        return None if self.total is None else max(1, -(-self.total // PAGE_SIZE))
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.more or self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
 
 
 @dataclass(frozen=True)
@@ -45,17 +87,42 @@ def _in_day(rows: QuerySet[Action], day: date, night: bool) -> QuerySet[Action]:
     return rows.filter(agenda_at__gte=start, agenda_at__lt=end)
 
 
-def _scoped(user: User, teams: list[Team], statuses: list[str]) -> QuerySet[Action]:
+def _scoped(user: User, teams: list[Team], statuses: list[str], without_team: bool = False) -> QuerySet[Action]:
+    """Plaintext filters in SQL: organisation, status, teams (and/or the actions linked to no team)."""
     rows = actions_of(user).filter(status__in=statuses)
+    links = Action.teams.through.objects
+    of_teams = Q(pk__in=links.filter(team__in=teams).values("action_id"))
+    no_team = ~Exists(links.filter(action_id=OuterRef("pk")))
+    if teams and without_team:
+        return rows.filter(of_teams | no_team)
     if teams:
-        rows = rows.filter(pk__in=Action.teams.through.objects.filter(team__in=teams).values("action_id"))
-    return rows
+        return rows.filter(of_teams)
+    return rows.filter(no_team) if without_team else rows
+
+
+def _night(teams: list[Team], without_team: bool) -> bool:
+    return bool(teams) and not without_team and all(t.night_team for t in teams)
+
+
+def _matching(
+    user: User, keyring: Keyring, actions: Iterable[Action], filters: AgendaFilters | None
+) -> list[tuple[Action, dict[str, Any]]]:
+    """Decrypt candidate rows and keep those the encrypted filters (categories, text) accept."""
+    restricted = user.role == "restricted"
+    pairs = ((a, record_data(a, keyring)) for a in actions)
+    return [(a, d) for a, d in pairs if filters is None or filters.matches(d, restricted=restricted)]
 
 
 def day_counts(*, user: User, teams: list[Team], day: date, statuses: list[str]) -> dict[str, int]:
     """How many items yesterday, on `day` and tomorrow (the "Hier (n) / Aujourd'hui (n) / Demain (n)" tabs)."""
-    night = bool(teams) and all(t.night_team for t in teams)
-    rows = _scoped(user, teams, statuses)
+    return day_agenda_counts(user=user, teams=teams, day=day, statuses=statuses)
+
+
+def day_agenda_counts(
+    *, user: User, teams: list[Team], day: date, statuses: list[str], without_team: bool = False
+) -> dict[str, int]:
+    night = _night(teams, without_team)
+    rows = _scoped(user, teams, statuses, without_team)
     return {
         key: _in_day(rows, day + timedelta(days=offset), night).count()
         for key, offset in (("yesterday", -1), ("today", 0), ("tomorrow", 1))
@@ -64,19 +131,54 @@ def day_counts(*, user: User, teams: list[Team], day: date, statuses: list[str])
 
 def day_actions(*, user: User, keyring: Keyring, teams: list[Team], day: date, statuses: list[str]) -> list[ActionRow]:
     """The day's actions of the teams, urgent first then by due time; names opened for these rows only."""
-    night = bool(teams) and all(t.night_team for t in teams)
-    rows = list(
-        _in_day(_scoped(user, teams, statuses), day, night)
-        .select_related("person")
-        .prefetch_related("teams")
-        .order_by("-urgent", "due_at", "id")[:500]
-    )
-    return action_rows(rows, keyring)
+    return day_agenda(user=user, keyring=keyring, teams=teams, day=day, statuses=statuses)[1]
+
+
+def day_agenda(
+    *,
+    user: User,
+    keyring: Keyring,
+    teams: list[Team],
+    day: date,
+    statuses: list[str],
+    without_team: bool = False,
+    filters: AgendaFilters | None = None,
+) -> tuple[dict[str, int], list[ActionRow]]:
+    """The day tabs' counts and the day's rows, urgent first then by due time.
+
+    Without an encrypted filter: three indexed counts and one indexed range on agenda_at, only the day's rows
+    decrypted. With one: one range over yesterday to tomorrow, decrypted and filtered, so the counts match."""
+    night = _night(teams, without_team)
+    scoped = _scoped(user, teams, statuses, without_team)
+    ordered = ("-urgent", "due_at", "id")
+    if filters is None or not filters.encrypted:
+        counts = day_agenda_counts(user=user, teams=teams, day=day, statuses=statuses, without_team=without_team)
+        rows = list(
+            _in_day(scoped, day, night).select_related("person").prefetch_related("teams").order_by(*ordered)[:500]
+        )
+        return counts, action_rows(rows, keyring)
+    start, _ = day_window(day - timedelta(days=1), night=night)
+    _, end = day_window(day + timedelta(days=1), night=night)
+    window = scoped.filter(agenda_at__gte=start, agenda_at__lt=end).order_by(*ordered)[:1500]
+    by_day: dict[date, list[tuple[Action, dict[str, Any]]]] = {day + timedelta(days=i): [] for i in (-1, 0, 1)}
+    for action, data in _matching(user, keyring, window, filters):
+        by_day.setdefault(agenda_day_of(action.agenda_at, night=night), []).append((action, data))
+    counts = {k: len(by_day[day + timedelta(days=o)]) for k, o in (("yesterday", -1), ("today", 0), ("tomorrow", 1))}
+    shown = by_day[day][:500]
+    prefetch_related_objects([a for a, _ in shown], "teams")
+    return counts, rows_of(shown, keyring)
 
 
 def action_rows(actions: list[Action], keyring: Keyring) -> list[ActionRow]:
-    names = card_names(actions[0].organisation_id, [a.person_id for a in actions], keyring) if actions else {}
-    return [ActionRow(a, record_data(a, keyring), names.get(a.person_id, "")) for a in actions]
+    return rows_of([(a, record_data(a, keyring)) for a in actions], keyring)
+
+
+def rows_of(pairs: list[tuple[Action, dict[str, Any]]], keyring: Keyring) -> list[ActionRow]:
+    """Rows already decrypted, with their persons' names opened from the small search cards."""
+    if not pairs:
+        return []
+    names = card_names(pairs[0][0].organisation_id, {a.person_id for a, _ in pairs}, keyring)
+    return [ActionRow(a, data, names.get(a.person_id, "")) for a, data in pairs]
 
 
 def person_actions(*, user: User, keyring: Keyring, person: Person) -> list[ActionRow]:
@@ -96,31 +198,107 @@ def action_get(*, user: User, keyring: Keyring, action_id: UUID) -> ActionRow:
 
 
 def week_actions(
-    *, user: User, keyring: Keyring, teams: list[Team], monday: date, statuses: list[str]
+    *,
+    user: User,
+    keyring: Keyring,
+    teams: list[Team],
+    monday: date,
+    statuses: list[str],
+    without_team: bool = False,
+    filters: AgendaFilters | None = None,
 ) -> list[tuple[date, list[ActionRow]]]:
     """Seven days from `monday`, each with its actions (same day rule as the day view), in one query."""
-    night = bool(teams) and all(t.night_team for t in teams)
+    night = _night(teams, without_team)
     start, _ = day_window(monday, night=night)
     _, end = day_window(monday + timedelta(days=6), night=night)
     rows = (
-        _scoped(user, teams, statuses)
+        _scoped(user, teams, statuses, without_team)
         .filter(agenda_at__gte=start, agenda_at__lt=end)
         .prefetch_related("teams")
         .order_by("-urgent", "due_at", "id")[:2000]
     )
+    encrypted = filters is not None and filters.encrypted
     days: dict[date, list[ActionRow]] = {monday + timedelta(days=i): [] for i in range(7)}
-    for row in action_rows(list(rows), keyring):
+    for row in rows_of(_matching(user, keyring, rows, filters if encrypted else None), keyring):
         days.setdefault(agenda_day_of(row.action.agenda_at, night=night), []).append(row)
     return [(day, days[day]) for day in sorted(days) if monday <= day <= monday + timedelta(days=6)]
 
 
+def _order(sort: str) -> tuple[Any, ...]:
+    if sort == "recentes":
+        return ("-due_at", "-id")
+    if sort == "statut":
+        rank = Case(*(When(status=s, then=Value(i)) for i, s in enumerate(Status.values)), output_field=IntegerField())
+        return (rank, "due_at", "id")
+    return ("due_at", "id")
+
+
+def _page_number(page: str | None) -> int:
+    return max(1, min(SCAN_CAP // PAGE_SIZE, int(page))) if page and page.isdigit() and len(page) < 6 else 1
+
+
 def actions_page(
-    *, user: User, keyring: Keyring, teams: list[Team], statuses: list[str], newest_first: bool, page: str | None
-) -> Page[ActionRow]:
-    """All actions of the teams by due date, 50 a page; only the page's rows are decrypted."""
-    rows = (
-        _scoped(user, teams, statuses).prefetch_related("teams").order_by("-due_at" if newest_first else "due_at", "id")
-    )
-    paginated = Paginator(rows, 50).get_page(page)
+    *,
+    user: User,
+    keyring: Keyring,
+    teams: list[Team],
+    statuses: list[str],
+    newest_first: bool,
+    page: str | None,
+    without_team: bool = False,
+    filters: AgendaFilters | None = None,
+) -> Page[ActionRow] | ScanPage:
+    """Actions of the teams, 50 a page. Plaintext sort and filters: SQL paging, only the page is decrypted.
+
+    An encrypted filter decrypts candidates in the SQL order, chunk by chunk, until the page is full; a sort by
+    name or person decrypts and sorts the candidates. Both stop after SCAN_CAP candidates and say so."""
+    sort = filters.sort if filters is not None else ("recentes" if newest_first else "echeance")
+    rows = _scoped(user, teams, statuses, without_team).order_by(*_order(sort))
+    if sort in DECRYPTED_SORTS:
+        return _sorted_scan(user, keyring, rows, filters, sort, _page_number(page))
+    if filters is not None and filters.encrypted:
+        return _filtered_scan(user, keyring, rows, filters, _page_number(page))
+    paginated = Paginator(rows.prefetch_related("teams"), PAGE_SIZE).get_page(page)
     paginated.object_list = action_rows(list(paginated.object_list), keyring)
     return paginated
+
+
+def _scan_page(
+    user: User, keyring: Keyring, found: list[tuple[Action, dict[str, Any]]], number: int, **page: Any
+) -> ScanPage:
+    shown = found[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    prefetch_related_objects([a for a, _ in shown], "teams")
+    return ScanPage(rows_of(shown, keyring), number, more=len(found) > number * PAGE_SIZE, **page)
+
+
+def _filtered_scan(
+    user: User, keyring: Keyring, rows: QuerySet[Action], filters: AgendaFilters, number: int
+) -> ScanPage:
+    need, scanned, exhausted = number * PAGE_SIZE + 1, 0, False
+    found: list[tuple[Action, dict[str, Any]]] = []
+    while scanned < SCAN_CAP and len(found) < need:
+        want = min(CHUNK, SCAN_CAP - scanned)
+        chunk = list(rows[scanned : scanned + want])
+        scanned += len(chunk)
+        found += _matching(user, keyring, chunk, filters)
+        if len(chunk) < want:
+            exhausted = True
+            break
+    capped = not exhausted and len(found) < need and rows[SCAN_CAP : SCAN_CAP + 1].exists()
+    total = len(found) if exhausted or capped else None
+    return _scan_page(user, keyring, found, number, total=total, capped=capped)
+
+
+def _sorted_scan(
+    user: User, keyring: Keyring, rows: QuerySet[Action], filters: AgendaFilters | None, sort: str, number: int
+) -> ScanPage:
+    candidates = list(rows[: SCAN_CAP + 1])
+    capped = len(candidates) > SCAN_CAP
+    encrypted = filters if filters is not None and filters.encrypted else None
+    found = _matching(user, keyring, candidates[:SCAN_CAP], encrypted)
+    if sort == "personne" and found:
+        names = card_names(found[0][0].organisation_id, {a.person_id for a, _ in found}, keyring)
+        found.sort(key=lambda pair: (fold(names.get(pair[0].person_id, "")), pair[0].due_at))
+    else:
+        found.sort(key=lambda pair: (fold(str(pair[1].get("name") or "")), pair[0].due_at))
+    return _scan_page(user, keyring, found, number, total=len(found), capped=capped)

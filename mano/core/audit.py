@@ -42,6 +42,7 @@ class AuditAction(models.TextChoices):
     PLACE_DELETE = "place_delete", _("Lieu supprimé")
     ACTION_CREATE = "action_create", _("Action créée")
     ACTION_UPDATE = "action_update", _("Action modifiée")
+    ACTION_CATEGORY_RENAME = "action_category_rename", _("Catégorie d’action renommée ou fusionnée")
     EXPORT = "export", _("Export")
     IMPORT = "import", _("Import")
     MEDICAL_OPEN = "medical_open", _("Dossier médical ouvert")

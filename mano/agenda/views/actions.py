@@ -91,7 +91,7 @@ def action_edit_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Http
     action = row.action
     initial = {
         **row.data,
-        "categories": ", ".join(row.data.get("categories") or []),
+        "categories": row.data.get("categories") or [],
         "due_at": action.due_at,
         "with_time": action.with_time,
         "urgent": action.urgent,

@@ -1,33 +1,52 @@
-"""The agenda views: day, week and paged list of actions."""
+"""The agenda views: day, week and paged list of actions, all with the filters of views.common.scope_of."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from mano.agenda import selectors
 from mano.agenda.views.common import ROLES, day_shown, scope_of
 from mano.core.http import AuthenticatedHttpRequest, member_required
 
+SORT_LABELS = {
+    "echeance": _("Échéance (la plus proche d’abord)"),
+    "recentes": _("Échéance (la plus lointaine d’abord)"),
+    "nom": _("Nom"),
+    "personne": _("Personne suivie"),
+    "statut": _("Statut"),
+}
+
+
+def _selection(request: AuthenticatedHttpRequest, scope: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "user": request.user,
+        "keyring": request.keyring,
+        "teams": scope["teams"],
+        "statuses": scope["statuses"],
+        "without_team": scope["without_team"],
+        "filters": scope["filters"],
+    }
+
 
 @require_http_methods(["GET"])
 @member_required(roles=ROLES)
 def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = scope_of(request)
-    teams, statuses = scope["teams"], scope["statuses"]
     day = day_shown(request, scope["night"])
+    counts, rows = selectors.day_agenda(**_selection(request, scope), day=day)
     context = {
         **scope,
         "day": day,
         "previous": day - timedelta(days=1),
         "next": day + timedelta(days=1),
-        "counts": selectors.day_counts(user=request.user, teams=teams, day=day, statuses=statuses),
-        "rows": selectors.day_actions(
-            user=request.user, keyring=request.keyring, teams=teams, day=day, statuses=statuses
-        ),
+        "counts": counts,
+        "rows": rows,
     }
     return render(request, "agenda/day.html", context)
 
@@ -38,9 +57,7 @@ def week_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = scope_of(request)
     day = day_shown(request, scope["night"])
     monday = day - timedelta(days=day.weekday())
-    days = selectors.week_actions(
-        user=request.user, keyring=request.keyring, teams=scope["teams"], monday=monday, statuses=scope["statuses"]
-    )
+    days = selectors.week_actions(**_selection(request, scope), monday=monday)
     context = {
         **scope,
         "days": days,
@@ -55,13 +72,16 @@ def week_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 @member_required(roles=ROLES)
 def list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = scope_of(request)
-    newest_first = request.GET.get("tri") == "recentes"
+    filters = scope["filters"]
     page = selectors.actions_page(
-        user=request.user,
-        keyring=request.keyring,
-        teams=scope["teams"],
-        statuses=scope["statuses"],
-        newest_first=newest_first,
-        page=request.GET.get("page"),
+        **_selection(request, scope), newest_first=filters.sort == "recentes", page=request.GET.get("page")
     )
-    return render(request, "agenda/list.html", {**scope, "page": page, "newest_first": newest_first})
+    context = {
+        **scope,
+        "page": page,
+        "newest_first": filters.sort == "recentes",
+        "sort": filters.sort,
+        "sorts": [(key, label, filters.with_sort(key).query()) for key, label in SORT_LABELS.items()],
+        "scan_cap": selectors.SCAN_CAP,
+    }
+    return render(request, "agenda/list.html", context)

@@ -8,18 +8,16 @@ from uuid import UUID
 
 from django.utils import timezone
 
+from mano.accounts.models import Team
 from mano.accounts.selectors import current_team
+from mano.agenda import filters
+from mano.agenda.categories import categories_of
+from mano.agenda.category_picker import choice_groups
 from mano.agenda.days import agenda_day_of
-from mano.agenda.models import Status
 from mano.core.http import AuthenticatedHttpRequest
 
 ROLES = ("admin", "normal", "restricted")
-STATUS_FILTERS = {
-    "todo": [Status.TODO],
-    "done": [Status.DONE],
-    "cancelled": [Status.CANCELLED],
-    "all": [Status.TODO, Status.DONE, Status.CANCELLED],
-}
+STATUS_FILTERS = filters.STATUS_FILTERS
 
 
 def day_shown(request: AuthenticatedHttpRequest, night: bool) -> date:
@@ -30,19 +28,31 @@ def day_shown(request: AuthenticatedHttpRequest, night: bool) -> date:
 
 
 def scope_of(request: AuthenticatedHttpRequest) -> dict[str, Any]:
-    """The filters every agenda view shares, read from the URL: team or whole organisation, status."""
+    """The filters every agenda view shares, read from the URL (see mano.agenda.filters).
+
+    No team chosen means the current team; "toutes" lifts the team filter; "sans" adds the actions that have no
+    team (alone: only those). Team ids of another organisation are ignored."""
+    chosen = filters.AgendaFilters.from_query(request.GET)
     team = current_team(request)
-    whole = request.GET.get("equipe") == "toutes"
-    teams = [] if whole or team is None else [team]
-    status = request.GET.get("statut", "todo") if request.GET.get("statut") in STATUS_FILTERS else "todo"
-    night = bool(teams) and all(t.night_team for t in teams)
+    org_teams = list(Team.objects.filter(organisation_id=request.user.organisation_id).order_by("name"))
+    picked = [t for t in org_teams if t.pk in chosen.team_ids]
+    whole = chosen.whole or (not picked and not chosen.without_team and team is None)
+    teams = [] if whole else picked or ([] if chosen.without_team or team is None else [team])
+    without_team = chosen.without_team and not whole
+    organisation = request.user.organisation
     return {
         "team": team,
         "whole": whole,
         "teams": teams,
-        "status": status,
-        "night": night,
-        "statuses": STATUS_FILTERS[status],
+        "without_team": without_team,
+        "org_teams": org_teams,
+        "team_ids": {t.pk for t in teams},
+        "status": chosen.status,
+        "night": bool(teams) and not without_team and all(t.night_team for t in teams),
+        "statuses": chosen.statuses,
+        "filters": chosen,
+        "query": chosen.query(),
+        "category_choices": choice_groups(categories_of(organisation), chosen.categories) if organisation else [],
     }
 
 

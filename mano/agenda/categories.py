@@ -1,0 +1,300 @@
+"""Action categories of an organisation: the grouped configuration and the rewrite of actions on rename or merge.
+
+Every configuration save locks the organisation row and refuses a form built on an older configuration
+(ConfigChanged). Renaming a category rewrites, in one transaction, every action of the organisation that uses it;
+a version conflict on any of them aborts the whole operation. Deleting a category only touches the configuration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+
+from mano.accounts.models import Organisation, User
+from mano.agenda.models import Action
+from mano.core import grouped
+from mano.core.audit import AuditAction, audit
+from mano.core.crypto import Keyring
+from mano.core.records import record_data, record_update
+from mano.persons import history
+from mano.persons.text import fold
+
+CONFIG_CHANGED = (
+    "La liste des catégories a été modifiée entre-temps : rien n’a été enregistré. "
+    "Voici la version à jour, vérifiez puis recommencez."
+)
+CATEGORY_REQUIRED = "Le nom de la catégorie est obligatoire."
+CATEGORY_EXISTS = "Cette catégorie existe déjà : {group} › {item}"
+GROUP_NOT_EMPTY = "Choisissez le groupe qui recevra les catégories de ce groupe."
+GROUP_TARGET_SAME = "Choisissez un autre groupe que celui que vous supprimez."
+SAME_NAME = "C’est déjà le nom de cette catégorie."
+LAST_GROUP = "Il faut garder au moins un groupe."
+REWRITE_CONFLICT = (
+    "Une action concernée a été modifiée par quelqu’un pendant l’opération : rien n’a été changé. Recommencez."
+)
+BATCH = 500
+
+
+class ConfigChanged(Exception):
+    """Another admin changed the categories since the form was shown; nothing was written."""
+
+
+def categories_of(organisation: Organisation) -> grouped.Grouped:
+    """The organisation's grouped categories, never empty of groups (the original's default group otherwise)."""
+    value = organisation.action_categories
+    if not isinstance(value, list) or not value:
+        return [{"group": "Toutes mes catégories", "items": []}]
+    return value
+
+
+def config_version(organisation: Organisation) -> str:
+    """A short hash of the configuration: forms carry it, services refuse a save if it moved on."""
+    raw = json.dumps(categories_of(organisation), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+def find(config: grouped.Grouped, name: str) -> str | None:
+    """The configured spelling of `name`, ignoring case and accents, or None."""
+    key = fold(name)
+    return next((item for item in grouped.all_items(config) if fold(item) == key), None)
+
+
+def _locked(user: User, version: str) -> Organisation:
+    if not user.is_admin:
+        raise PermissionDenied
+    organisation = Organisation.objects.select_for_update().get(pk=user.organisation_id)
+    if version != config_version(organisation):
+        raise ConfigChanged
+    return organisation
+
+
+def _change(
+    *, user: User, version: str, request: HttpRequest | None, change: str, edit: Callable[[grouped.Grouped], Any]
+) -> Organisation:
+    organisation = _locked(user, version)
+    organisation.action_categories = edit(categories_of(organisation))
+    organisation.save(update_fields=["action_categories"])
+    audit(
+        AuditAction.SETTINGS_CHANGE,
+        organisation=organisation,
+        actor=user,
+        request=request,
+        obj=organisation,
+        change=change,
+    )
+    return organisation
+
+
+@transaction.atomic
+def category_group_add(*, user: User, title: str, config_version: str, request: HttpRequest | None = None) -> None:
+    """Append an empty group ("Le titre du groupe est obligatoire", "Ce groupe existe déjà")."""
+    _change(
+        user=user,
+        version=config_version,
+        request=request,
+        change="category_group_add",
+        edit=lambda c: grouped.add_group(c, title),
+    )
+
+
+@transaction.atomic
+def category_group_rename(
+    *, user: User, old: str, new: str, config_version: str, request: HttpRequest | None = None
+) -> None:
+    """Rename a group; its categories and the actions are unchanged (actions only store category names)."""
+    _change(
+        user=user,
+        version=config_version,
+        request=request,
+        change="category_group_rename",
+        edit=lambda c: grouped.rename_group(c, old, new),
+    )
+
+
+def _delete_group(config: grouped.Grouped, title: str, move_to: str | None) -> grouped.Grouped:
+    group = next((g for g in config if g["group"] == title), None)
+    if group is None:
+        raise ValidationError({"group": grouped.UNKNOWN_GROUP})
+    if len(config) == 1:
+        raise ValidationError({"move_to": LAST_GROUP})
+    if group["items"]:
+        if not move_to:
+            raise ValidationError({"move_to": GROUP_NOT_EMPTY})
+        if move_to == title:
+            raise ValidationError({"move_to": GROUP_TARGET_SAME})
+        for item in list(group["items"]):
+            config = grouped.move_item(config, item, to_group=move_to)
+    return grouped.delete_group(config, title)
+
+
+@transaction.atomic
+def category_group_delete(
+    *, user: User, title: str, move_to: str | None, config_version: str, request: HttpRequest | None = None
+) -> None:
+    """Delete a group; its categories (if any) go to the end of `move_to`, so no category is lost."""
+    _change(
+        user=user,
+        version=config_version,
+        request=request,
+        change="category_group_delete",
+        edit=lambda c: _delete_group(c, title, move_to),
+    )
+
+
+@transaction.atomic
+def category_group_move(
+    *, user: User, title: str, offset: int, config_version: str, request: HttpRequest | None = None
+) -> None:
+    """Move a group up (offset -1) or down (+1)."""
+    _change(
+        user=user,
+        version=config_version,
+        request=request,
+        change="category_group_move",
+        edit=lambda c: grouped.move_group(c, title, offset),
+    )
+
+
+def _add(config: grouped.Grouped, group: str, name: str) -> grouped.Grouped:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": CATEGORY_REQUIRED})
+    existing = find(config, name)
+    if existing is not None:
+        raise ValidationError({"name": CATEGORY_EXISTS.format(group=grouped.group_of(config, existing), item=existing)})
+    return grouped.add_item(config, group, name)
+
+
+@transaction.atomic
+def category_add(*, user: User, group: str, name: str, config_version: str, request: HttpRequest | None = None) -> None:
+    """Add a category at the end of a group; names are unique in the organisation (ignoring case and accents)."""
+    _change(
+        user=user,
+        version=config_version,
+        request=request,
+        change="category_add",
+        edit=lambda c: _add(c, group, name),
+    )
+
+
+@transaction.atomic
+def category_move(
+    *,
+    user: User,
+    name: str,
+    offset: int = 0,
+    to_group: str | None = None,
+    config_version: str,
+    request: HttpRequest | None = None,
+) -> None:
+    """Move a category up/down in its group, or to the end of another group."""
+    _change(
+        user=user,
+        version=config_version,
+        request=request,
+        change="category_move",
+        edit=lambda c: grouped.move_item(c, name, offset=offset, to_group=to_group),
+    )
+
+
+@transaction.atomic
+def category_delete(*, user: User, name: str, config_version: str, request: HttpRequest | None = None) -> None:
+    """Remove a category from the configuration only: actions that have it keep it (as in the original)."""
+    _change(
+        user=user,
+        version=config_version,
+        request=request,
+        change="category_delete",
+        edit=lambda c: grouped.delete_item(c, name),
+    )
+
+
+@dataclass(frozen=True)
+class RenamePlan:
+    old: str
+    new: str
+    merge: bool
+
+
+def rename_plan(organisation: Organisation, old: str, new: str) -> RenamePlan:
+    """Validate a rename: `new` equal to another category (ignoring case and accents) means a merge into it."""
+    config = categories_of(organisation)
+    if grouped.group_of(config, old) is None:
+        raise ValidationError({"name": grouped.UNKNOWN_ITEM})
+    new = " ".join(new.split())
+    if not new:
+        raise ValidationError({"name": CATEGORY_REQUIRED})
+    if len(new) > grouped.MAX_LENGTH:
+        raise ValidationError({"name": f"{grouped.MAX_LENGTH} caractères au plus."})
+    if new == old:
+        raise ValidationError({"name": SAME_NAME})
+    existing = find(config, new)
+    if existing is not None and existing != old:
+        return RenamePlan(old, existing, merge=True)
+    return RenamePlan(old, new, merge=False)
+
+
+def _actions(organisation_id: Any, keyring: Keyring) -> Iterator[tuple[Action, dict[str, Any]]]:
+    """Every live action of the organisation, decrypted BATCH rows at a time (keyset pages, bounded memory)."""
+    rows = Action.objects.filter(organisation_id=organisation_id, deleted_at=None).order_by("pk")
+    last = None
+    while True:
+        batch = list((rows if last is None else rows.filter(pk__gt=last))[:BATCH])
+        for action in batch:
+            yield action, record_data(action, keyring)
+        if len(batch) < BATCH:
+            return
+        last = batch[-1].pk
+
+
+def category_usage(*, user: User, keyring: Keyring, name: str) -> int:
+    """How many live actions of the user's organisation carry this category (shown before a rename)."""
+    if not user.is_admin:
+        raise PermissionDenied
+    return sum(1 for _, data in _actions(user.organisation_id, keyring) if name in (data.get("categories") or []))
+
+
+def _renamed(categories: list[str], old: str, new: str) -> list[str]:
+    return list(dict.fromkeys(new if c == old else c for c in categories))
+
+
+@transaction.atomic
+def category_rename(
+    *, user: User, keyring: Keyring, old: str, new: str, config_version: str, request: HttpRequest | None = None
+) -> int:
+    """Rename (or merge into an existing category) and rewrite every action using `old`; returns how many.
+
+    All or nothing: the configuration and the actions change in one transaction. Each action is saved with the
+    version it was read at; if anyone saved one meanwhile, ConflictError rolls everything back.
+    """
+    organisation = _locked(user, config_version)
+    plan = rename_plan(organisation, old, new)
+    rewritten = 0
+    for action, data in _actions(organisation.pk, keyring):
+        before = list(data.get("categories") or [])
+        if plan.old not in before:
+            continue
+        data["categories"] = _renamed(before, plan.old, plan.new)
+        history.append(data, history.entry(user, changes={"categories": [before, data["categories"]]}))
+        record_update(action, keyring=keyring, user=user, data=data, expected_version=action.version)
+        rewritten += 1
+    config = categories_of(organisation)
+    organisation.action_categories = grouped.rename_item(config, plan.old, plan.new)
+    organisation.save(update_fields=["action_categories"])
+    audit(
+        AuditAction.ACTION_CATEGORY_RENAME,
+        organisation=organisation,
+        actor=user,
+        request=request,
+        obj=organisation,
+        actions=rewritten,
+        merge=plan.merge,
+    )
+    return rewritten

@@ -1,0 +1,128 @@
+"""Agenda filters read from the URL, so that a filtered agenda can be bookmarked and survives every link.
+
+Teams, status and dates are plaintext and filtered in SQL. Categories and free text are encrypted: the selectors
+decrypt the candidate rows of the SQL window and keep those `matches` accepts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlencode
+from uuid import UUID
+
+from django.http import QueryDict
+
+from mano.agenda.models import Status
+from mano.persons.text import fold, words
+
+WHOLE, NO_TEAM = "toutes", "sans"
+STATUS_FILTERS = {
+    "todo": [Status.TODO],
+    "done": [Status.DONE],
+    "cancelled": [Status.CANCELLED],
+    "all": [Status.TODO, Status.DONE, Status.CANCELLED],
+}
+# Sorts of the list view; "nom" and "personne" need the decrypted rows.
+SORTS = ("echeance", "recentes", "nom", "personne", "statut")
+DECRYPTED_SORTS = ("nom", "personne")
+MAX_TEXT, MAX_CATEGORIES, MAX_TEAMS = 100, 50, 50
+
+
+def _uuids(values: list[str]) -> tuple[UUID, ...]:
+    found: list[UUID] = []
+    for value in values[:MAX_TEAMS]:
+        try:
+            found.append(UUID(value))
+        except ValueError:
+            continue
+    return tuple(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class AgendaFilters:
+    """What the user asked for. No team chosen means the current team (see views.common.scope_of)."""
+
+    team_ids: tuple[UUID, ...] = ()
+    whole: bool = False
+    without_team: bool = False
+    categories: tuple[str, ...] = ()
+    without_category: bool = False
+    status: str = "todo"
+    text: str = ""
+    sort: str = "echeance"
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> AgendaFilters:
+        teams = query.getlist("equipe")
+        categories = [c.strip()[:120] for c in query.getlist("categorie")[:MAX_CATEGORIES] if c.strip()]
+        status = query.get("statut", "todo")
+        sort = query.get("tri", "echeance")
+        return cls(
+            team_ids=_uuids(teams),
+            whole=WHOLE in teams,
+            without_team=NO_TEAM in teams,
+            categories=tuple(dict.fromkeys(categories)),
+            without_category=query.get("sans_categorie") == "1",
+            status=status if status in STATUS_FILTERS else "todo",
+            text=" ".join(query.get("q", "").split())[:MAX_TEXT],
+            sort=sort if sort in SORTS else "echeance",
+        )
+
+    @property
+    def statuses(self) -> list[str]:
+        return list(STATUS_FILTERS[self.status])
+
+    @property
+    def encrypted(self) -> bool:
+        """True when rows must be decrypted to know whether they match."""
+        return bool(self.categories or self.without_category or self.text)
+
+    @property
+    def active(self) -> int:
+        """How many filters differ from the defaults (shown on the collapsed filter box)."""
+        return sum(
+            (
+                bool(self.team_ids or self.whole or self.without_team),
+                bool(self.categories or self.without_category),
+                self.status != "todo",
+                bool(self.text),
+            )
+        )
+
+    def pairs(self, *, sort: bool = True) -> list[tuple[str, str]]:
+        """The URL parameters of these filters, defaults left out."""
+        pairs = [("equipe", str(t)) for t in self.team_ids]
+        pairs += [("equipe", WHOLE)] if self.whole else []
+        pairs += [("equipe", NO_TEAM)] if self.without_team else []
+        pairs += [("categorie", c) for c in self.categories]
+        pairs += [("sans_categorie", "1")] if self.without_category else []
+        pairs += [("statut", self.status)] if self.status != "todo" else []
+        pairs += [("q", self.text)] if self.text else []
+        pairs += [("tri", self.sort)] if sort and self.sort != "echeance" else []
+        return pairs
+
+    def query(self) -> str:
+        """The query string that keeps these filters in a link (tabs, previous/next, pages)."""
+        return urlencode(self.pairs())
+
+    def query_without_sort(self) -> str:
+        return urlencode(self.pairs(sort=False))
+
+    def with_sort(self, sort: str) -> AgendaFilters:
+        return replace(self, sort=sort)
+
+    def matches(self, data: dict[str, Any], *, restricted: bool) -> bool:
+        """Whether a decrypted action passes the category and text filters (restricted: no description)."""
+        categories = [str(c) for c in data.get("categories") or []]
+        if (self.categories or self.without_category) and not (
+            (self.without_category and not categories) or any(c in self.categories for c in categories)
+        ):
+            return False
+        if self.text:
+            parts = [str(data.get("name") or ""), *categories]
+            if not restricted:
+                parts.append(str(data.get("description") or ""))
+            haystack = fold(" ".join(parts))
+            return all(word in haystack for word in words(self.text))
+        return True

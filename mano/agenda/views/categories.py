@@ -1,0 +1,268 @@
+"""Action categories settings (admins): groups and categories; renaming or merging rewrites actions after a
+confirmation page. Every form carries the configuration version it was built on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mano.accounts.models import Organisation
+from mano.agenda import categories as services
+from mano.core import grouped
+from mano.core.http import AuthenticatedHttpRequest, admin_required
+from mano.core.records import ConflictError
+
+DIRECTIONS = {"up": -1, "down": 1}
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(
+        label=_("Titre du groupe"), max_length=grouped.MAX_LENGTH, error_messages={"required": grouped.GROUP_REQUIRED}
+    )
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(
+        label=_("Nom de la catégorie"),
+        max_length=grouped.MAX_LENGTH,
+        error_messages={"required": services.CATEGORY_REQUIRED},
+    )
+
+
+class GroupDeleteForm(forms.Form):
+    move_to = forms.ChoiceField(label=_("Déplacer ses catégories vers le groupe"), required=False)
+
+    def __init__(self, *args: Any, others: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["move_to"].choices = [("", "—"), *((g, g) for g in others)]  # type: ignore[attr-defined]
+
+
+def _org(request: AuthenticatedHttpRequest) -> Organisation:
+    organisation = request.user.organisation
+    assert organisation is not None
+    return organisation
+
+
+def _config(request: AuthenticatedHttpRequest) -> grouped.Grouped:
+    return services.categories_of(_org(request))
+
+
+def _back(anchor: str = "") -> HttpResponse:
+    return redirect(reverse("agenda:categories") + anchor)
+
+
+def _attempt(request: AuthenticatedHttpRequest, form: forms.Form | None, call: Callable[[], Any]) -> bool:
+    """Run one service call; errors land on the form field they name, or in a message."""
+    version = request.POST.get("version", "")
+    try:
+        call(config_version=version)
+    except services.ConfigChanged:
+        messages.error(request, services.CONFIG_CHANGED)
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        for field, texts in errors.items():
+            for text in texts:
+                if form is not None and field in form.fields:
+                    form.add_error(field, text)
+                else:
+                    messages.error(request, text)
+    else:
+        return True
+    return False
+
+
+def _page(request: AuthenticatedHttpRequest, **forms_: Any) -> HttpResponse:
+    config = _config(request)
+    add_forms = forms_.pop("add_forms", {})
+    context = {
+        "groups": [
+            {**g, "index": i, "form": add_forms.get(g["group"]) or CategoryForm(auto_id=f"cat-{i}-%s")}
+            for i, g in enumerate(config)
+        ],
+        "group_form": forms_.get("group_form") or GroupForm(auto_id="group-%s"),
+        "version": services.config_version(_org(request)),
+    }
+    return render(request, "agenda/categories.html", context)
+
+
+@require_GET
+@admin_required
+def categories_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+@require_POST
+@admin_required
+def group_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = GroupForm(request.POST, auto_id="group-%s")
+    if form.is_valid():
+        call = partial(services.category_group_add, user=request.user, title=form.cleaned_data["name"], request=request)
+        if _attempt(request, form, call):
+            messages.success(request, "Groupe ajouté.")
+            return _back()
+    return _page(request, group_form=form) if form.errors else _back()
+
+
+def _group(request: AuthenticatedHttpRequest, title: str) -> dict[str, Any]:
+    group = next((g for g in _config(request) if g["group"] == title), None)
+    if group is None:
+        raise Http404
+    return group
+
+
+def _category(request: AuthenticatedHttpRequest, name: str) -> str:
+    group = grouped.group_of(_config(request), name)
+    if group is None:
+        raise Http404
+    return group
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def group_edit_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    group = _group(request, request.GET.get("titre", ""))
+    form = GroupForm(request.POST or None, initial={"name": group["group"]})
+    if request.method == "POST" and form.is_valid():
+        call = partial(
+            services.category_group_rename,
+            user=request.user,
+            old=group["group"],
+            new=form.cleaned_data["name"],
+            request=request,
+        )
+        if _attempt(request, form, call):
+            messages.success(request, "Groupe renommé.")
+            return _back()
+    context = {"form": form, "group": group, "version": services.config_version(_org(request))}
+    return render(request, "agenda/category_group_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def group_delete_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    group = _group(request, request.GET.get("titre", ""))
+    others = [g["group"] for g in _config(request) if g["group"] != group["group"]]
+    form = GroupDeleteForm(request.POST or None, others=others)
+    if request.method == "POST" and form.is_valid():
+        call = partial(
+            services.category_group_delete,
+            user=request.user,
+            title=group["group"],
+            move_to=form.cleaned_data["move_to"] or None,
+            request=request,
+        )
+        if _attempt(request, form, call):
+            messages.success(request, f"Groupe « {group['group']} » supprimé.")
+            return _back()
+    context = {"form": form, "group": group, "others": others, "version": services.config_version(_org(request))}
+    return render(request, "agenda/category_group_delete.html", context)
+
+
+@require_POST
+@admin_required
+def group_move_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    title = request.POST.get("group", "")
+    offset = DIRECTIONS.get(request.POST.get("direction", ""), 0)
+    _attempt(
+        request,
+        None,
+        partial(services.category_group_move, user=request.user, title=title, offset=offset, request=request),
+    )
+    return _back()
+
+
+@require_POST
+@admin_required
+def category_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    title = request.POST.get("group", "")
+    index = next((i for i, g in enumerate(_config(request)) if g["group"] == title), 0)
+    form = CategoryForm(request.POST, auto_id=f"cat-{index}-%s")
+    if form.is_valid():
+        name = form.cleaned_data["name"]
+        call = partial(services.category_add, user=request.user, group=title, name=name, request=request)
+        if _attempt(request, form, call):
+            messages.success(request, "Catégorie ajoutée. Prévenez vos équipes.")
+            return _back(f"#groupe-{index}")
+    return _page(request, add_forms={title: form}) if form.errors else _back()
+
+
+def _edit_url(name: str) -> str:
+    return reverse("agenda:category-edit") + "?" + urlencode({"nom": name})
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def category_edit_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Rename or merge: a first POST shows how many actions will be rewritten, the confirmed POST rewrites them."""
+    name = request.GET.get("nom", "")
+    group = _category(request, name)
+    form = CategoryForm(request.POST or None, initial={"name": name})
+    version = services.config_version(_org(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.rename_plan(_org(request), name, form.cleaned_data["name"])
+        except ValidationError as exc:
+            form.add_error("name", exc.message_dict.get("name", exc.messages))
+        else:
+            if request.POST.get("confirm") != "1":
+                count = services.category_usage(user=request.user, keyring=request.keyring, name=name)
+                context = {"plan": plan, "count": count, "version": request.POST.get("version", version)}
+                return render(request, "agenda/category_confirm.html", context)
+            return _rename(request, plan)
+    others = [g["group"] for g in _config(request) if g["group"] != group]
+    context = {"form": form, "name": name, "group": group, "others": others, "version": version}
+    return render(request, "agenda/category_edit.html", context)
+
+
+def _rename(request: AuthenticatedHttpRequest, plan: services.RenamePlan) -> HttpResponse:
+    call = partial(services.category_rename, user=request.user, keyring=request.keyring, old=plan.old, new=plan.new)
+    try:
+        ok = _attempt(request, None, partial(call, request=request))
+    except ConflictError:
+        messages.error(request, services.REWRITE_CONFLICT)
+        return redirect(_edit_url(plan.old))
+    if not ok:
+        return redirect(_edit_url(plan.old))
+    verb = "fusionnée avec" if plan.merge else "renommée en"
+    messages.success(request, f"Catégorie « {plan.old} » {verb} « {plan.new} » ; actions mises à jour.")
+    return _back()
+
+
+@require_POST
+@admin_required
+def category_move_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    name = request.POST.get("category", "")
+    offset = DIRECTIONS.get(request.POST.get("direction", ""), 0)
+    to_group = request.POST.get("to_group") or None
+    call = partial(
+        services.category_move, user=request.user, name=name, offset=offset, to_group=to_group, request=request
+    )
+    _attempt(request, None, call)
+    index = next((i for i, g in enumerate(_config(request)) if name in g["items"]), None)
+    return _back("" if index is None else f"#groupe-{index}")
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def category_delete_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    name = request.GET.get("nom", "")
+    _category(request, name)
+    if request.method == "POST":
+        call = partial(services.category_delete, user=request.user, name=name, request=request)
+        if _attempt(request, None, call):
+            messages.success(request, f"Catégorie « {name} » retirée de la liste. Les actions qui l’ont la gardent.")
+            return _back()
+        return redirect(_edit_url(name))
+    context = {"name": name, "version": services.config_version(_org(request))}
+    return render(request, "agenda/category_delete.html", context)
