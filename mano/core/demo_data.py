@@ -158,19 +158,36 @@ def seed_activity(admin: Any, teams: list[Any], persons: list[Any], rng: random.
 
 
 ACTIONS = ["Rendez-vous CCAS", "Accompagnement PASS", "Appel au 115", "Dossier RSA", "Récupérer la carte d'identité"]
+ACTION_CATEGORIES = [
+    {"group": "Accès aux droits", "items": ["Domiciliation", "Dossier RSA", "CMU/PUMa"]},
+    {"group": "Santé", "items": ["Rendez-vous médical", "Accompagnement hôpital"]},
+    {"group": "Hébergement", "items": ["Appel 115", "Demande SIAO"]},
+]
+# Categories of each demo action name; the identity card stays without category (for the agenda filter).
+CATEGORIES_OF = {
+    "Rendez-vous CCAS": [["Domiciliation"], ["CMU/PUMa", "Domiciliation"]],
+    "Accompagnement PASS": [["Rendez-vous médical", "Accompagnement hôpital"], ["Accompagnement hôpital"]],
+    "Appel au 115": [["Appel 115"], ["Appel 115", "Demande SIAO"]],
+    "Dossier RSA": [["Dossier RSA"]],
+    "Récupérer la carte d'identité": [[]],
+}
 
 
 def seed_actions(admin: Any, teams: list[Any], persons: list[Any], rng: random.Random) -> None:
     """About one action for three persons, due within a week either side of today, a few urgent."""
+    from mano.accounts.models import Organisation
     from mano.agenda.services import action_set_status, actions_create
 
+    Organisation.objects.filter(pk=admin.user.organisation_id).update(action_categories=ACTION_CATEGORIES)
     for person in persons[::3]:
         due = timezone.now() + timedelta(hours=rng.randint(-7 * 24, 7 * 24))
+        name = rng.choice(ACTIONS)
         (action,) = actions_create(
             user=admin.user,
             keyring=admin.keyring,
             persons=[person],
-            name=rng.choice(ACTIONS),
+            name=name,
+            categories=rng.choice(CATEGORIES_OF[name]),
             teams=list(person.teams.all())[:1] or teams[:1],
             due_at=due,
             with_time=rng.random() < 0.5,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from urllib.parse import urlencode
 
 import pytest
@@ -13,6 +14,7 @@ from mano.agenda import categories
 from mano.agenda.models import Action
 from mano.agenda.services import actions_create
 from mano.core.audit import AuditAction, AuditEvent
+from mano.core.demo_data import seed_actions
 from mano.core.records import record_data
 from mano.persons.services import person_create
 
@@ -249,3 +251,11 @@ def test_the_picker_shows_the_groups_and_saves_the_checked_categories(bob, confi
     assert "categories" in refused.context["form"].errors
     assert Action.objects.count() == 1
     assertNotContains(refused, "Catégories retirées de la liste")
+
+
+def test_the_demo_seed_configures_grouped_categories_and_uses_them(alice, org_a, person):
+    seed_actions(alice, [org_a.day], [person] * 12, random.Random(4))
+    config = _config(org_a)
+    assert [g["group"] for g in config] == ["Accès aux droits", "Santé", "Hébergement"]
+    used = {c for a in Action.objects.all() for c in record_data(a, alice.keyring)["categories"]}
+    assert used and used <= set(categories.grouped.all_items(config))
