@@ -13,6 +13,7 @@ Pure functions (no database). Conventions:
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -160,7 +161,7 @@ def occurrence_days(rule: Rule, start: date) -> list[date]:
     return days
 
 
-def _candidates(rule: Rule, start: date) -> Any:
+def _candidates(rule: Rule, start: date) -> Iterator[date]:
     """Matching days in increasing order from the start's period; the caller stops after `rule.end`."""
     step = max(rule.interval, 1)
     if rule.unit == "day":
