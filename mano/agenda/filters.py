@@ -78,18 +78,6 @@ class AgendaFilters:
         """True when rows must be decrypted to know whether they match."""
         return bool(self.categories or self.without_category or self.text)
 
-    @property
-    def active(self) -> int:
-        """How many filters differ from the defaults (shown on the collapsed filter box)."""
-        return sum(
-            (
-                bool(self.team_ids or self.whole or self.without_team),
-                bool(self.categories or self.without_category),
-                self.status != "todo",
-                bool(self.text),
-            )
-        )
-
     def pairs(self, *, sort: bool = True) -> list[tuple[str, str]]:
         """The URL parameters of these filters, defaults left out."""
         pairs = [("equipe", str(t)) for t in self.team_ids]

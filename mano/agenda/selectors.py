@@ -23,7 +23,7 @@ from mano.persons.models import Person
 from mano.persons.text import fold
 
 READ_ROLES = ("admin", "normal", "restricted")
-PAGE_SIZE, CHUNK = 50, 250
+PAGE_SIZE, CHUNK = 50, 500
 # The most candidates a list page decrypts for an encrypted filter or a sort by name or person.
 SCAN_CAP = 5000
 

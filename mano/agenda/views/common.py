@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Team
 from mano.accounts.selectors import current_team
@@ -51,9 +52,22 @@ def scope_of(request: AuthenticatedHttpRequest) -> dict[str, Any]:
         "night": bool(teams) and not without_team and all(t.night_team for t in teams),
         "statuses": chosen.statuses,
         "filters": chosen,
+        "filter_labels": _labels(chosen, picked, whole, without_team),
         "query": chosen.query(),
         "category_choices": choice_groups(categories_of(organisation), chosen.categories) if organisation else [],
     }
+
+
+STATUS_LABELS = {"done": _("faites"), "cancelled": _("annulées"), "all": _("tous statuts")}
+
+
+def _labels(chosen: filters.AgendaFilters, picked: list[Team], whole: bool, without_team: bool) -> list[str]:
+    """A short reminder of the active filters, shown on the collapsed filter box."""
+    labels = [str(_("toute l’organisation"))] if whole else [t.name for t in picked]
+    labels += [str(_("sans équipe"))] if without_team else []
+    labels += list(chosen.categories) + ([str(_("sans catégorie"))] if chosen.without_category else [])
+    labels += [str(STATUS_LABELS[chosen.status])] if chosen.status in STATUS_LABELS else []
+    return labels + ([f"« {chosen.text} »"] if chosen.text else [])
 
 
 def uuids(values: list[str]) -> list[UUID]:
