@@ -41,7 +41,9 @@ class ActionForm(forms.Form):
         help_text=_("Cette action sera à effectuer pour toute la famille."),
     )
     categories = CategoriesField(label=_("Catégorie(s)"), required=False)
-    description = forms.CharField(label=_("Description"), required=False, max_length=10000, widget=forms.Textarea)
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     comment = forms.CharField(
         label=_("Commentaire (optionnel)"),
         required=False,
@@ -86,3 +88,9 @@ class ActionEditForm(ActionForm):
         super().__init__(*args, **kwargs)
         del self.fields["persons"]
         self.fields.pop("comment", None)
+
+    def clean_completed_at(self) -> datetime | None:
+        value: datetime | None = self.cleaned_data.get("completed_at")
+        if value is not None and not 1900 <= value.year <= 2100:
+            raise forms.ValidationError(DATE_OUT_OF_RANGE)
+        return value

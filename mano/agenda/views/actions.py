@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 from uuid import UUID
 
@@ -21,7 +20,7 @@ from mano.agenda.family import action_update_with_family, family_field_keep
 from mano.agenda.forms import ActionEditForm, ActionForm
 from mano.agenda.forms_recurrence import RecurrenceForm, ScopeForm, add_errors, scope_of, start_of
 from mano.agenda.models import Status
-from mano.agenda.views.common import ROLES, uuids
+from mano.agenda.views.common import ROLES, asked_day, uuids
 from mano.core.http import AuthenticatedHttpRequest, member_required, posted_version, safe_next
 from mano.core.records import ConflictError
 from mano.persons.index import card_names
@@ -32,7 +31,9 @@ from mano.persons.selectors.persons import person_search, persons_of
 @member_required(roles=ROLES)
 def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     chosen = request.POST.getlist("persons") or request.GET.getlist("personne")
-    query = request.GET.get("q", "").strip()[:100]
+    # "Chercher" posts the whole form: what is typed and ticked stays while more persons are added.
+    searching = request.method == "POST" and "chercher" in request.POST
+    query = (request.POST if searching else request.GET).get("q", "").strip()[:100]
     found = (
         [r.person_id for r in person_search(user=request.user, keyring=request.keyring, query=query, page=1)][:20]
         if query
@@ -41,8 +42,8 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     candidates = persons_of(request.user).filter(pk__in=[*uuids(chosen), *found])
     team = current_team(request)
     due = timezone.localtime()
-    with suppress(ValueError):  # the "+" of a week-view day: that day, at nine
-        due = timezone.make_aware(datetime.combine(date.fromisoformat(request.GET.get("jour", "")), time(9)))
+    if day := asked_day(request.GET.get("jour", "")):  # the "+" of a week-view day: that day, at nine
+        due = timezone.make_aware(datetime.combine(day, time(9)))
     initial = {"persons": uuids(chosen), "teams": [team] if team else [], "due_at": due}
     form = ActionForm(
         request.POST or None,
@@ -55,6 +56,8 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form.fields["persons"].label_from_instance = lambda p: names.get(p.pk, "?")  # type: ignore[attr-defined]
     family_field_keep(form, user=request.user, keyring=request.keyring, persons=candidates, current=False)
     repeat = RecurrenceForm(request.POST or None, start=start_of(request.POST or None, timezone.localdate(due)))
+    if searching:
+        form, repeat = _unbound(form), _unbound(repeat)
     valid = [form.is_valid(), repeat.is_valid()]  # both, so that every error shows at once
     if request.method == "POST" and all(valid) and (checked := repeat.rule_from(form.cleaned_data["due_at"]))[0]:
         data = form.cleaned_data
@@ -82,6 +85,16 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect(safe_next(request, "agenda:day"))
     context = {"form": form, "query": query, "creating": True, "repeat": repeat}
     return render(request, "agenda/form.html", context)
+
+
+def _unbound(form: Any) -> Any:
+    """The same form, showing what was typed as its initial values and no errors (nothing is saved)."""
+    typed = {
+        name: field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        for name, field in form.fields.items()
+    }
+    form.is_bound, form.data, form.initial = False, {}, {**form.initial, **typed}
+    return form
 
 
 @require_http_methods(["GET", "POST"])

@@ -21,11 +21,23 @@ ROLES = ("admin", "normal", "restricted")
 STATUS_FILTERS = filters.STATUS_FILTERS
 
 
-def day_shown(request: AuthenticatedHttpRequest, night: bool) -> date:
+# The days an agenda page can show: the dates a form accepts (see forms.DATE_OUT_OF_RANGE). Beyond, the day
+# before or after the one asked for would not exist (year 1 or 9999) and the page would fail.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def asked_day(value: str) -> date | None:
+    """The ISO day of a `jour` parameter when it is a real day between 1900 and 2100, else None."""
     try:
-        return date.fromisoformat(request.GET.get("jour", ""))
+        day = date.fromisoformat(value)
     except ValueError:
-        return agenda_day_of(timezone.now(), night=night)
+        return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
+
+
+def day_shown(request: AuthenticatedHttpRequest, night: bool) -> date:
+    """The `jour` asked for, or today (the agenda day now) when it is missing or not a usable day."""
+    return asked_day(request.GET.get("jour", "")) or agenda_day_of(timezone.now(), night=night)
 
 
 def scope_of(request: AuthenticatedHttpRequest) -> dict[str, Any]:
