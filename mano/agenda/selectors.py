@@ -9,7 +9,18 @@ from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import Http404
 
 from mano.accounts.models import Team, User
@@ -24,6 +35,9 @@ from mano.persons.text import fold
 
 READ_ROLES = ("admin", "normal", "restricted")
 PAGE_SIZE, CHUNK = 50, 500
+# A day shows its rows a hundred at a time; a week shows thirty a day and links to the day for the rest.
+DAY_PAGE, WEEK_DAY_ROWS = 100, 30
+DAY_TABS = (("yesterday", -1), ("today", 0), ("tomorrow", 1))
 # The most candidates a list page decrypts for an encrypted filter or a sort by name or person.
 SCAN_CAP = 5000
 
@@ -87,11 +101,21 @@ def _in_day(rows: QuerySet[Action], day: date, night: bool) -> QuerySet[Action]:
     return rows.filter(agenda_at__gte=start, agenda_at__lt=end)
 
 
-def _scoped(user: User, teams: list[Team], statuses: list[str], without_team: bool = False) -> QuerySet[Action]:
-    """Plaintext filters in SQL: organisation, status, teams (and/or the actions linked to no team)."""
+def _scoped(
+    user: User, teams: list[Team], statuses: list[str], without_team: bool = False, *, ranged: bool = True
+) -> QuerySet[Action]:
+    """Plaintext filters in SQL: organisation, status, teams (and/or the actions linked to no team).
+
+    On a day or week range (`ranged`) team membership is a correlated EXISTS: the database walks the agenda_at
+    index and checks each row's link. A whole list reads the team's action ids first instead (its count would
+    otherwise check every action of the organisation)."""
     rows = actions_of(user).filter(status__in=statuses)
     links = Action.teams.through.objects
-    of_teams = Q(pk__in=links.filter(team__in=teams).values("action_id"))
+    of_teams = (
+        Exists(links.filter(action_id=OuterRef("pk"), team__in=teams))
+        if ranged
+        else Q(pk__in=links.filter(team__in=teams).values("action_id"))
+    )
     no_team = ~Exists(links.filter(action_id=OuterRef("pk")))
     if teams and without_team:
         return rows.filter(of_teams | no_team)
@@ -121,12 +145,16 @@ def day_counts(*, user: User, teams: list[Team], day: date, statuses: list[str])
 def day_agenda_counts(
     *, user: User, teams: list[Team], day: date, statuses: list[str], without_team: bool = False
 ) -> dict[str, int]:
+    """The three tabs' counts in one query over the three days' range."""
     night = _night(teams, without_team)
-    rows = _scoped(user, teams, statuses, without_team)
-    return {
-        key: _in_day(rows, day + timedelta(days=offset), night).count()
-        for key, offset in (("yesterday", -1), ("today", 0), ("tomorrow", 1))
-    }
+    windows = {key: day_window(day + timedelta(days=offset), night=night) for key, offset in DAY_TABS}
+    rows = _scoped(user, teams, statuses, without_team).filter(
+        agenda_at__gte=windows["yesterday"][0], agenda_at__lt=windows["tomorrow"][1]
+    )
+    counts = rows.aggregate(
+        **{key: Count("id", filter=Q(agenda_at__gte=start, agenda_at__lt=end)) for key, (start, end) in windows.items()}
+    )
+    return {key: counts[key] or 0 for key in windows}
 
 
 def day_actions(*, user: User, keyring: Keyring, teams: list[Team], day: date, statuses: list[str]) -> list[ActionRow]:
@@ -143,28 +171,28 @@ def day_agenda(
     statuses: list[str],
     without_team: bool = False,
     filters: AgendaFilters | None = None,
+    page: int = 1,
 ) -> tuple[dict[str, int], list[ActionRow]]:
-    """The day tabs' counts and the day's rows, urgent first then by due time.
+    """The day tabs' counts and one page of the day's rows (DAY_PAGE a page), urgent first then by due time.
 
-    Without an encrypted filter: three indexed counts and one indexed range on agenda_at, only the day's rows
+    Without an encrypted filter: one counting query and one indexed range on agenda_at, only the page's rows
     decrypted. With one: one range over yesterday to tomorrow, decrypted and filtered, so the counts match."""
     night = _night(teams, without_team)
     scoped = _scoped(user, teams, statuses, without_team)
     ordered = ("-urgent", "due_at", "id")
+    first = (max(1, page) - 1) * DAY_PAGE
     if filters is None or not filters.encrypted:
         counts = day_agenda_counts(user=user, teams=teams, day=day, statuses=statuses, without_team=without_team)
-        rows = list(
-            _in_day(scoped, day, night).select_related("person").prefetch_related("teams").order_by(*ordered)[:500]
-        )
-        return counts, action_rows(rows, keyring)
+        rows = _in_day(scoped, day, night).select_related("person").prefetch_related("teams").order_by(*ordered)
+        return counts, action_rows(list(rows[first : first + DAY_PAGE]), keyring)
     start, _ = day_window(day - timedelta(days=1), night=night)
     _, end = day_window(day + timedelta(days=1), night=night)
     window = scoped.filter(agenda_at__gte=start, agenda_at__lt=end).order_by(*ordered)[:1500]
     by_day: dict[date, list[tuple[Action, dict[str, Any]]]] = {day + timedelta(days=i): [] for i in (-1, 0, 1)}
     for action, data in _matching(user, keyring, window, filters):
         by_day.setdefault(agenda_day_of(action.agenda_at, night=night), []).append((action, data))
-    counts = {k: len(by_day[day + timedelta(days=o)]) for k, o in (("yesterday", -1), ("today", 0), ("tomorrow", 1))}
-    shown = by_day[day][:500]
+    counts = {key: len(by_day[day + timedelta(days=offset)]) for key, offset in DAY_TABS}
+    shown = by_day[day][first : first + DAY_PAGE]
     prefetch_related_objects([a for a, _ in shown], "teams")
     return counts, rows_of(shown, keyring)
 
@@ -197,6 +225,17 @@ def action_get(*, user: User, keyring: Keyring, action_id: UUID) -> ActionRow:
     return action_rows([action], keyring)[0]
 
 
+@dataclass(frozen=True)
+class WeekDay:
+    day: date
+    rows: list[ActionRow]
+    count: int
+
+    @property
+    def hidden(self) -> int:
+        return self.count - len(self.rows)
+
+
 def week_actions(
     *,
     user: User,
@@ -206,22 +245,39 @@ def week_actions(
     statuses: list[str],
     without_team: bool = False,
     filters: AgendaFilters | None = None,
-) -> list[tuple[date, list[ActionRow]]]:
-    """Seven days from `monday`, each with its actions (same day rule as the day view), in one query."""
+) -> list[WeekDay]:
+    """Seven days from `monday` (same day rule as the day view), each with its count and its first
+    WEEK_DAY_ROWS rows. Without an encrypted filter: one counting query and one indexed range per day."""
     night = _night(teams, without_team)
-    start, _ = day_window(monday, night=night)
-    _, end = day_window(monday + timedelta(days=6), night=night)
-    rows = (
-        _scoped(user, teams, statuses, without_team)
-        .filter(agenda_at__gte=start, agenda_at__lt=end)
-        .prefetch_related("teams")
-        .order_by("-urgent", "due_at", "id")[:2000]
-    )
-    encrypted = filters is not None and filters.encrypted
-    days: dict[date, list[ActionRow]] = {monday + timedelta(days=i): [] for i in range(7)}
-    for row in rows_of(_matching(user, keyring, rows, filters if encrypted else None), keyring):
-        days.setdefault(agenda_day_of(row.action.agenda_at, night=night), []).append(row)
-    return [(day, days[day]) for day in sorted(days) if monday <= day <= monday + timedelta(days=6)]
+    days = [monday + timedelta(days=i) for i in range(7)]
+    windows = {day: day_window(day, night=night) for day in days}
+    scoped = _scoped(user, teams, statuses, without_team).order_by("-urgent", "due_at", "id")
+    if filters is not None and filters.encrypted:
+        window = scoped.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])[:2000]
+        matched: dict[date, list[tuple[Action, dict[str, Any]]]] = {day: [] for day in days}
+        for action, data in _matching(user, keyring, window, filters):
+            matched.setdefault(agenda_day_of(action.agenda_at, night=night), []).append((action, data))
+        counts = {day: len(matched[day]) for day in days}
+        pairs = {day: matched[day][:WEEK_DAY_ROWS] for day in days}
+    else:
+        in_week = scoped.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])
+        totals = in_week.order_by().aggregate(
+            **{d.isoformat(): Count("id", filter=Q(agenda_at__gte=s, agenda_at__lt=e)) for d, (s, e) in windows.items()}
+        )
+        counts = {day: totals[day.isoformat()] or 0 for day in days}
+        pairs = {
+            day: [
+                (a, record_data(a, keyring))
+                for a in scoped.filter(agenda_at__gte=windows[day][0], agenda_at__lt=windows[day][1])[:WEEK_DAY_ROWS]
+            ]
+            if counts[day]
+            else []
+            for day in days
+        }
+    shown = [pair for day in days for pair in pairs[day]]
+    prefetch_related_objects([a for a, _ in shown], "teams")
+    rows = iter(rows_of(shown, keyring))
+    return [WeekDay(day, [next(rows) for _ in pairs[day]], counts[day]) for day in days]
 
 
 def _order(sort: str) -> tuple[Any, ...]:
@@ -253,7 +309,7 @@ def actions_page(
     An encrypted filter decrypts candidates in the SQL order, chunk by chunk, until the page is full; a sort by
     name or person decrypts and sorts the candidates. Both stop after SCAN_CAP candidates and say so."""
     sort = filters.sort if filters is not None else ("recentes" if newest_first else "echeance")
-    rows = _scoped(user, teams, statuses, without_team).order_by(*_order(sort))
+    rows = _scoped(user, teams, statuses, without_team, ranged=False).order_by(*_order(sort))
     if sort in DECRYPTED_SORTS:
         return _sorted_scan(user, keyring, rows, filters, sort, _page_number(page))
     if filters is not None and filters.encrypted:

@@ -204,7 +204,7 @@ def test_the_week_view_puts_each_action_in_its_day(bob, org_a, persons, unlocked
             due_at=_local(2026, month, day, 10),
         )
     page = unlocked_client(bob).get("/agenda/semaine/?jour=2026-12-02")
-    days = {day: [r.name for r in rows] for day, rows in page.context["days"]}
+    days = {d.day: [r.name for r in d.rows] for d in page.context["days"]}
     assert days[date(2026, 11, 30)] == ["Lundi CCAS"] and days[date(2026, 12, 4)] == ["Vendredi PASS"]
     assertContains(page, "/agenda/nouvelle/?jour=2026-12-03")
 
@@ -320,3 +320,58 @@ def test_restricted_members_see_urgent_actions_but_never_comments(org_a, persons
     assertContains(page, "Urgence duvet")
     assertNotContains(page, "Texte confidentiel")
     assertContains(client.get("/agenda/priorites/compte/"), ">1<", html=False)
+
+
+def test_a_busy_day_is_paged_and_a_busy_week_day_links_to_its_day(bob, org_a, persons, unlocked_client, monkeypatch):
+    from mano.agenda import selectors
+
+    monkeypatch.setattr(selectors, "DAY_PAGE", 4)
+    monkeypatch.setattr(selectors, "WEEK_DAY_ROWS", 3)
+    actions_create(
+        user=bob.user,
+        keyring=bob.keyring,
+        persons=persons[:1],
+        name="Permanence",
+        teams=[org_a.day],
+        due_at=_local(2026, 12, 2, 10),
+    )
+    for hour in range(9, 15):  # six more on the same day, seven in all
+        actions_create(
+            user=bob.user,
+            keyring=bob.keyring,
+            persons=persons[:1],
+            name=f"Rendez-vous {hour}h",
+            teams=[org_a.day],
+            due_at=_local(2026, 12, 2, hour),
+        )
+    client = unlocked_client(bob)
+    first = client.get("/agenda/?jour=2026-12-02")
+    assert first.context["counts"]["today"] == 7 and len(first.context["rows"]) == 4
+    assertContains(first, "Actions 1 à 4 sur 7")
+    assertContains(first, "page=2")
+    second = client.get("/agenda/?jour=2026-12-02&page=2")
+    assert len(second.context["rows"]) == 3 and not second.context["more"]
+    shown = {r.action.pk for r in first.context["rows"]} | {r.action.pk for r in second.context["rows"]}
+    assert len(shown) == 7
+    assert client.get("/agenda/?jour=2026-12-02&page=abc").status_code == 200
+
+    week = client.get("/agenda/semaine/?jour=2026-12-02")
+    wednesday = next(d for d in week.context["days"] if d.day == date(2026, 12, 2))
+    assert wednesday.count == 7 and len(wednesday.rows) == 3
+    assertContains(week, "et 4 autres actions : voir la journée")
+
+
+def test_searching_another_person_keeps_what_was_typed_and_ticked(bob, org_a, unlocked_client):
+    eloise = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Éloïse Martin")
+    person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Marcel Petit")
+    client = unlocked_client(bob)
+    page = client.post(
+        "/agenda/nouvelle/",
+        {"persons": [str(eloise.pk)], "name": "Rendez-vous CAF", "q": "marcel", "chercher": "1", "teams": []},
+    )
+    assert page.status_code == 200 and Action.objects.count() == 0
+    assertContains(page, "Marcel Petit")
+    assertContains(page, 'value="Rendez-vous CAF"')
+    ticked = [c for c in page.context["form"]["persons"] if c.data["selected"]]
+    assert [c.choice_label for c in ticked] == ["Éloïse Martin"]
+    assertNotContains(page, "obligatoire")

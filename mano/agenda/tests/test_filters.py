@@ -60,7 +60,7 @@ def _names(response, key="rows"):
 
 
 def _week_names(response):
-    return sorted(r.name for _, rows in response.context["days"] for r in rows)
+    return sorted(r.name for day in response.context["days"] for r in day.rows)
 
 
 def test_the_day_view_shows_the_current_team_and_actions_to_do_by_default(bob, agenda, unlocked_client):

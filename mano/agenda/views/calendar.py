@@ -34,12 +34,19 @@ def _selection(request: AuthenticatedHttpRequest, scope: dict[str, Any]) -> dict
     }
 
 
+def _page(request: AuthenticatedHttpRequest) -> int:
+    value = request.GET.get("page", "")
+    return min(int(value), 1000) if value.isdigit() and 0 < len(value) < 5 and int(value) > 0 else 1
+
+
 @require_http_methods(["GET"])
 @member_required(roles=ROLES)
 def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = scope_of(request)
     day = day_shown(request, scope["night"])
-    counts, rows = selectors.day_agenda(**_selection(request, scope), day=day)
+    page = _page(request)
+    counts, rows = selectors.day_agenda(**_selection(request, scope), day=day, page=page)
+    first = (page - 1) * selectors.DAY_PAGE
     context = {
         **scope,
         "day": day,
@@ -47,6 +54,10 @@ def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "next": day + timedelta(days=1),
         "counts": counts,
         "rows": rows,
+        "page_number": page,
+        "first_shown": first + 1,
+        "last_shown": first + len(rows),
+        "more": counts["today"] > first + len(rows),
     }
     return render(request, "agenda/day.html", context)
 
