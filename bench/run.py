@@ -104,6 +104,7 @@ def run() -> list[Result]:
         _measure("agenda_day", "current team, today, to do", get("/agenda/")),
         _measure("agenda_day", "whole organisation, today, all statuses", get("/agenda/?equipe=toutes&statut=all")),
         _measure("agenda_week", "current team, this week, to do", get("/agenda/semaine/")),
+        _measure("reception", "current team's desk: passages, counters, day agenda", get("/agenda/accueil/")),
         _measure(
             "agenda_week",
             "whole organisation, this week, all statuses",

@@ -154,7 +154,7 @@ def seed_activity(admin: Any, teams: list[Any], persons: list[Any], rng: random.
     for first, second in zip(persons[0:12:2], persons[1:12:2], strict=False):
         family_link(user=admin.user, keyring=admin.keyring, person=first, other=second, description="Frère/sœur")
     seed_actions(admin, teams, persons, rng)
-    seed_reception(admin, teams, rng)
+    seed_reception(admin.user.organisation_id, teams, rng)
 
 
 ACTIONS = ["Rendez-vous CCAS", "Accompagnement PASS", "Appel au 115", "Dossier RSA", "Récupérer la carte d'identité"]
@@ -206,13 +206,13 @@ RECEPTION_SERVICES = [
 ]
 
 
-def seed_reception(admin: Any, teams: list[Any], rng: random.Random) -> None:
+def seed_reception(organisation_id: Any, teams: list[Any], rng: random.Random) -> None:
     """The reception desk on, its services (the "Accueil de jour" team alone hands out parcels), and a week of
     counts for each team, written in one bulk insert."""
     from mano.accounts.models import Organisation
     from mano.agenda.models import ServiceCount
 
-    organisation = Organisation.objects.get(pk=admin.user.organisation_id)
+    organisation = Organisation.objects.get(pk=organisation_id)
     organisation.reception_enabled = True
     organisation.services = RECEPTION_SERVICES
     organisation.service_teams = {"Colis": [str(teams[-1].pk)]}
