@@ -15,3 +15,14 @@ class AgendaConfig(AppConfig):
 
         if not any(s.name == "actions" for s in SECTIONS):
             SECTIONS.insert(0, Section("actions", section, WITH_RESTRICTED))
+        # A person's merge or deletion carries its actions along (family actions go to another member).
+        from mano.agenda import lifecycle
+        from mano.persons.services import lifecycle as persons_lifecycle
+
+        for handlers, handler in (
+            (persons_lifecycle.MERGE_HANDLERS, lifecycle.actions_merge),
+            (persons_lifecycle.HAND_DOWN_HANDLERS, lifecycle.family_actions_hand_down),
+            (persons_lifecycle.DELETE_HANDLERS, lifecycle.actions_delete),
+        ):
+            if handler not in handlers:
+                handlers.append(handler)

@@ -49,6 +49,9 @@ Handler = Callable[..., None]
 MERGE_HANDLERS: list[Handler] = []
 # Called as handler(person=, user=, keyring=) while `person` is being deleted.
 DELETE_HANDLERS: list[Handler] = []
+# Called as handler(person=, heir=, user=, keyring=) when a deleted person's family items go to `heir`,
+# before the person's own items are deleted (family actions, for instance).
+HAND_DOWN_HANDLERS: list[Handler] = []
 
 
 def _check_team(user: User, person: Person, team: Team) -> None:
@@ -211,6 +214,8 @@ def _hand_down_family_items(person: Person, heir: Person, user: User, keyring: K
                 expected_version=document.version,
                 person=heir,
             )
+    for handler in HAND_DOWN_HANDLERS:
+        handler(person=person, heir=heir, user=user, keyring=keyring)
     index_refresh(heir, keyring)
 
 

@@ -1,0 +1,41 @@
+"""What a person's deletion or merge does to its actions (registered in mano.persons.services.lifecycle).
+
+- Merge: the actions of the merged file go to the kept one, like its comments and passages.
+- Deletion: the family actions go to another member of the family (with their comments), as in the original
+  app; the person's other actions are soft-deleted, so they leave the agenda with the person.
+
+Only plaintext columns change (person, deleted_at): the encrypted payloads are bound to their row and
+organisation, not to a person, so nothing is re-encrypted.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F
+from django.utils import timezone
+
+from mano.accounts.models import User
+from mano.agenda.models import Action
+from mano.core.crypto import Keyring
+from mano.core.records import records_data
+from mano.persons.models import Comment, Person
+
+
+def actions_merge(*, kept: Person, other: Person, user: User, keyring: Keyring) -> None:
+    Action.objects.filter(organisation_id=other.organisation_id, person=other).update(person=kept)
+
+
+def family_actions_hand_down(*, person: Person, heir: Person, user: User, keyring: Keyring) -> None:
+    rows = Action.objects.filter(organisation_id=person.organisation_id, person=person, deleted_at=None)
+    moved = [action.pk for action, data in records_data(rows, keyring) if data.get("family")]
+    if not moved:
+        return
+    Action.objects.filter(pk__in=moved).update(person=heir)
+    live = Comment.objects.filter(organisation_id=person.organisation_id, person=person, deleted_at=None)
+    live.filter(action_id__in=moved).update(person=heir)
+
+
+def actions_delete(*, person: Person, user: User, keyring: Keyring) -> None:
+    now = timezone.now()
+    Action.objects.filter(organisation_id=person.organisation_id, person=person, deleted_at=None).update(
+        deleted_at=now, updated_at=now, updated_by=user, version=F("version") + 1
+    )
