@@ -30,6 +30,7 @@ WRITE_ROLES = ("admin", "normal", "restricted")
 RECEPTION_OFF = "L’accueil de jour n’est pas activé pour votre organisation."
 SERVICE_UNKNOWN = "Ce service n’est pas (ou plus) proposé par cette équipe : rechargez la page."
 FUTURE_DAY = "On ne peut pas compter un service pour un jour qui n’est pas encore arrivé."
+DAY_OUT_OF_RANGE = "Date hors limites (entre 1900 et 2100)."
 COUNT_RANGE = "Le nombre doit être compris entre 0 et 100 000."
 PERSON_EXISTS = "Une personne porte déjà ce nom : sélectionnez-la dans la liste plutôt que d’en créer une autre."
 TEAM_REQUIRED = "Choisissez d’abord une équipe."
@@ -62,6 +63,8 @@ def service_count_change(
         raise ValidationError({"service": SERVICE_UNKNOWN})
     if day > reception_day(team):
         raise ValidationError({"date": FUTURE_DAY})
+    if day.year < 1900:
+        raise ValidationError({"date": DAY_OUT_OF_RANGE})
     if count is not None and not 0 <= count <= MAX_COUNT:
         raise ValidationError({"count": COUNT_RANGE})
     if count is None and (delta is None or abs(delta) > MAX_COUNT):

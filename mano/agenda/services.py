@@ -335,9 +335,12 @@ def action_delete(
     gone = {"deleted_at": now, "version": F("version") + 1, "updated_at": now, "updated_by": user}
     if Action.objects.filter(pk=action.pk, version=expected_version, deleted_at=None).update(**gone) != 1:
         raise ConflictError(Action.objects.filter(pk=action.pk).values_list("version", flat=True).first())
-    ids = [action.pk, *later]
     if later:
-        Action.objects.filter(pk__in=later, deleted_at=None).update(**gone)
+        # Only those still to do now: one marked done or cancelled since they were listed records work done.
+        kept = Action.objects.filter(pk__in=later, deleted_at=None, status=Status.TODO)
+        later = list(kept.select_for_update().values_list("pk", flat=True))
+        Action.objects.filter(pk__in=later).update(**gone)
+    ids = [action.pk, *later]
     Comment.objects.filter(organisation_id=action.organisation_id, action_id__in=ids, deleted_at=None).update(
         deleted_at=now, updated_at=now, updated_by=user
     )
