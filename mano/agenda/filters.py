@@ -100,8 +100,9 @@ class AgendaFilters:
     def with_sort(self, sort: str) -> AgendaFilters:
         return replace(self, sort=sort)
 
-    def matches(self, data: dict[str, Any], *, restricted: bool) -> bool:
-        """Whether a decrypted action passes the category and text filters (restricted: no description)."""
+    def matches(self, data: dict[str, Any], *, restricted: bool, comments: str = "") -> bool:
+        """Whether a decrypted action passes the category and text filters (restricted: no description and
+        no comments; the caller passes `comments` only to those who may read them)."""
         categories = [str(c) for c in data.get("categories") or []]
         if (self.categories or self.without_category) and not (
             (self.without_category and not categories) or any(c in self.categories for c in categories)
@@ -110,7 +111,7 @@ class AgendaFilters:
         if self.text:
             parts = [str(data.get("name") or ""), *categories]
             if not restricted:
-                parts.append(str(data.get("description") or ""))
+                parts += [str(data.get("description") or ""), comments]
             haystack = fold(" ".join(parts))
             return all(word in haystack for word in words(self.text))
         return True

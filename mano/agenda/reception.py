@@ -59,8 +59,6 @@ def service_count_change(
     Race-safe without a version: the row is created once (the unique constraint settles a tie) and changed
     by one UPDATE computed in the database. Returns the count now stored."""
     organisation = _check(user, team)
-    if not offers(organisation, team, service):
-        raise ValidationError({"service": SERVICE_UNKNOWN})
     if day > reception_day(team):
         raise ValidationError({"date": FUTURE_DAY})
     if day.year < 1900:
@@ -70,6 +68,10 @@ def service_count_change(
     if count is None and (delta is None or abs(delta) > MAX_COUNT):
         raise ValidationError({"count": COUNT_RANGE})
     with transaction.atomic():
+        # Read the services under the organisation lock a rename holds: a click never writes a renamed name.
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if not offers(organisation, team, service):
+            raise ValidationError({"service": SERVICE_UNKNOWN})
         row, _ = ServiceCount.objects.get_or_create(
             team=team, date=day, service=service, defaults={"organisation": organisation}
         )

@@ -28,9 +28,9 @@ from mano.agenda.days import agenda_day_of, day_window
 from mano.agenda.filters import DECRYPTED_SORTS, AgendaFilters
 from mano.agenda.models import Action, Status
 from mano.core.crypto import Keyring
-from mano.core.records import record_data
+from mano.core.records import record_data, records_data
 from mano.persons.index import card_names
-from mano.persons.models import Person
+from mano.persons.models import Comment, Person
 from mano.persons.text import fold
 
 READ_ROLES = ("admin", "normal", "restricted")
@@ -133,8 +133,23 @@ def _matching(
 ) -> list[tuple[Action, dict[str, Any]]]:
     """Decrypt candidate rows and keep those the encrypted filters (categories, text) accept."""
     restricted = user.role == "restricted"
-    pairs = ((a, record_data(a, keyring)) for a in actions)
-    return [(a, d) for a, d in pairs if filters is None or filters.matches(d, restricted=restricted)]
+    actions = list(actions)
+    pairs = [(a, record_data(a, keyring)) for a in actions]
+    if filters is None:
+        return pairs
+    comments = _comment_texts(user, keyring, actions) if filters.text and not restricted else {}
+    return [(a, d) for a, d in pairs if filters.matches(d, restricted=restricted, comments=comments.get(a.pk, ""))]
+
+
+def _comment_texts(user: User, keyring: Keyring, actions: list[Action]) -> dict[UUID, str]:
+    """The comments of these actions, joined per action, for the free-text filter."""
+    texts: dict[UUID, list[str]] = {}
+    rows = Comment.objects.filter(
+        organisation_id=user.organisation_id, deleted_at=None, action_id__in=[a.pk for a in actions]
+    ).only("id", "organisation_id", "action_id", "payload")
+    for comment, data in records_data(rows, keyring):
+        texts.setdefault(comment.action_id, []).append(str(data.get("text") or ""))  # type: ignore[arg-type]
+    return {action_id: " ".join(parts) for action_id, parts in texts.items()}
 
 
 def day_counts(*, user: User, teams: list[Team], day: date, statuses: list[str]) -> dict[str, int]:

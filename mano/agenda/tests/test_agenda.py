@@ -188,6 +188,10 @@ def test_an_edit_on_a_stale_version_shows_a_conflict_and_keeps_the_typing(bob, a
     response = unlocked_client(alice).post(f"/agenda/{action.pk}/", {**form, "name": "Version Alice"})
     assert response.status_code == 409
     assertContains(response, "Version Alice", status_code=409)
+    # Alice sees what Bob saved (only what differs from her typing) and a second save would be on Bob's version.
+    assert response.context["conflict"] == [("Nom de l’action", "Version Bob")]
+    assertContains(response, "Version enregistrée entre-temps", status_code=409)
+    assert response.context["form"].data["version"] == "2"
     action.refresh_from_db()
     assert record_data(action, bob.keyring)["name"] == "Version Bob"
 

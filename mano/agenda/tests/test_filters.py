@@ -196,3 +196,22 @@ def test_an_encrypted_filter_on_the_day_view_costs_a_fixed_number_of_queries(
     client = unlocked_client(bob)
     with django_assert_max_num_queries(14):
         assert client.get(f"/agenda/?jour={DAY}&equipe=toutes&categorie=Domiciliation&q=karim").status_code == 200
+
+
+def test_the_text_filter_finds_a_word_of_an_action_comment_but_not_for_restricted_members(org_a, bob, unlocked_client):
+    karim = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Karim")
+    actions_create(
+        user=bob.user,
+        keyring=bob.keyring,
+        persons=[karim],
+        name="Rendez-vous",
+        teams=[org_a.day],
+        due_at=_at(2, 10),
+        comment="Apporter le récépissé de la préfecture",
+    )
+    found = unlocked_client(bob).get(f"/agenda/?jour={DAY}&q=recepisse+prefecture")
+    assert _names(found) == ["Rendez-vous"]
+    assert _names(unlocked_client(bob).get("/agenda/liste/?q=prefecture"), "page") == ["Rendez-vous"]
+    restricted = unlocked_client(org_a["restricted"])
+    assert _names(restricted.get(f"/agenda/?jour={DAY}&q=rendez")) == ["Rendez-vous"]
+    assert _names(restricted.get(f"/agenda/?jour={DAY}&q=prefecture")) == []

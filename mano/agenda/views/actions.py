@@ -33,7 +33,8 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     chosen = request.POST.getlist("persons") or request.GET.getlist("personne")
     # "Chercher" posts the whole form: what is typed and ticked stays while more persons are added.
     searching = request.method == "POST" and "chercher" in request.POST
-    query = (request.POST if searching else request.GET).get("q", "").strip()[:100]
+    # Posted, never in the URL: typed names would otherwise reach browser history and proxies.
+    query = request.POST.get("q", "").strip()[:100] if searching else ""
     found = (
         [r.person_id for r in person_search(user=request.user, keyring=request.keyring, query=query, page=1)][:20]
         if query
@@ -123,7 +124,7 @@ def action_edit_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Http
     family_field_keep(
         form, user=request.user, keyring=request.keyring, persons=[action.person], current=bool(row.data.get("family"))
     )
-    status = 200
+    status, conflict = 200, None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -148,19 +149,54 @@ def action_edit_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Http
         except ConflictError:
             messages.error(
                 request,
-                "Quelqu’un a modifié cette action entre-temps : rien n’a été écrasé. "
-                "Voici la version à jour ; votre saisie est restée dans le formulaire.",
+                "Quelqu’un a modifié cette action entre-temps : rien n’a été écrasé. Votre saisie est restée dans "
+                "le formulaire ; comparez-la avec la version enregistrée ci-dessous avant d’enregistrer à nouveau.",
             )
+            fresh = selectors.action_get(user=request.user, keyring=request.keyring, action_id=action_id)
             form.data = form.data.copy()
-            form.data["version"] = str(action.__class__.objects.get(pk=action.pk).version)
+            form.data["version"] = str(fresh.action.version)
+            conflict = _saved_differences(fresh, data, form, restricted=request.user.role == "restricted")
             status = 409
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "Action enregistrée.")
             return redirect(safe_next(request, "agenda:day"))
-    context = {"form": form, "row": row, **action_page(request, row), **_series_context(request, row)}
+    context = {
+        "form": form,
+        "row": row,
+        "conflict": conflict,
+        **action_page(request, row),
+        **_series_context(request, row),
+    }
     return render(request, "agenda/form.html", context, status=status)
+
+
+def _saved_differences(
+    fresh: selectors.ActionRow, typed: dict[str, Any], form: ActionEditForm, *, restricted: bool
+) -> list[tuple[str, str]]:
+    """What the other person saved that differs from what this user typed, as (label, saved value)."""
+    action = fresh.action
+    saved: dict[str, Any] = {
+        "name": fresh.name,
+        "status": action.get_status_display(),
+        "due_at": timezone.localtime(action.due_at).strftime("%d/%m/%Y %H:%M"),
+        "teams": ", ".join(sorted(t.name for t in action.teams.all())),
+        "urgent": "oui" if action.urgent else "non",
+        "categories": ", ".join(fresh.data.get("categories") or []),
+    }
+    mine: dict[str, Any] = {
+        "name": typed["name"].strip(),
+        "status": dict(Status.choices).get(typed["status"], ""),
+        "due_at": timezone.localtime(typed["due_at"]).strftime("%d/%m/%Y %H:%M"),
+        "teams": ", ".join(sorted(t.name for t in typed["teams"])),
+        "urgent": "oui" if typed["urgent"] else "non",
+        "categories": ", ".join(form.category_list()),
+    }
+    if not restricted:
+        saved["description"] = str(fresh.data.get("description") or "")
+        mine["description"] = typed.get("description", "").strip()
+    return [(str(form.fields[key].label), value or "—") for key, value in saved.items() if value != mine[key]]
 
 
 def _series_context(request: AuthenticatedHttpRequest, row: selectors.ActionRow) -> dict[str, Any]:

@@ -104,14 +104,16 @@ def service_group_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             lambda e: render(request, TEMPLATE, {**page, "error": e}),
         )
         return result if isinstance(result, HttpResponse) else _done(request)
+    error = lambda e: render(request, TEMPLATE, {**page, "error": e})  # noqa: E731
     if do in MOVES:
-        writes.service_group_move(user=user, title=title, offset=MOVES[do], request=request)
-        return _done(request)
+        move = lambda: writes.service_group_move(user=user, title=title, offset=MOVES[do], request=request)  # noqa: E731
+        result = _run(request, move, error)
+        return result if isinstance(result, HttpResponse) else _done(request)
     if do == "delete":
         if request.POST.get("confirm") != "1":
             return render(request, TEMPLATE, {**page, "mode": "group-delete"})
-        writes.service_group_delete(user=user, title=title, request=request)
-        return _done(request)
+        result = _run(request, lambda: writes.service_group_delete(user=user, title=title, request=request), error)
+        return result if isinstance(result, HttpResponse) else _done(request)
     return render(request, TEMPLATE, page)
 
 
@@ -179,6 +181,6 @@ def _service_change(request: AuthenticatedHttpRequest, do: str, page: dict[str, 
     if do == "delete":
         if request.POST.get("confirm") != "1":
             return render(request, TEMPLATE, {**page, "mode": "service-delete"})
-        writes.service_delete(user=user, name=service, request=request)
-        return _done(request)
+        result = _run(request, lambda: writes.service_delete(user=user, name=service, request=request), error)
+        return result if isinstance(result, HttpResponse) else _done(request)
     return None
