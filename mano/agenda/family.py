@@ -9,19 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest
 
 from mano.accounts.models import User
-from mano.agenda.models import Action, Status
+from mano.agenda.models import Status
 from mano.agenda.selectors import ActionRow, action_rows, actions_of
-from mano.agenda.services import action_update
-from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
-from mano.core.records import record_data, record_update, records_data
-from mano.persons import history
+from mano.core.records import records_data
 from mano.persons.models import Person
 from mano.persons.selectors.comments import person_has_family
 from mano.persons.selectors.families import family_member_ids
@@ -63,44 +57,3 @@ def family_actions(*, user: User, keyring: Keyring, person: Person) -> list[Acti
     kept = [action for action, data in records_data(todo + closed, keyring) if data.get("family")]
     prefetch_related_objects(kept, "teams")
     return action_rows(kept, keyring)
-
-
-@transaction.atomic
-def action_family_set(
-    *,
-    user: User,
-    keyring: Keyring,
-    action: Action,
-    family: bool,
-    expected_version: int,
-    request: HttpRequest | None = None,
-) -> Action:
-    """Flag or unflag a family action, version-checked (ConflictError otherwise), with a history line.
-    Nothing is written when the flag does not change."""
-    if user.role not in ("admin", "normal", "restricted") or action.organisation_id != user.organisation_id:
-        raise PermissionDenied
-    data = record_data(action, keyring)
-    if bool(data.get("family")) == family:
-        return action
-    history.append(data, history.entry(user, changes={"family": [bool(data.get("family")), family]}))
-    data["family"] = family
-    saved = record_update(action, keyring=keyring, user=user, data=data, expected_version=expected_version)
-    audit(AuditAction.ACTION_UPDATE, organisation=user.organisation, actor=user, request=request, obj=saved)
-    return saved
-
-
-@transaction.atomic
-def action_update_with_family(*, family: bool | None, **update: Any) -> Action:
-    """services.action_update, then the family flag (None: the form did not offer it) in the same transaction,
-    so a conflict on either writes nothing."""
-    saved = action_update(**update)
-    if family is None:
-        return saved
-    return action_family_set(
-        user=update["user"],
-        keyring=update["keyring"],
-        action=saved,
-        family=family,
-        expected_version=saved.version,
-        request=update.get("request"),
-    )

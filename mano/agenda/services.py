@@ -40,7 +40,7 @@ TOO_MANY_ACTIONS = (
 )
 BATCH = 500
 # What "cette action et les suivantes" copies from the payload (plus teams, priority and time of day).
-PROPAGATED = ("name", "description", "categories")
+PROPAGATED = ("name", "description", "categories", "family")
 
 
 def _check(user: User, organisation_id: Any) -> None:
@@ -186,11 +186,13 @@ def action_update(
     categories: Iterable[str],
     status: str,
     completed_at: datetime | None,
+    family: bool | None = None,
     scope: str = series.ONE,
     request: HttpRequest | None = None,
 ) -> Action:
     """Save an edit made on `expected_version` (ConflictError otherwise). Changing the status to done or
-    cancelled sets its date to now unless one is given; back to "to do" clears it.
+    cancelled sets its date to now unless one is given; back to "to do" clears it. `family` None: the form
+    did not offer the family flag, it stays as it was.
 
     `scope` FOLLOWING on an occurrence also copies what this edit changed (name, description, categories,
     teams, priority, shown time, time of day) onto the later occurrences still to do; their dates and
@@ -208,7 +210,9 @@ def action_update(
     data = {**old, "name": name.strip(), "categories": list(categories)}
     if user.role != "restricted":
         data["description"] = description.strip()
-    changes = history.diff(old, data, HISTORY_FIELDS)
+    if family is not None:
+        data["family"] = family
+    changes = _changes(old, data)
     if status != action.status:
         changes["status"] = [action.status, status]
     if changes:
@@ -258,7 +262,7 @@ def _propagate(
     for occurrence in later:
         data = record_data(occurrence, keyring)
         updated = {**data, **fields}
-        changes = history.diff(data, updated, HISTORY_FIELDS)
+        changes = _changes(data, updated)
         if changes:
             history.append(updated, history.entry(user, changes=changes))
         extra = dict(plain)
@@ -274,6 +278,13 @@ def _propagate(
         links = [through(action_id=o.pk, team_id=t.pk) for o in later for t in teams]
         through.objects.bulk_create(links, batch_size=BATCH)  # type: ignore[attr-defined]
     return len(later)
+
+
+def _changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
+    changes = history.diff(old, new, HISTORY_FIELDS)
+    if bool(old.get("family")) != bool(new.get("family")):
+        changes["family"] = [bool(old.get("family")), bool(new.get("family"))]
+    return changes
 
 
 def _completion(status: str, action: Action, given: datetime | None) -> datetime | None:

@@ -327,3 +327,23 @@ def test_unflagging_a_family_action_is_in_its_history_and_hides_it_from_the_fami
     assert record_data(Action.objects.get(), bob.keyring)["family"] is False
     assertNotContains(client.get(f"/personnes/{persons['son'].pk}/"), "Démarche CAF")
     assertContains(client.get(_page(action, "historique")), "Action familiale : « Oui » ➔ « Non »")
+
+
+def test_cancelling_from_the_form_lands_on_the_action_page_that_offers_a_duplicate(bob, org_a, persons, unlocked_client):
+    action = _create(bob, org_a, persons["mother"])
+    client = unlocked_client(bob)
+    response = client.post(
+        f"/agenda/{action.pk}/?next=/agenda/semaine/",
+        {
+            "name": "Rendez-vous CCAS",
+            "teams": [str(org_a.day.pk)],
+            "due_at": "2027-01-15T10:00",
+            "status": "cancelled",
+            "version": str(action.version),
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/agenda/{action.pk}/?next=%2Fagenda%2Fsemaine%2F"
+    page = client.get(response["Location"])
+    assertContains(page, "Action annulée. Vous pouvez la dupliquer pour une date ultérieure.")
+    assertContains(page, "Dupliquer pour une date ultérieure")

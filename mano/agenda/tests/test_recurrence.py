@@ -296,3 +296,28 @@ def test_a_stale_edit_of_the_following_ones_changes_nothing(bob, org_a, persons)
             scope="following",
         )
     assert {record_data(a, bob.keyring)["name"] for a in Action.objects.all()} == {"Maraude"}
+
+
+def test_the_family_flag_follows_onto_the_following_occurrences_with_a_history_line(bob, org_a, persons):
+    series = _series(bob, org_a, persons[0])
+    action_update(
+        user=bob.user,
+        keyring=bob.keyring,
+        action=series[2],
+        expected_version=series[2].version,
+        name="Maraude",
+        teams=[org_a.day],
+        due_at=series[2].due_at,
+        with_time=False,
+        urgent=False,
+        description="",
+        categories=[],
+        status="todo",
+        completed_at=None,
+        family=True,
+        scope="following",
+    )
+    rows = list(Action.objects.order_by("due_at"))
+    assert [bool(record_data(a, bob.keyring).get("family")) for a in rows] == [False, False, True, True, True]
+    assert record_data(rows[4], bob.keyring)["history"][-1]["changes"] == {"family": [False, True]}
+    assert rows[2].version == 2  # one write, not two

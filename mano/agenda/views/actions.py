@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mano.accounts.selectors import current_team
 from mano.agenda import selectors, series, services
 from mano.agenda.action_page import action_page
-from mano.agenda.family import action_update_with_family, family_field_keep
+from mano.agenda.family import family_field_keep
 from mano.agenda.forms import ActionEditForm, ActionForm
 from mano.agenda.forms_recurrence import RecurrenceForm, ScopeForm, add_errors, scope_of, start_of
 from mano.agenda.models import Status
@@ -124,11 +126,11 @@ def action_edit_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Http
     family_field_keep(
         form, user=request.user, keyring=request.keyring, persons=[action.person], current=bool(row.data.get("family"))
     )
-    status, conflict = 200, None
+    status, conflict, was = 200, None, action.status
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            action_update_with_family(
+            services.action_update(
                 family=data.get("family"),
                 user=request.user,
                 keyring=request.keyring,
@@ -160,6 +162,11 @@ def action_edit_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Http
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            if data["status"] == Status.CANCELLED and was != Status.CANCELLED:
+                # The action page offers "Dupliquer pour une date ultérieure" on a cancelled action.
+                messages.success(request, "Action annulée. Vous pouvez la dupliquer pour une date ultérieure.")
+                back = urlencode({"next": safe_next(request, "agenda:day")})
+                return redirect(f"{reverse('agenda:edit', args=[action.pk])}?{back}")
             messages.success(request, "Action enregistrée.")
             return redirect(safe_next(request, "agenda:day"))
     context = {
