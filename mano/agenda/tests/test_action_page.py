@@ -329,7 +329,7 @@ def test_unflagging_a_family_action_is_in_its_history_and_hides_it_from_the_fami
     assertContains(client.get(_page(action, "historique")), "Action familiale : « Oui » ➔ « Non »")
 
 
-def test_cancelling_from_the_form_lands_on_the_action_page_that_offers_a_duplicate(bob, org_a, persons, unlocked_client):
+def test_cancelling_from_the_form_lands_on_the_page_that_offers_a_duplicate(bob, org_a, persons, unlocked_client):
     action = _create(bob, org_a, persons["mother"])
     client = unlocked_client(bob)
     response = client.post(
