@@ -73,6 +73,23 @@ class ActionForm(forms.Form):
     def category_list(self) -> list[str]:
         return list(dict.fromkeys(self.cleaned_data.get("categories") or []))
 
+    def action_fields(self) -> dict[str, Any]:
+        """What the create, edit and duplicate services take from this form (the family flag only when
+        the form offered it)."""
+        data = self.cleaned_data
+        fields = {
+            "name": data["name"],
+            "teams": data["teams"],
+            "due_at": data["due_at"],
+            "with_time": data["with_time"],
+            "urgent": data["urgent"],
+            "description": data.get("description", ""),
+            "categories": self.category_list(),
+        }
+        if "family" in self.fields:
+            fields["family"] = data.get("family", False)
+        return fields
+
 
 class ActionEditForm(ActionForm):
     status = forms.ChoiceField(label=_("Statut"), choices=Status.choices)

@@ -69,16 +69,9 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 user=request.user,
                 keyring=request.keyring,
                 persons=data["persons"],
-                name=data["name"],
-                teams=data["teams"],
-                due_at=data["due_at"],
-                with_time=data["with_time"],
-                urgent=data["urgent"],
-                description=data.get("description", ""),
-                categories=form.category_list(),
                 comment=data.get("comment", ""),
-                family=data.get("family", False),
                 recurrence=checked[1],
+                **form.action_fields(),
                 request=request,
             )
         except ValidationError as exc:
@@ -131,22 +124,15 @@ def action_edit_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Http
         data = form.cleaned_data
         try:
             services.action_update(
-                family=data.get("family"),
                 user=request.user,
                 keyring=request.keyring,
                 action=action,
                 expected_version=data["version"],
-                name=data["name"],
-                teams=data["teams"],
-                due_at=data["due_at"],
-                with_time=data["with_time"],
-                urgent=data["urgent"],
-                description=data.get("description", ""),
-                categories=form.category_list(),
                 status=data["status"],
                 completed_at=data["completed_at"],
                 scope=scope_of(request.POST),
                 request=request,
+                **form.action_fields(),
             )
         except ConflictError:
             messages.error(

@@ -80,15 +80,8 @@ def action_duplicate_view(request: AuthenticatedHttpRequest, action_id: UUID) ->
                 user=request.user,
                 keyring=request.keyring,
                 action=action,
-                name=data["name"],
-                teams=data["teams"],
-                due_at=data["due_at"],
-                with_time=data["with_time"],
-                urgent=data["urgent"],
-                description=data.get("description", ""),
-                categories=form.category_list(),
                 comment=data.get("comment", ""),
-                family=data.get("family", False),
+                **form.action_fields(),
                 request=request,
             )
         except ValidationError as exc:
