@@ -303,9 +303,11 @@ def action_set_status(
     action: Action,
     status: str,
     expected_version: int,
+    completed_at: datetime | None = None,
     request: HttpRequest | None = None,
 ) -> Action:
-    """The one-tap "Fait" / "Annulé" / "À faire" of the agenda, version-checked like any edit."""
+    """The one-tap "Fait" / "Annulé" / "À faire" of the agenda, version-checked like any edit; the done or
+    cancelled date is now unless `completed_at` is given."""
     _check(user, action.organisation_id)
     data = record_data(action, keyring)
     if status != action.status:
@@ -317,7 +319,7 @@ def action_set_status(
         data=data,
         expected_version=expected_version,
         status=status,
-        completed_at=_completion(status, action, None),
+        completed_at=_completion(status, action, completed_at),
     )
     audit(
         AuditAction.ACTION_UPDATE, organisation=user.organisation, actor=user, request=request, obj=saved, status=status

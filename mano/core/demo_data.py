@@ -195,7 +195,12 @@ def seed_actions(admin: Any, teams: list[Any], persons: list[Any], rng: random.R
         )
         if due < timezone.now() and rng.random() < 0.7:
             action_set_status(
-                user=admin.user, keyring=admin.keyring, action=action, status="done", expected_version=action.version
+                user=admin.user,
+                keyring=admin.keyring,
+                action=action,
+                status="done",
+                expected_version=action.version,
+                completed_at=due + timedelta(minutes=rng.randint(0, 180)),
             )
 
 
