@@ -7,11 +7,11 @@ Restricted members never get passage comments: they are not decrypted for them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -170,10 +170,30 @@ def selected_persons(*, user: User, keyring: Keyring, ids: list[UUID]) -> list[t
     return [(pk, names.get(pk, "")) for pk in dict.fromkeys(ids) if pk in found]
 
 
-def person_matches(*, user: User, keyring: Keyring, query: str, exclude: set[UUID]) -> list[tuple[UUID, str, str]]:
-    """The best matches of the person search (two letters are enough), as (id, name, other names)."""
+@dataclass(frozen=True)
+class PersonMatch:
+    pk: UUID
+    name: str
+    other_names: str
+    last_passage: datetime | None
+
+
+def person_matches(*, user: User, keyring: Keyring, query: str, exclude: set[UUID]) -> list[PersonMatch]:
+    """The best matches of the person search (two letters are enough), each with its last passage, so the
+    receptionist tells two namesakes apart."""
     if not query.strip():
         return []
     page = person_search(user=user, keyring=keyring, query=query, page=1)
     rows = [row for row in page.object_list if row.person_id not in exclude][:MATCH_LIMIT]
-    return [(row.person_id, row.name, str(row.card.get("other_names") or "")) for row in rows]
+    last = dict(
+        Passage.objects.filter(
+            organisation_id=user.organisation_id, deleted_at=None, person_id__in=[r.person_id for r in rows]
+        )
+        .values("person_id")
+        .annotate(last=Max("date"))
+        .values_list("person_id", "last")
+    )
+    return [
+        PersonMatch(row.person_id, row.name, str(row.card.get("other_names") or ""), last.get(row.person_id))
+        for row in rows
+    ]

@@ -299,6 +299,25 @@ def test_two_letters_then_enter_find_a_person(bob, desk, org_a, unlocked_client)
     assertContains(page, "checked")  # a single match comes ticked: one more tap records the passage
 
 
+def test_namesakes_are_told_apart_by_their_last_passage(bob, desk, org_a, unlocked_client):
+    seen, new = (
+        person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name=f"Karim {n}") for n in ("A", "B")
+    )
+    for day in (3, 17):
+        passage_create(
+            user=bob.user,
+            keyring=bob.keyring,
+            team=org_a.day,
+            person=seen,
+            date=timezone.make_aware(timezone.datetime(2026, 11, day, 10)),
+        )
+    page = unlocked_client(bob).post(RECEPTION, {"q": "karim"})
+    shown = {m.name: m.last_passage for m in page.context["matches"]}
+    assert timezone.localtime(shown["Karim A"]).day == 17 and shown["Karim B"] is None
+    assertContains(page, "dernier passage le 17/11/2026")
+    assertContains(page, "aucun passage")
+
+
 def test_a_passage_for_each_selected_person(bob, desk, org_a, unlocked_client):
     persons = [person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name=n) for n in ("Ana", "Léo")]
     response = unlocked_client(bob).post(

@@ -60,7 +60,7 @@ def _page(
         "chosen": chosen,
         "matches": matches,
         "tick_single": len(matches) == 1 and not chosen,
-        "can_create": bool(query) and all(fold(name) != fold(query) for _, name, _ in matches),
+        "can_create": bool(query) and all(fold(match.name) != fold(query) for match in matches),
         "passages_enabled": organisation.passages_enabled,
         "passages": reads.today_passages(user=user, keyring=keyring, team=team, day=day)
         if organisation.passages_enabled
