@@ -81,14 +81,14 @@ def login_required(view: View) -> View:
     return wrapper  # type: ignore[return-value]
 
 
-def safe_next(request: HttpRequest, default: str = "core:home") -> str:
-    """The `next` parameter when it stays on this site, else `default`."""
+def safe_next(request: HttpRequest, default: str = "core:home", *, default_url: str | None = None) -> str:
+    """The `next` parameter when it stays on this site, else `default_url`, else the page named `default`."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse(default)
+    return default_url if default_url is not None else reverse(default)
 
 
 def posted_version(request: HttpRequest) -> int:

@@ -79,6 +79,25 @@ def test_a_comment_on_an_action_shows_on_the_action_page_and_on_the_person_page(
     assertContains(person_page, f'href="/agenda/{action.pk}/"')
 
 
+def test_editing_an_action_comment_comes_back_to_the_action_page(bob, org_a, persons, unlocked_client):
+    action = _create(bob, org_a, persons["mother"])
+    action_comment_add(user=bob.user, keyring=bob.keyring, action=action, text="Appeler la CAF")
+    comment = Comment.objects.get()
+    client = unlocked_client(bob)
+    page = client.get(_page(action) + "?onglet=commentaires")
+    edit_url = f"/personnes/{persons['mother'].pk}/commentaires/{comment.pk}/modifier/"
+    assertContains(page, edit_url + "?next=")
+    link = next(a for a in page.content.decode().split('"') if a.startswith(edit_url + "?next="))
+    link = link.replace("&amp;", "&")
+    saved = client.post(link, {"text": "Appeler la CAF lundi", "date": "2026-11-26 10:00", "version": "1"})
+    assert saved.status_code == 302 and saved["Location"].startswith(_page(action))
+    # Anywhere else than this site, `next` is ignored: back to the person's comments.
+    elsewhere = client.post(
+        edit_url + "?next=https://evil.example/", {"text": "x", "date": "2026-11-26 10:00", "version": "2"}
+    )
+    assert elsewhere["Location"] == f"/personnes/{persons['mother'].pk}/#commentaires"
+
+
 def test_action_comments_are_listed_newest_first(bob, org_a, persons, unlocked_client):
     action = _create(bob, org_a, persons["mother"])
     for text in ("Premier commentaire", "Second commentaire"):

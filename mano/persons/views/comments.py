@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from mano.accounts.selectors import current_team
-from mano.core.http import AuthenticatedHttpRequest, member_required
+from mano.core.http import AuthenticatedHttpRequest, member_required, safe_next
 from mano.core.records import ConflictError
 from mano.persons.forms import check_range
 from mano.persons.models import Comment
@@ -95,8 +95,9 @@ def _person(request: AuthenticatedHttpRequest, person_id: UUID) -> PersonView:
     return person_get(user=request.user, keyring=request.keyring, person_id=person_id)
 
 
-def _back(view: PersonView) -> str:
-    return reverse("persons:detail", args=[view.person.pk]) + "#commentaires"
+def _back(request: AuthenticatedHttpRequest, view: PersonView) -> str:
+    """Back where the comment was opened from (an action's page), else the person's comments."""
+    return safe_next(request, default_url=reverse("persons:detail", args=[view.person.pk]) + "#commentaires")
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,7 +120,7 @@ def comment_add_view(request: AuthenticatedHttpRequest, person_id: UUID) -> Http
             add_errors(form, exc)
         else:
             messages.success(request, "Commentaire enregistré.")
-            return redirect(_back(view))
+            return redirect(_back(request, view))
     return render(request, "persons/comment_form.html", {"form": form, "view": view})
 
 
@@ -154,7 +155,7 @@ def comment_edit_view(request: AuthenticatedHttpRequest, person_id: UUID, commen
             add_errors(form, exc)
         else:
             messages.success(request, "Commentaire mis à jour.")
-            return redirect(_back(view))
+            return redirect(_back(request, view))
     return render(request, "persons/comment_form.html", {"form": form, "view": view, "entry": entry})
 
 
@@ -181,7 +182,7 @@ def comment_delete_view(request: AuthenticatedHttpRequest, person_id: UUID, comm
             return redirect(request.path)
         services.comment_delete(user=request.user, keyring=request.keyring, comment=comment, request=request)
         messages.success(request, "Commentaire supprimé.")
-        return redirect(_back(view))
+        return redirect(_back(request, view))
     entry = selectors.comment_entry(comment, request.keyring)
     return render(request, "persons/comment_delete.html", {"view": view, "entry": entry})
 
