@@ -1,0 +1,114 @@
+"""Concurrent status changes and comments on one action, in real threads on the real database: no comment is
+lost, and every status change that was acknowledged is in the action's history."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+from django.db import OperationalError, connection, connections
+from django.utils import timezone
+
+from mano.agenda.action_comments import action_comment_add
+from mano.agenda.models import Action
+from mano.agenda.services import action_set_status, actions_create
+from mano.core.records import ConflictError, record_data
+from mano.persons.models import Comment
+from mano.persons.services import person_create
+
+
+def _retrying(call: Callable[[], object]) -> object:
+    """SQLite's in-memory test database answers "table is locked" at once instead of waiting: retry."""
+    while True:
+        try:
+            return call()
+        except OperationalError:
+            if connection.vendor != "sqlite":
+                raise
+            time.sleep(random.uniform(0, 0.005))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_status_changes_racing_with_comments_lose_no_comment(org_a):
+    rounds = 5 if connection.vendor == "sqlite" else 15
+    bob, alice = org_a["normal"], org_a["admin"]
+    person = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Karim")
+    (action,) = actions_create(
+        user=bob.user, keyring=bob.keyring, persons=[person], name="CAF", teams=[org_a.day], due_at=timezone.now()
+    )
+    barrier = threading.Barrier(4)
+    lock = threading.Lock()
+    changed: list[str] = []
+    conflicts: list[str] = []
+    written: list[str] = []
+    errors: list[BaseException] = []
+
+    def toggle(member, name: str) -> None:
+        try:
+            barrier.wait()
+            for n in range(rounds):
+                row = Action.objects.get(pk=action.pk)
+                status = "done" if row.status == "todo" else "todo"
+                time.sleep(0.001)  # widen the read-to-write window so that changes really interleave
+                try:
+                    _retrying(
+                        lambda row=row, status=status: action_set_status(
+                            user=member.user,
+                            keyring=member.keyring,
+                            action=row,
+                            status=status,
+                            expected_version=row.version,
+                        )
+                    )
+                except ConflictError:
+                    with lock:
+                        conflicts.append(f"{name}{n}")
+                else:
+                    with lock:
+                        changed.append(status)
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def comment(member, name: str) -> None:
+        try:
+            barrier.wait()
+            for n in range(rounds):
+                text = f"{name} {n}"
+                row = Action.objects.get(pk=action.pk)
+                _retrying(
+                    lambda row=row, text=text: action_comment_add(
+                        user=member.user, keyring=member.keyring, action=row, text=text
+                    )
+                )
+                with lock:
+                    written.append(text)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=toggle, args=(bob, "bob")),
+        threading.Thread(target=toggle, args=(alice, "alice")),
+        threading.Thread(target=comment, args=(bob, "bob")),
+        threading.Thread(target=comment, args=(alice, "alice")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+
+    kept = sorted(record_data(c, bob.keyring)["text"] for c in Comment.objects.filter(action_id=action.pk))
+    assert kept == sorted(written) and len(kept) == 2 * rounds
+    final = Action.objects.get(pk=action.pk)
+    history = record_data(final, bob.keyring)["history"]
+    status_lines = [h for h in history if "status" in (h.get("changes") or {})]
+    assert len(status_lines) == len(changed) == final.version - 1
+    assert len(changed) + len(conflicts) == 2 * rounds
