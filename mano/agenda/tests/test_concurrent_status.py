@@ -3,13 +3,11 @@ lost, and every status change that was acknowledged is in the action's history."
 
 from __future__ import annotations
 
-import random
 import threading
 import time
-from collections.abc import Callable
 
 import pytest
-from django.db import OperationalError, connection, connections
+from django.db import connection, connections
 from django.utils import timezone
 
 from mano.agenda.action_comments import action_comment_add
@@ -20,20 +18,13 @@ from mano.persons.models import Comment
 from mano.persons.services import person_create
 
 
-def _retrying(call: Callable[[], object]) -> object:
-    """SQLite's in-memory test database answers "table is locked" at once instead of waiting: retry."""
-    while True:
-        try:
-            return call()
-        except OperationalError:
-            if connection.vendor != "sqlite":
-                raise
-            time.sleep(random.uniform(0, 0.005))
-
-
 @pytest.mark.django_db(transaction=True)
 def test_status_changes_racing_with_comments_lose_no_comment(org_a):
-    rounds = 5 if connection.vendor == "sqlite" else 15
+    if connection.vendor == "sqlite":
+        # The in-memory shared-cache test database answers "table is locked" at once instead of waiting, so
+        # the threads would test the retries of the harness, not the agenda. CI runs this on PostgreSQL.
+        pytest.skip("real row locks needed: runs on PostgreSQL")
+    rounds = 15
     bob, alice = org_a["normal"], org_a["admin"]
     person = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Karim")
     (action,) = actions_create(
@@ -54,14 +45,12 @@ def test_status_changes_racing_with_comments_lose_no_comment(org_a):
                 status = "done" if row.status == "todo" else "todo"
                 time.sleep(0.001)  # widen the read-to-write window so that changes really interleave
                 try:
-                    _retrying(
-                        lambda row=row, status=status: action_set_status(
-                            user=member.user,
-                            keyring=member.keyring,
-                            action=row,
-                            status=status,
-                            expected_version=row.version,
-                        )
+                    action_set_status(
+                        user=member.user,
+                        keyring=member.keyring,
+                        action=row,
+                        status=status,
+                        expected_version=row.version,
                     )
                 except ConflictError:
                     with lock:
@@ -80,11 +69,7 @@ def test_status_changes_racing_with_comments_lose_no_comment(org_a):
             for n in range(rounds):
                 text = f"{name} {n}"
                 row = Action.objects.get(pk=action.pk)
-                _retrying(
-                    lambda row=row, text=text: action_comment_add(
-                        user=member.user, keyring=member.keyring, action=row, text=text
-                    )
-                )
+                action_comment_add(user=member.user, keyring=member.keyring, action=row, text=text)
                 with lock:
                     written.append(text)
         except BaseException as exc:
@@ -112,3 +97,4 @@ def test_status_changes_racing_with_comments_lose_no_comment(org_a):
     status_lines = [h for h in history if "status" in (h.get("changes") or {})]
     assert len(status_lines) == len(changed) == final.version - 1
     assert len(changed) + len(conflicts) == 2 * rounds
+    assert conflicts, "no status change ever raced another: the version check was not exercised"
