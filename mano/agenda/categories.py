@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Organisation, User
 from mano.agenda.models import Action
@@ -26,17 +27,17 @@ from mano.core.records import record_data, record_update
 from mano.persons import history
 from mano.persons.text import fold
 
-CONFIG_CHANGED = (
+CONFIG_CHANGED = _(
     "La liste des catégories a été modifiée entre-temps : rien n’a été enregistré. "
     "Voici la version à jour, vérifiez puis recommencez."
 )
-CATEGORY_REQUIRED = "Le nom de la catégorie est obligatoire."
-CATEGORY_EXISTS = "Cette catégorie existe déjà : {group} › {item}"
-GROUP_NOT_EMPTY = "Choisissez le groupe qui recevra les catégories de ce groupe."
-GROUP_TARGET_SAME = "Choisissez un autre groupe que celui que vous supprimez."
-SAME_NAME = "C’est déjà le nom de cette catégorie."
-LAST_GROUP = "Il faut garder au moins un groupe."
-REWRITE_CONFLICT = (
+CATEGORY_REQUIRED = _("Le nom de la catégorie est obligatoire.")
+CATEGORY_EXISTS = _("Cette catégorie existe déjà : {group} › {item}")
+GROUP_NOT_EMPTY = _("Choisissez le groupe qui recevra les catégories de ce groupe.")
+GROUP_TARGET_SAME = _("Choisissez un autre groupe que celui que vous supprimez.")
+SAME_NAME = _("C’est déjà le nom de cette catégorie.")
+LAST_GROUP = _("Il faut garder au moins un groupe.")
+REWRITE_CONFLICT = _(
     "Une action concernée a été modifiée par quelqu’un pendant l’opération : rien n’a été changé. Recommencez."
 )
 BATCH = 500
@@ -50,6 +51,7 @@ def categories_of(organisation: Organisation) -> grouped.Grouped:
     """The organisation's grouped categories, never empty of groups (the original's default group otherwise)."""
     value = organisation.action_categories
     if not isinstance(value, list) or not value:
+        # Stored as is in the configuration on the first save: a data value, not translated.
         return [{"group": "Toutes mes catégories", "items": []}]
     return value
 
@@ -168,7 +170,9 @@ def _add(config: grouped.Grouped, group: str, name: str) -> grouped.Grouped:
         raise ValidationError({"name": CATEGORY_REQUIRED})
     existing = find(config, name)
     if existing is not None:
-        raise ValidationError({"name": CATEGORY_EXISTS.format(group=grouped.group_of(config, existing), item=existing)})
+        raise ValidationError(
+            {"name": str(CATEGORY_EXISTS).format(group=grouped.group_of(config, existing), item=existing)}
+        )
     return grouped.add_item(config, group, name)
 
 
@@ -232,7 +236,7 @@ def rename_plan(organisation: Organisation, old: str, new: str) -> RenamePlan:
     if not new:
         raise ValidationError({"name": CATEGORY_REQUIRED})
     if len(new) > grouped.MAX_LENGTH:
-        raise ValidationError({"name": f"{grouped.MAX_LENGTH} caractères au plus."})
+        raise ValidationError({"name": _("%(count)s caractères au plus.") % {"count": grouped.MAX_LENGTH}})
     if new == old:
         raise ValidationError({"name": SAME_NAME})
     existing = find(config, new)

@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from mano.core import grouped
 
-OUTSIDE_GROUP = "Catégories retirées de la liste"
+OUTSIDE_GROUP = _("Catégories retirées de la liste")
 
 
 def _kept(value: Any) -> list[str]:
@@ -33,7 +33,7 @@ def choice_groups(config: grouped.Grouped, chosen: Iterable[str]) -> list[dict[s
     ]
     outside = [c for c in dict.fromkeys(chosen) if c not in listed]
     if outside:
-        groups.append({"group": _(OUTSIDE_GROUP), "items": [{"value": c, "checked": True} for c in outside]})
+        groups.append({"group": str(OUTSIDE_GROUP), "items": [{"value": c, "checked": True} for c in outside]})
     return groups
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Team, User
 from mano.agenda.models import Action, Status
@@ -18,7 +19,7 @@ from mano.core.records import record_create, record_data, records_data
 from mano.persons.index import index_refresh
 from mano.persons.models import Comment
 
-NOT_CANCELLED = "Seule une action annulée peut être dupliquée."
+NOT_CANCELLED = _("Seule une action annulée peut être dupliquée.")
 
 
 def duplicate_initial(action: Action, keyring: Keyring) -> dict[str, Any]:

@@ -125,7 +125,11 @@ class RecurrenceForm(forms.Form):
 
     def labels(self) -> dict[str, str]:
         """What recurrence.js needs to reword the choices when the due date changes."""
-        return {"weekdays": ",".join(WEEKDAYS), "ranks": ",".join(RANKS), **recurrence.MONTHLY_LABELS}
+        return {
+            "weekdays": ",".join(map(str, WEEKDAYS)),
+            "ranks": ",".join(map(str, RANKS)),
+            **{key: str(label) for key, label in recurrence.MONTHLY_LABELS.items()},
+        }
 
 
 class ScopeForm(forms.Form):

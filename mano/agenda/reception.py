@@ -15,6 +15,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Organisation, Team, User
 from mano.accounts.selectors import teams_for
@@ -27,13 +28,13 @@ from mano.persons.services import passages
 from mano.persons.services.persons import NAME_REQUIRED, person_create
 
 WRITE_ROLES = ("admin", "normal", "restricted")
-RECEPTION_OFF = "L’accueil de jour n’est pas activé pour votre organisation."
-SERVICE_UNKNOWN = "Ce service n’est pas (ou plus) proposé par cette équipe : rechargez la page."
-FUTURE_DAY = "On ne peut pas compter un service pour un jour qui n’est pas encore arrivé."
-DAY_OUT_OF_RANGE = "Date hors limites (entre 1900 et 2100)."
-COUNT_RANGE = "Le nombre doit être compris entre 0 et 100 000."
-PERSON_EXISTS = "Une personne porte déjà ce nom : sélectionnez-la dans la liste plutôt que d’en créer une autre."
-TEAM_REQUIRED = "Choisissez d’abord une équipe."
+RECEPTION_OFF = _("L’accueil de jour n’est pas activé pour votre organisation.")
+SERVICE_UNKNOWN = _("Ce service n’est pas (ou plus) proposé par cette équipe : rechargez la page.")
+FUTURE_DAY = _("On ne peut pas compter un service pour un jour qui n’est pas encore arrivé.")
+DAY_OUT_OF_RANGE = _("Date hors limites (entre 1900 et 2100).")
+COUNT_RANGE = _("Le nombre doit être compris entre 0 et 100 000.")
+PERSON_EXISTS = _("Une personne porte déjà ce nom : sélectionnez-la dans la liste plutôt que d’en créer une autre.")
+TEAM_REQUIRED = _("Choisissez d’abord une équipe.")
 MAX_COUNT = 100_000
 
 
@@ -72,7 +73,7 @@ def service_count_change(
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if not offers(organisation, team, service):
             raise ValidationError({"service": SERVICE_UNKNOWN})
-        row, _ = ServiceCount.objects.get_or_create(
+        row, _created = ServiceCount.objects.get_or_create(
             team=team, date=day, service=service, defaults={"organisation": organisation}
         )
         rows = ServiceCount.objects.filter(pk=row.pk)

@@ -14,16 +14,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Organisation, Team, User
 from mano.agenda.models import ServiceCount
 from mano.core import grouped
 from mano.core.audit import AuditAction, audit
 
-SERVICE_REQUIRED = "Le nom du service est obligatoire."
-SERVICE_EXISTS = "Ce service existe déjà : {group} › {name}"
-TEAMS_REQUIRED = "Choisissez au moins une équipe (ou supprimez le service)."
-TEAM_OUTSIDE = "Cette équipe n'appartient pas à votre organisation."
+SERVICE_REQUIRED = _("Le nom du service est obligatoire.")
+SERVICE_EXISTS = _("Ce service existe déjà : {group} › {name}")
+TEAMS_REQUIRED = _("Choisissez au moins une équipe (ou supprimez le service).")
+TEAM_OUTSIDE = _("Cette équipe n'appartient pas à votre organisation.")
 
 
 def _locked(user: User) -> Organisation:
@@ -58,7 +59,7 @@ def _service_name(organisation: Organisation, name: str, *, allow: str | None = 
     for group in organisation.services:
         for item in group["items"]:
             if item != allow and item.casefold() == name.casefold():
-                raise ValidationError({"name": SERVICE_EXISTS.format(group=group["group"], name=item)})
+                raise ValidationError({"name": str(SERVICE_EXISTS).format(group=group["group"], name=item)})
     return name
 
 

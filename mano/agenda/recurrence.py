@@ -20,6 +20,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 UNITS = ("day", "week", "month", "year")
 MONTHLY = ("day", "nth", "last")
@@ -28,32 +31,35 @@ MAX_INTERVAL = 99
 # Five years of a daily rule is 1,827 or 1,828 days: the end-date cap is the real limit, this is a guard.
 MAX_OCCURRENCES = 2000
 
-END_REQUIRED = "La date de fin de la récurrence est obligatoire."
-END_BEFORE_START = "La fin de la récurrence doit être après son début."
-END_TOO_FAR = f"La fin de la récurrence doit être au plus {MAX_YEARS} ans après son début."
-WEEKDAY_REQUIRED = "Choisissez au moins un jour de la semaine."
-INTERVAL_INVALID = f"Indiquez un nombre entre 1 et {MAX_INTERVAL}."
-UNIT_INVALID = "Choisissez jours, semaines, mois ou années."
-MONTHLY_INVALID = "Choisissez quel jour du mois."
-NO_OCCURRENCE = "Aucune date ne correspond à cette récurrence avant sa fin."
-TOO_MANY = f"Cette récurrence donnerait plus de {MAX_OCCURRENCES} actions : raccourcissez-la."
-
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
+END_REQUIRED = _("La date de fin de la récurrence est obligatoire.")
+END_BEFORE_START = _("La fin de la récurrence doit être après son début.")
+END_TOO_FAR = format_lazy(_("La fin de la récurrence doit être au plus {years} ans après son début."), years=MAX_YEARS)
+WEEKDAY_REQUIRED = _("Choisissez au moins un jour de la semaine.")
+INTERVAL_INVALID = format_lazy(_("Indiquez un nombre entre 1 et {max}."), max=MAX_INTERVAL)
+UNIT_INVALID = _("Choisissez jours, semaines, mois ou années.")
+MONTHLY_INVALID = _("Choisissez quel jour du mois.")
+NO_OCCURRENCE = _("Aucune date ne correspond à cette récurrence avant sa fin.")
+TOO_MANY = format_lazy(
+    _("Cette récurrence donnerait plus de {count} actions : raccourcissez-la."), count=MAX_OCCURRENCES
 )
-RANKS = ("premier", "deuxième", "troisième", "quatrième", "cinquième")
+
+# Lazy: str() them where a plain string is needed (joins, tests on letters).
+WEEKDAYS = (_("lundi"), _("mardi"), _("mercredi"), _("jeudi"), _("vendredi"), _("samedi"), _("dimanche"))
+MONTHS = (
+    _("janvier"),
+    _("février"),
+    _("mars"),
+    _("avril"),
+    _("mai"),
+    _("juin"),
+    _("juillet"),
+    _("août"),
+    _("septembre"),
+    _("octobre"),
+    _("novembre"),
+    _("décembre"),
+)
+RANKS = (_("premier"), _("deuxième"), _("troisième"), _("quatrième"), _("cinquième"))
 
 
 @dataclass(frozen=True)
@@ -119,7 +125,7 @@ def is_last_of_month(day: date) -> bool:
 
 def check(rule: Rule, start: date) -> None:
     """Raise a ValidationError keyed by form field (recurrence_*) when the rule cannot be used from `start`."""
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     if rule.unit not in UNITS:
         errors["recurrence_unit"] = UNIT_INVALID
     if not 1 <= rule.interval <= MAX_INTERVAL:
@@ -200,37 +206,54 @@ def _in_month(monthly: str, start: date, year: int, month: int) -> date | None:
     return date(year, month, day) if day <= length else None
 
 
+# Brace placeholders: static/js/recurrence.js fills them too when the due date changes.
 MONTHLY_LABELS = {
-    "day": "le même jour du mois (le {day})",
-    "nth": "le {rank} {weekday} du mois",
-    "last": "le dernier {weekday} du mois",
+    "day": _("le même jour du mois (le {day})"),
+    "nth": _("le {rank} {weekday} du mois"),
+    "last": _("le dernier {weekday} du mois"),
 }
 
 
 def monthly_label(monthly: str, start: date) -> str:
     """How the form names each choice for this start: "le même jour du mois (le 10)", "le deuxième mardi du mois"."""
-    return MONTHLY_LABELS.get(monthly, MONTHLY_LABELS["day"]).format(
+    return str(MONTHLY_LABELS.get(monthly, MONTHLY_LABELS["day"])).format(
         day=start.day, rank=RANKS[rank_of(start) - 1], weekday=WEEKDAYS[start.weekday()]
     )
 
 
 def describe(rule: Rule, start: date) -> str:
     """The rule in words: "Tous les 2 jours jusqu’au 31/01/2027"."""
+    return gettext("%(rule)s jusqu’au %(end)s") % {"rule": _every(rule, start), "end": rule.end.strftime("%d/%m/%Y")}
+
+
+def _every(rule: Rule, start: date) -> str:
+    """The rule in words without its end: "Tous les 2 jours", "Toutes les semaines le lundi et le jeudi"."""
     n = rule.interval
-    end = f" jusqu’au {rule.end.strftime('%d/%m/%Y')}"
     if rule.unit == "day":
-        return ("Tous les jours" if n == 1 else f"Tous les {n} jours") + end
+        return gettext("Tous les jours") if n == 1 else gettext("Tous les %(n)s jours") % {"n": n}
     if rule.unit == "week":
-        days = [f"le {WEEKDAYS[d]}" for d in sorted(set(rule.weekdays)) if 0 <= d <= 6]
-        listed = " et ".join([", ".join(days[:-1]), days[-1]]) if len(days) > 1 else "".join(days)
-        return ("Toutes les semaines" if n == 1 else f"Toutes les {n} semaines") + f" {listed}" + end
-    weekday = WEEKDAYS[start.weekday()]
+        head = gettext("Toutes les semaines") if n == 1 else gettext("Toutes les %(n)s semaines") % {"n": n}
+        days = [gettext("le %(weekday)s") % {"weekday": WEEKDAYS[d]} for d in sorted(set(rule.weekdays)) if 0 <= d <= 6]
+        if len(days) > 1:
+            listed = gettext("%(days)s et %(last)s") % {"days": ", ".join(days[:-1]), "last": days[-1]}
+        else:
+            listed = "".join(days)
+        return f"{head} {listed}"
+    names = {"rank": RANKS[rank_of(start) - 1], "weekday": WEEKDAYS[start.weekday()], "day": start.day}
     if rule.unit == "month":
-        head = "Tous les mois" if n == 1 else f"Tous les {n} mois"
-        which = {"nth": f"le {RANKS[rank_of(start) - 1]} {weekday}", "last": f"le dernier {weekday}"}
-        return f"{head} {which.get(rule.monthly, f'le {start.day}')}" + end
-    head = "Tous les ans" if n == 1 else f"Tous les {n} ans"
-    month = MONTHS[start.month - 1]
-    of_month = f"d’{month}" if month[0] in "aeiou" else f"de {month}"
-    which = {"nth": f"le {RANKS[rank_of(start) - 1]} {weekday} {of_month}", "last": f"le dernier {weekday} {of_month}"}
-    return f"{head} {which.get(rule.monthly, f'le {start.day} {month}')}" + end
+        head = gettext("Tous les mois") if n == 1 else gettext("Tous les %(n)s mois") % {"n": n}
+        if rule.monthly == "nth":
+            return f"{head} " + gettext("le %(rank)s %(weekday)s") % names
+        if rule.monthly == "last":
+            return f"{head} " + gettext("le dernier %(weekday)s") % names
+        return f"{head} " + gettext("le %(day)s") % names
+    head = gettext("Tous les ans") if n == 1 else gettext("Tous les %(n)s ans") % {"n": n}
+    month = str(MONTHS[start.month - 1])
+    # French elision: "d’avril", "de mai".
+    of_month = (gettext("d’%(month)s") if month[0] in "aeiou" else gettext("de %(month)s")) % {"month": month}
+    names = {**names, "month": month, "of_month": of_month}
+    if rule.monthly == "nth":
+        return f"{head} " + gettext("le %(rank)s %(weekday)s %(of_month)s") % names
+    if rule.monthly == "last":
+        return f"{head} " + gettext("le dernier %(weekday)s %(of_month)s") % names
+    return f"{head} " + gettext("le %(day)s %(month)s") % names

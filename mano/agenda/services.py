@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Team, User
 from mano.agenda import series
@@ -25,18 +27,19 @@ from mano.persons.index import index_refresh
 from mano.persons.models import Comment, Person
 from mano.persons.services.persons import person_touch
 
-NAME_REQUIRED = "Le nom est obligatoire."
-PERSON_REQUIRED = "La personne suivie est obligatoire."
-TEAM_REQUIRED = "Une action doit être associée à au moins une équipe."
-DUE_REQUIRED = "La date d'échéance est obligatoire."
+NAME_REQUIRED = _("Le nom est obligatoire.")
+PERSON_REQUIRED = _("La personne suivie est obligatoire.")
+TEAM_REQUIRED = _("Une action doit être associée à au moins une équipe.")
+DUE_REQUIRED = _("La date d'échéance est obligatoire.")
 WRITE_ROLES = ("admin", "normal", "restricted")
 HISTORY_FIELDS = ["name", "description", "categories"]
 # Restricted members create and edit actions but never delete them (issue 4).
 DELETE_ROLES = ("admin", "normal")
 # Five years of a daily action for five persons; more is a mistake, and one transaction would hold too long.
 MAX_CREATED = 10_000
-TOO_MANY_ACTIONS = (
-    f"Cela ferait plus de {MAX_CREATED} actions : raccourcissez la récurrence ou choisissez moins de personnes."
+TOO_MANY_ACTIONS = format_lazy(
+    _("Cela ferait plus de {count} actions : raccourcissez la récurrence ou choisissez moins de personnes."),
+    count=MAX_CREATED,
 )
 BATCH = 500
 # What "cette action et les suivantes" copies from the payload (plus teams, priority and time of day).

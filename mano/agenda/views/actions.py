@@ -13,6 +13,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mano.accounts.selectors import current_team
@@ -77,7 +79,8 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_errors(exc, form, repeat)
         else:
-            messages.success(request, "Action créée." if len(created) == 1 else f"{len(created)} actions créées.")
+            count = len(created)
+            messages.success(request, ngettext("Action créée.", "%(count)s actions créées.", count) % {"count": count})
             return redirect(safe_next(request, "agenda:day"))
     context = {"form": form, "query": query, "creating": True, "repeat": repeat}
     return render(request, "agenda/form.html", context)
@@ -137,8 +140,10 @@ def action_edit_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Http
         except ConflictError:
             messages.error(
                 request,
-                "Quelqu’un a modifié cette action entre-temps : rien n’a été écrasé. Votre saisie est restée dans "
-                "le formulaire ; comparez-la avec la version enregistrée ci-dessous avant d’enregistrer à nouveau.",
+                _(
+                    "Quelqu’un a modifié cette action entre-temps : rien n’a été écrasé. Votre saisie est restée dans "
+                    "le formulaire ; comparez-la avec la version enregistrée ci-dessous avant d’enregistrer à nouveau."
+                ),
             )
             fresh = selectors.action_get(user=request.user, keyring=request.keyring, action_id=action_id)
             form.data = form.data.copy()
@@ -150,10 +155,10 @@ def action_edit_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Http
         else:
             if data["status"] == Status.CANCELLED and was != Status.CANCELLED:
                 # The action page offers "Dupliquer pour une date ultérieure" on a cancelled action.
-                messages.success(request, "Action annulée. Vous pouvez la dupliquer pour une date ultérieure.")
+                messages.success(request, _("Action annulée. Vous pouvez la dupliquer pour une date ultérieure."))
                 back = urlencode({"next": safe_next(request, "agenda:day")})
                 return redirect(f"{reverse('agenda:edit', args=[action.pk])}?{back}")
-            messages.success(request, "Action enregistrée.")
+            messages.success(request, _("Action enregistrée."))
             return redirect(safe_next(request, "agenda:day"))
     context = {
         "form": form,
@@ -175,7 +180,7 @@ def _saved_differences(
         "status": action.get_status_display(),
         "due_at": timezone.localtime(action.due_at).strftime("%d/%m/%Y %H:%M"),
         "teams": ", ".join(sorted(t.name for t in action.teams.all())),
-        "urgent": "oui" if action.urgent else "non",
+        "urgent": _("oui") if action.urgent else _("non"),
         "categories": ", ".join(fresh.data.get("categories") or []),
     }
     mine: dict[str, Any] = {
@@ -183,7 +188,7 @@ def _saved_differences(
         "status": dict(Status.choices).get(typed["status"], ""),
         "due_at": timezone.localtime(typed["due_at"]).strftime("%d/%m/%Y %H:%M"),
         "teams": ", ".join(sorted(t.name for t in typed["teams"])),
-        "urgent": "oui" if typed["urgent"] else "non",
+        "urgent": _("oui") if typed["urgent"] else _("non"),
         "categories": ", ".join(form.category_list()),
     }
     if not restricted:
@@ -207,7 +212,7 @@ def action_status_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Ht
     row = selectors.action_get(user=request.user, keyring=request.keyring, action_id=action_id)
     status = request.POST.get("status", "")
     if status not in Status.values:
-        messages.error(request, "Statut inconnu.")
+        messages.error(request, _("Statut inconnu."))
     else:
         try:
             services.action_set_status(
@@ -219,7 +224,7 @@ def action_status_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Ht
                 request=request,
             )
         except ConflictError:
-            messages.error(request, "Cette action vient d’être modifiée par quelqu’un d’autre : vérifiez-la.")
+            messages.error(request, _("Cette action vient d’être modifiée par quelqu’un d’autre : vérifiez-la."))
         else:
-            messages.success(request, "Statut mis à jour.")
+            messages.success(request, _("Statut mis à jour."))
     return redirect(safe_next(request, "agenda:day"))

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -109,7 +110,7 @@ def group_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid():
         call = partial(services.category_group_add, user=request.user, title=form.cleaned_data["name"], request=request)
         if _attempt(request, form, call):
-            messages.success(request, "Groupe ajouté.")
+            messages.success(request, gettext("Groupe ajouté."))
             return _back()
     return _page(request, group_form=form) if form.errors else _back()
 
@@ -142,7 +143,7 @@ def group_edit_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             request=request,
         )
         if _attempt(request, form, call):
-            messages.success(request, "Groupe renommé.")
+            messages.success(request, gettext("Groupe renommé."))
             return _back()
     context = {"form": form, "group": group, "version": services.config_version(_org(request))}
     return render(request, "agenda/category_group_form.html", context)
@@ -163,7 +164,7 @@ def group_delete_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             request=request,
         )
         if _attempt(request, form, call):
-            messages.success(request, f"Groupe « {group['group']} » supprimé.")
+            messages.success(request, gettext("Groupe « %(group)s » supprimé.") % {"group": group["group"]})
             return _back()
     context = {"form": form, "group": group, "others": others, "version": services.config_version(_org(request))}
     return render(request, "agenda/category_group_delete.html", context)
@@ -192,7 +193,7 @@ def category_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         name = form.cleaned_data["name"]
         call = partial(services.category_add, user=request.user, group=title, name=name, request=request)
         if _attempt(request, form, call):
-            messages.success(request, "Catégorie ajoutée. Prévenez vos équipes.")
+            messages.success(request, gettext("Catégorie ajoutée. Prévenez vos équipes."))
             return _back(f"#groupe-{index}")
     return _page(request, add_forms={title: form}) if form.errors else _back()
 
@@ -234,8 +235,11 @@ def _rename(request: AuthenticatedHttpRequest, plan: services.RenamePlan) -> Htt
         return redirect(_edit_url(plan.old))
     if not ok:
         return redirect(_edit_url(plan.old))
-    verb = "fusionnée avec" if plan.merge else "renommée en"
-    messages.success(request, f"Catégorie « {plan.old} » {verb} « {plan.new} » ; actions mises à jour.")
+    if plan.merge:
+        done = gettext("Catégorie « %(old)s » fusionnée avec « %(new)s » ; actions mises à jour.")
+    else:
+        done = gettext("Catégorie « %(old)s » renommée en « %(new)s » ; actions mises à jour.")
+    messages.success(request, done % {"old": plan.old, "new": plan.new})
     return _back()
 
 
@@ -261,7 +265,8 @@ def category_delete_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         call = partial(services.category_delete, user=request.user, name=name, request=request)
         if _attempt(request, None, call):
-            messages.success(request, f"Catégorie « {name} » retirée de la liste. Les actions qui l’ont la gardent.")
+            done = gettext("Catégorie « %(name)s » retirée de la liste. Les actions qui l’ont la gardent.")
+            messages.success(request, done % {"name": name})
             return _back()
         return redirect(_edit_url(name))
     context = {"name": name, "version": services.config_version(_org(request))}

@@ -79,7 +79,7 @@ def _labels(chosen: filters.AgendaFilters, picked: list[Team], whole: bool, with
     labels += [str(_("sans équipe"))] if without_team else []
     labels += list(chosen.categories) + ([str(_("sans catégorie"))] if chosen.without_category else [])
     labels += [str(STATUS_LABELS[chosen.status])] if chosen.status in STATUS_LABELS else []
-    return labels + ([f"« {chosen.text} »"] if chosen.text else [])
+    return labels + ([str(_("« %(text)s »")) % {"text": chosen.text}] if chosen.text else [])
 
 
 def uuids(values: list[str]) -> list[UUID]:

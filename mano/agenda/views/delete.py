@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from mano.agenda import selectors, series, services
@@ -38,11 +40,13 @@ def action_delete_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Ht
                 request=request,
             )
         except ConflictError:
-            messages.error(request, "Cette action vient d’être modifiée par quelqu’un d’autre : vérifiez-la.")
+            messages.error(request, _("Cette action vient d’être modifiée par quelqu’un d’autre : vérifiez-la."))
             row = selectors.action_get(user=request.user, keyring=request.keyring, action_id=action_id)
             status = 409
         else:
-            messages.success(request, "Action supprimée." if count == 1 else f"{count} actions supprimées.")
+            messages.success(
+                request, ngettext("Action supprimée.", "%(count)s actions supprimées.", count) % {"count": count}
+            )
             moment = action.due_at if action.status == Status.TODO else action.completed_at
             day = agenda_day_of(moment or action.due_at, night=False)
             return redirect(f"{reverse('agenda:day')}?{urlencode({'jour': day.isoformat()})}")

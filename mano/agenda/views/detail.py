@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mano.accounts.selectors import current_team
@@ -50,7 +51,7 @@ def action_comment_add_view(request: AuthenticatedHttpRequest, action_id: UUID) 
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Commentaire enregistré.")
+            messages.success(request, _("Commentaire enregistré."))
             return redirect(_page(action_id, "commentaires"))
     return render(request, "agenda/comment_form.html", {"form": form, "row": row})
 
@@ -87,6 +88,6 @@ def action_duplicate_view(request: AuthenticatedHttpRequest, action_id: UUID) ->
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Action dupliquée : la nouvelle action est à faire.")
+            messages.success(request, _("Action dupliquée : la nouvelle action est à faire."))
             return redirect(_page(created.pk))
     return render(request, "agenda/duplicate.html", {"form": form, "row": row})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mano.agenda import priorities
@@ -42,9 +43,9 @@ def deprioritize_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             request=request,
         )
     except ConflictError:
-        messages.error(request, "Cet élément vient d’être modifié par quelqu’un d’autre : vérifiez-le.")
+        messages.error(request, _("Cet élément vient d’être modifié par quelqu’un d’autre : vérifiez-le."))
     else:
-        messages.success(request, "Retiré des priorités.")
+        messages.success(request, _("Retiré des priorités."))
     return redirect("agenda:priorities")
 
 

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mano.accounts.models import Team
@@ -97,14 +99,17 @@ def reception_selection_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     persons = list(persons_of(request.user).filter(pk__in=ids))
     query = request.POST.get("q", "").strip()[:100]
     if not persons:
-        return _page(request, query=query, error="Sélectionnez au moins une personne.")
+        return _page(request, query=query, error=_("Sélectionnez au moins une personne."))
     if request.POST.get("do") == "action":
         params = [("personne", str(p.pk)) for p in persons] + [("next", reverse("agenda:reception"))]
         return redirect(f"{reverse('agenda:create')}?{urlencode(params)}")
     if not request.user.organisation.passages_enabled:  # type: ignore[union-attr]
         raise Http404
     created = reception.reception_passages(user=request.user, keyring=request.keyring, team=team, persons=persons)
-    messages.success(request, "Passage enregistré." if len(created) == 1 else f"{len(created)} passages enregistrés.")
+    count = len(created)
+    messages.success(
+        request, ngettext("Passage enregistré.", "%(count)s passages enregistrés.", count) % {"count": count}
+    )
     return redirect(reverse("agenda:reception") + "#passages")
 
 
@@ -121,7 +126,7 @@ def reception_person_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     except ValidationError as exc:
         return _page(request, query=name.strip()[:100], selected=selected, error=" ".join(exc.messages))
-    messages.success(request, "Nouvelle personne ajoutée !")
+    messages.success(request, _("Nouvelle personne ajoutée !"))
     params = [("personne", str(pk)) for pk in [*selected, person.pk]]
     return redirect(f"{reverse('agenda:reception')}?{urlencode(params)}")
 
@@ -134,7 +139,7 @@ def reception_anonymous_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.organisation.passages_enabled:  # type: ignore[union-attr]
         raise Http404
     reception.reception_anonymous_passage(user=request.user, keyring=request.keyring, team=team)
-    messages.success(request, "Passage anonyme enregistré.")
+    messages.success(request, _("Passage anonyme enregistré."))
     return redirect(reverse("agenda:reception") + "#passages")
 
 

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from mano.accounts.models import Organisation
@@ -23,7 +25,7 @@ from mano.agenda.reception_forms import ReceptionToggleForm, ServiceTeamsForm
 from mano.core import grouped
 from mano.core.http import AuthenticatedHttpRequest, admin_required
 
-SAVED = "Mise à jour !"
+SAVED = _("Mise à jour !")
 MOVES = {"up": -1, "down": 1}
 TEMPLATE = "agenda/reception_settings.html"
 
@@ -163,7 +165,7 @@ def _service_change(request: AuthenticatedHttpRequest, do: str, page: dict[str, 
         )
         if isinstance(result, HttpResponse):
             return result
-        messages.success(request, f"Service renommé ({result} comptage(s) mis à jour).")
+        messages.success(request, gettext("Service renommé (%(count)s comptage(s) mis à jour).") % {"count": result})
         return redirect(reverse("agenda:reception-settings") + "#services")
     if do == "teams":
         form = page["teams"]
