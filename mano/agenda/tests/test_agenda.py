@@ -379,3 +379,17 @@ def test_searching_another_person_keeps_what_was_typed_and_ticked(bob, org_a, un
     ticked = [c for c in page.context["form"]["persons"] if c.data["selected"]]
     assert [c.choice_label for c in ticked] == ["Éloïse Martin"]
     assertNotContains(page, "obligatoire")
+
+
+def test_the_day_tabs_say_hier_and_demain_around_today_only(bob, org_a, unlocked_client):
+    client = unlocked_client(bob)
+    today = client.get("/agenda/")
+    assertContains(today, "Aujourd’hui")
+    assertContains(today, "‹ Hier (0)")
+    assertContains(today, "Demain (0) ›")
+    assertNotContains(today, "Revenir à aujourd’hui")
+    other = client.get("/agenda/?jour=2026-12-02&statut=all")
+    assertContains(other, "‹ mar 1 (0)")
+    assertContains(other, "jeu 3 (0) ›")
+    assertNotContains(other, "Hier")
+    assertContains(other, 'href="?statut=all"')

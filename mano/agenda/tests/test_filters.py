@@ -144,7 +144,7 @@ def test_the_day_counts_match_the_filtered_rows(bob, agenda, unlocked_client):
     filtered = client.get(f"/agenda/?jour={DAY}&equipe=toutes&categorie=Domiciliation")
     assert filtered.context["counts"] == {"yesterday": 1, "today": 1, "tomorrow": 0}
     assert len(filtered.context["rows"]) == filtered.context["counts"]["today"]
-    assertContains(filtered, "Hier (1)")
+    assertContains(filtered, "‹ mar 1 (1)")
     plain = client.get(f"/agenda/?jour={DAY}&equipe=toutes")
     assert plain.context["counts"] == {"yesterday": 1, "today": 4, "tomorrow": 0}
     text = client.get(f"/agenda/?jour={DAY}&equipe=toutes&q=papiers")

@@ -7,10 +7,12 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from mano.agenda import selectors
+from mano.agenda.days import agenda_day_of
 from mano.agenda.views.common import ROLES, day_shown, scope_of
 from mano.core.http import AuthenticatedHttpRequest, member_required
 
@@ -50,6 +52,7 @@ def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         **scope,
         "day": day,
+        "is_today": day == agenda_day_of(timezone.now(), night=scope["night"]),
         "previous": day - timedelta(days=1),
         "next": day + timedelta(days=1),
         "counts": counts,
