@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_ENV := DEBUG=True
+# mypy's Django plugin imports the settings: DEBUG=True lets them load without SECRET_KEY / MANO_PEPPER.
+MYPY_ENV := DEBUG=True
 
 .PHONY: demo test install dev migrate seed lint format clean
 
@@ -37,6 +39,7 @@ test: dev
 lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MYPY_ENV) $(BIN)/mypy mano bench
 
 format: dev
 	$(BIN)/ruff format .

@@ -92,7 +92,7 @@ def run() -> list[Result]:
     client.post("/connexion/", {"email": ADMIN_EMAIL, "password": PASSWORD}, secure=True)
     get = lambda url: lambda: client.get(url, secure=True).status_code  # noqa: E731
     admin = login_service(email=ADMIN_EMAIL, password=PASSWORD)
-    marked = next(iter(person_search(user=admin.user, keyring=admin.keyring, query=MARKED_PERSON, page=1))).person.pk
+    marked = next(iter(person_search(user=admin.user, keyring=admin.keyring, query=MARKED_PERSON, page=1))).person_id
     results = [
         _measure("login", "POST /connexion/ (Argon2id t=3 m=64 MiB p=2)", login),
         _measure("persons_list", "team list, newest first", get("/personnes/")),

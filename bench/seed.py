@@ -11,8 +11,8 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +32,8 @@ from mano.persons.index import bucket_of, card_envelope, card_of, search_of, sha
 from mano.persons.models import Comment, Passage, Person, PersonIndex, PersonShard, Rencontre
 from mano.persons.services.persons import FIXED_FIELDS
 from mano.persons.text import fold
+
+Meeting = TypeVar("Meeting", Passage, Rencontre)
 
 ORGANISATION = "Maraude bench"
 PASSWORD = "mano-bench-2026"
@@ -211,25 +213,37 @@ def _meetings(
 ) -> None:
     people = [p for p, _ in persons]
     now = timezone.now()
-    for model, count in ((Passage, sizes["passages"]), (Rencontre, sizes["rencontres"])):
-        batch = []
-        for person in _skewed(rng, people, count):
-            batch.append(
-                records_build(
-                    model,
-                    keyring=admin.keyring,
-                    organisation=admin.user.organisation,
-                    user=admin.user,
-                    data={"comment": ""},
-                    person=person,
-                    team=rng.choice(teams),
-                    date=now - timedelta(minutes=rng.randint(0, 525600)),
-                )
+    _meetings_of(Passage, admin, teams, people, sizes["passages"], rng, now)
+    _meetings_of(Rencontre, admin, teams, people, sizes["rencontres"], rng, now)
+
+
+def _meetings_of(
+    model: type[Meeting],
+    admin: Member,
+    teams: list[Any],
+    people: list[Person],
+    count: int,
+    rng: random.Random,
+    now: datetime,
+) -> None:
+    batch: list[Meeting] = []
+    for person in _skewed(rng, people, count):
+        batch.append(
+            records_build(
+                model,
+                keyring=admin.keyring,
+                organisation=admin.user.organisation,
+                user=admin.user,
+                data={"comment": ""},
+                person=person,
+                team=rng.choice(teams),
+                date=now - timedelta(minutes=rng.randint(0, 525600)),
             )
-            if len(batch) == BATCH:
-                model.objects.bulk_create(batch)
-                batch = []
-        model.objects.bulk_create(batch)
+        )
+        if len(batch) == BATCH:
+            model.objects.bulk_create(batch)
+            batch = []
+    model.objects.bulk_create(batch)
 
 
 ACTION_NAMES = [
@@ -289,7 +303,7 @@ def _indexes(
     team_of: dict[Any, Any],
     action_names: dict[Any, list[str]],
 ) -> None:
-    org_id = admin.user.organisation_id
+    org_id = admin.user.member_organisation_id
     cards = [(p, card_of(d)) for p, d in persons]
     PersonIndex.objects.bulk_create(
         [

@@ -6,6 +6,7 @@ import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
+from django.http import Http404
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -131,6 +132,14 @@ class User(AbstractBaseUser):
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         return not self.disabled
+
+    @property
+    def member_organisation_id(self) -> uuid.UUID:
+        """`organisation_id` of a member, for scoping queries. The platform operator has none: every member
+        page already answers it 404 (core.http.member_required), and so does any read scoped through here."""
+        if self.organisation_id is None:
+            raise Http404
+        return self.organisation_id
 
     @property
     def is_superadmin(self) -> bool:

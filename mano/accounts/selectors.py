@@ -17,7 +17,7 @@ TEAM_SESSION_KEY = "mano_team_id"
 def teams_for(user: User) -> QuerySet[Team]:
     """Admins may act for any team of their organisation; others for their own teams."""
     if user.is_admin:
-        return Team.objects.filter(organisation_id=user.organisation_id)
+        return Team.objects.filter(organisation_id=user.member_organisation_id)
     return user.teams.all()
 
 
@@ -37,13 +37,14 @@ def current_team(request: HttpRequest) -> Team | None:
     if cached is not None:
         return cached
     teams = teams_for(user)  # type: ignore[arg-type]
-    team = teams.filter(pk=request.session.get(TEAM_SESSION_KEY)).first() or teams.first()
+    # No team chosen yet: pk IS NULL matches none, and the first team is used (stubs reject None for a pk lookup).
+    team = teams.filter(pk=request.session.get(TEAM_SESSION_KEY)).first() or teams.first()  # type: ignore[misc]
     request._mano_team = team  # type: ignore[attr-defined]
     return team
 
 
 def team_get(*, user: User, team_id: UUID) -> Team:
-    team = Team.objects.filter(organisation_id=user.organisation_id, pk=team_id).first()
+    team = Team.objects.filter(organisation_id=user.member_organisation_id, pk=team_id).first()
     if team is None:
         raise Http404
     return team
@@ -54,7 +55,7 @@ def member_list(*, organisation: Organisation) -> QuerySet[User]:
 
 
 def member_get(*, user: User, member_id: UUID) -> User:
-    member = User.objects.filter(organisation_id=user.organisation_id, pk=member_id).first()
+    member = User.objects.filter(organisation_id=user.member_organisation_id, pk=member_id).first()
     if member is None:
         raise Http404
     return member

@@ -71,7 +71,7 @@ def find(config: grouped.Grouped, name: str) -> str | None:
 def _locked(user: User, version: str) -> Organisation:
     if not user.is_admin:
         raise PermissionDenied
-    organisation = Organisation.objects.select_for_update().get(pk=user.organisation_id)
+    organisation = Organisation.objects.select_for_update().get(pk=user.member_organisation_id)
     if version != config_version(organisation):
         raise ConfigChanged
     return organisation

@@ -87,7 +87,7 @@ def _copy_comments(*, user: User, keyring: Keyring, source: Action, target: Acti
     """Copy the live comments of `source` onto `target`; restricted members, who never read comments, copy none."""
     if user.role not in ("admin", "normal"):
         return 0
-    rows = Comment.objects.filter(organisation_id=user.organisation_id, action_id=source.pk, deleted_at=None)
+    rows = Comment.objects.filter(organisation_id=user.member_organisation_id, action_id=source.pk, deleted_at=None)
     copied = 0
     for comment, data in records_data(rows.select_related("created_by", "team").order_by("created_at", "id"), keyring):
         record_create(

@@ -31,13 +31,17 @@ def _urgent_actions(user: User, team_ids: list[Any]) -> QuerySet[Action]:
     # EXISTS, not IN: the few urgent rows are checked one by one instead of listing every action of the teams.
     of_my_teams = Action.teams.through.objects.filter(action_id=OuterRef("pk"), team_id__in=team_ids)
     return Action.objects.filter(
-        Exists(of_my_teams), organisation_id=user.organisation_id, deleted_at=None, urgent=True, status=Status.TODO
+        Exists(of_my_teams),
+        organisation_id=user.member_organisation_id,
+        deleted_at=None,
+        urgent=True,
+        status=Status.TODO,
     )
 
 
 def _urgent_comments(user: User, team_ids: list[Any]) -> QuerySet[Comment]:
     return Comment.objects.filter(
-        organisation_id=user.organisation_id,
+        organisation_id=user.member_organisation_id,
         deleted_at=None,
         urgent=True,
         team_id__in=team_ids,  # deleting a person soft-deletes its comments: no join with persons needed
@@ -83,7 +87,10 @@ def priorities(*, user: User, keyring: Keyring) -> tuple[list[ActionRow], list[C
         _urgent_comments(user, team_ids).select_related("team", "created_by").order_by("-created_at")[:LIMIT]
     )
     names = card_names(user.organisation_id, [c.person_id for c in comments], keyring)
-    rows = [CommentRow(c, data, names.get(c.person_id, "")) for c, data in records_data(comments, keyring)]
+    rows = [
+        CommentRow(c, data, names.get(c.person_id, "") if c.person_id else "")
+        for c, data in records_data(comments, keyring)
+    ]
     return actions, rows
 
 

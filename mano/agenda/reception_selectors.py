@@ -187,7 +187,7 @@ def person_matches(*, user: User, keyring: Keyring, query: str, exclude: set[UUI
     rows = [row for row in page.object_list if row.person_id not in exclude][:MATCH_LIMIT]
     last = dict(
         Passage.objects.filter(
-            organisation_id=user.organisation_id, deleted_at=None, person_id__in=[r.person_id for r in rows]
+            organisation_id=user.member_organisation_id, deleted_at=None, person_id__in=[r.person_id for r in rows]
         )
         .values("person_id")
         .annotate(last=Max("date"))

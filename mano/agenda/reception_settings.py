@@ -93,7 +93,7 @@ def service_group_move(*, user: User, title: str, offset: int, request: HttpRequ
 def service_group_delete(*, user: User, title: str, request: HttpRequest | None = None) -> None:
     """Delete a group and its services; the counts already recorded for them stay."""
     organisation = _locked(user)
-    removed = next((g["items"] for g in organisation.services if g["group"] == title), [])
+    removed: list[str] = next((g["items"] for g in organisation.services if g["group"] == title), [])
     organisation.services = grouped.delete_group(organisation.services, title)
     organisation.service_teams = {k: v for k, v in organisation.service_teams.items() if k not in removed}
     _save(organisation, user, request, "service_group_delete")

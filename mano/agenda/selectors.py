@@ -28,6 +28,7 @@ from mano.agenda.days import agenda_day_of, day_window
 from mano.agenda.filters import DECRYPTED_SORTS, AgendaFilters
 from mano.agenda.models import Action, Status
 from mano.core.crypto import Keyring
+from mano.core.pagination import page_with_rows
 from mano.core.records import record_data, records_data
 from mano.persons.index import card_names
 from mano.persons.models import Comment, Person
@@ -92,7 +93,7 @@ class ActionRow:
 def actions_of(user: User) -> QuerySet[Action]:
     if user.role not in READ_ROLES:
         raise Http404
-    return Action.objects.filter(organisation_id=user.organisation_id, deleted_at=None)
+    return Action.objects.filter(organisation_id=user.member_organisation_id, deleted_at=None)
 
 
 def _in_day(rows: QuerySet[Action], day: date, night: bool) -> QuerySet[Action]:
@@ -145,7 +146,7 @@ def _comment_texts(user: User, keyring: Keyring, actions: list[Action]) -> dict[
     """The comments of these actions, joined per action, for the free-text filter."""
     texts: dict[UUID, list[str]] = {}
     rows = Comment.objects.filter(
-        organisation_id=user.organisation_id, deleted_at=None, action_id__in=[a.pk for a in actions]
+        organisation_id=user.member_organisation_id, deleted_at=None, action_id__in=[a.pk for a in actions]
     ).only("id", "organisation_id", "action_id", "payload")
     for comment, data in records_data(rows, keyring):
         texts.setdefault(comment.action_id, []).append(str(data.get("text") or ""))  # type: ignore[arg-type]
@@ -330,8 +331,7 @@ def actions_page(
     if filters is not None and filters.encrypted:
         return _filtered_scan(user, keyring, rows, filters, _page_number(page))
     paginated = Paginator(rows.prefetch_related("teams"), PAGE_SIZE).get_page(page)
-    paginated.object_list = action_rows(list(paginated.object_list), keyring)
-    return paginated
+    return page_with_rows(paginated, action_rows(list(paginated.object_list), keyring))
 
 
 def _scan_page(

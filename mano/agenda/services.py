@@ -127,7 +127,9 @@ def actions_create(
             )
         person_touch(person)
         index_refresh(person, keyring)
-        detail = {"count": len(series), "recurrence": str(series[0].recurrence_id)} if recurrence else {}
+        detail: dict[str, str | int | bool] = (
+            {"count": len(series), "recurrence": str(series[0].recurrence_id)} if recurrence else {}
+        )
         audit(
             AuditAction.ACTION_CREATE,
             organisation=user.organisation,

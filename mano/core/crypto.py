@@ -38,6 +38,9 @@ class KeyKind(StrEnum):
 _KIND_CODES = {KeyKind.GENERAL: 1, KeyKind.HEALTH: 2}
 _CODE_KINDS = {code: kind for kind, code in _KIND_CODES.items()}
 
+# What a BinaryField reads back: bytes, or a memoryview from some database drivers. Opened with bytes().
+Envelope = bytes | memoryview
+
 
 class DecryptionError(Exception):
     """A ciphertext did not open. The message never carries data or key material."""
@@ -262,7 +265,9 @@ def encrypt_record_text(
     return header + _aead_encrypt(key, text.encode(), header + aad), version
 
 
-def decrypt_record(keyring: Keyring, *, table: str, row_id: object, org_id: object, envelope: bytes) -> dict[str, Any]:
+def decrypt_record(
+    keyring: Keyring, *, table: str, row_id: object, org_id: object, envelope: Envelope
+) -> dict[str, Any]:
     """Open an envelope made by `encrypt_record` for exactly this table, row and organisation."""
     result: dict[str, Any] = json.loads(
         decrypt_record_text(keyring, table=table, row_id=row_id, org_id=org_id, envelope=envelope)
@@ -270,7 +275,7 @@ def decrypt_record(keyring: Keyring, *, table: str, row_id: object, org_id: obje
     return result
 
 
-def decrypt_record_text(keyring: Keyring, *, table: str, row_id: object, org_id: object, envelope: bytes) -> str:
+def decrypt_record_text(keyring: Keyring, *, table: str, row_id: object, org_id: object, envelope: Envelope) -> str:
     """The JSON text inside an envelope, unparsed: search rejects most rows on it before parsing any."""
     envelope = bytes(envelope)
     if len(envelope) < _HEADER.size + NONCE_BYTES:
@@ -284,7 +289,7 @@ def decrypt_record_text(keyring: Keyring, *, table: str, row_id: object, org_id:
     return _aead_decrypt(keyring.get(kind, version), envelope[_HEADER.size :], header + aad, "record").decode()
 
 
-def envelope_key_kind(envelope: bytes) -> KeyKind:
+def envelope_key_kind(envelope: Envelope) -> KeyKind:
     _, code, _ = _HEADER.unpack_from(bytes(envelope))
     return _CODE_KINDS[code]
 
@@ -421,7 +426,7 @@ def decrypt_file(key: bytes, source: BinaryIO, *, document_id: object, org_id: o
 
 
 def decrypt_record_texts(
-    keyring: Keyring, *, table: str, org_id: object, rows: Iterable[tuple[object, bytes]]
+    keyring: Keyring, *, table: str, org_id: object, rows: Iterable[tuple[object, Envelope]]
 ) -> Iterator[tuple[object, str]]:
     """`decrypt_record_text` over many rows of one table and organisation (lists and search).
 

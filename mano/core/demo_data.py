@@ -164,7 +164,7 @@ ACTION_CATEGORIES = [
     {"group": "Hébergement", "items": ["Appel 115", "Demande SIAO"]},
 ]
 # Categories of each demo action name; the identity card stays without category (for the agenda filter).
-CATEGORIES_OF = {
+CATEGORIES_OF: dict[str, list[list[str]]] = {
     "Rendez-vous CCAS": [["Domiciliation"], ["CMU/PUMa", "Domiciliation"]],
     "Accompagnement PASS": [["Rendez-vous médical", "Accompagnement hôpital"], ["Accompagnement hôpital"]],
     "Appel au 115": [["Appel 115"], ["Appel 115", "Demande SIAO"]],

@@ -7,7 +7,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,7 +23,7 @@ class AuthenticatedHttpRequest(HttpRequest):
     keyring: Keyring
 
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 MEMBER_ROLES = ("admin", "normal", "restricted", "stats")
 
 
@@ -37,7 +37,7 @@ def member_required(roles: Iterable[str] = MEMBER_ROLES, *, unlocked: bool = Tru
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if not user.is_authenticated:
                 return _login_redirect(request)
@@ -61,7 +61,7 @@ admin_required = member_required(roles=("admin",))
 
 def superadmin_required(view: View) -> View:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return _login_redirect(request)
         if not request.user.is_superadmin:  # type: ignore[union-attr]
@@ -73,7 +73,7 @@ def superadmin_required(view: View) -> View:
 
 def login_required(view: View) -> View:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return _login_redirect(request)
         return view(request, *args, **kwargs)

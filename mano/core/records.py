@@ -53,8 +53,8 @@ def record_update(
     if getattr(user, "organisation_id", record.organisation_id) != record.organisation_id:
         raise PermissionDenied("Record of another organisation")
     _seal(record, keyring, data)
-    model = type(record)
-    updated = model.objects.filter(pk=record.pk, version=expected_version, deleted_at=None).update(
+    manager = type(record)._default_manager  # `objects`: no record model declares another manager
+    updated = manager.filter(pk=record.pk, version=expected_version, deleted_at=None).update(
         payload=record.payload,
         key_version=record.key_version,
         version=F("version") + 1,
@@ -63,7 +63,7 @@ def record_update(
         **plain,
     )
     if updated != 1:
-        current = model.objects.filter(pk=record.pk).values_list("version", flat=True).first()
+        current = manager.filter(pk=record.pk).values_list("version", flat=True).first()
         raise ConflictError(current)
     record.refresh_from_db()
     return record

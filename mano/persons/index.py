@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -19,6 +19,7 @@ from uuid import UUID
 from django.db import connection, transaction
 
 from mano.core.crypto import (
+    Envelope,
     KeyKind,
     Keyring,
     decrypt_record,
@@ -133,7 +134,7 @@ def _shard_text(shard: PersonShard, keyring: Keyring) -> str:
     )
 
 
-def _shards_rewrite(org_id: Any, replacements: dict[str, str | None], keyring: Keyring) -> None:
+def _shards_rewrite(org_id: Any, replacements: Mapping[str, str | None], keyring: Keyring) -> None:
     """Replace (or drop, for None) the lines of the given person ids, rewriting each touched shard once,
     under a row lock so that concurrent writers never drop each other's lines."""
     by_bucket: dict[int, dict[str, str | None]] = defaultdict(dict)
@@ -237,7 +238,7 @@ class Line(NamedTuple):
         return result
 
 
-def _shard_payloads(org_id: Any) -> list[tuple[int, bytes]]:
+def _shard_payloads(org_id: Any) -> list[tuple[int, Envelope]]:
     """(bucket, envelope) of an organisation's shards. On PostgreSQL they are read in binary format: the
     default text format sends bytea as hex, which costs ~4x the time for the ~20 MB of a large organisation."""
     shards = PersonShard.objects.filter(organisation_id=org_id)

@@ -30,7 +30,7 @@ def organisation_bootstrap(
     _, admin, token = organisation_create(
         actor=operator,
         name=name,
-        admin_name=admin_name,  # type: ignore[arg-type]
+        admin_name=admin_name,
         admin_email=admin_email,
     )
     admin.is_health_professional = admin_is_health_professional

@@ -25,9 +25,11 @@ LAST_ADMIN = "L'organisation doit garder au moins un·e administrateur·rice act
 
 @transaction.atomic
 def organisation_create(
-    *, actor: User, name: str, admin_name: str, admin_email: str, request: HttpRequest | None = None
+    *, actor: User | None, name: str, admin_name: str, admin_email: str, request: HttpRequest | None = None
 ) -> tuple[Organisation, User, str]:
-    """Create an organisation and invite its first admin. No key exists until that admin activates."""
+    """Create an organisation and invite its first admin. No key exists until that admin activates.
+
+    `actor` (for the audit log) is None when a seed bootstraps an organisation without a platform operator."""
     if Organisation.objects.filter(name__iexact=name.strip()).exists():
         raise ValidationError({"name": ORGANISATION_TAKEN})
     organisation = Organisation.objects.create(name=name.strip())

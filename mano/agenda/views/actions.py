@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -146,8 +146,9 @@ def action_edit_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Http
                 ),
             )
             fresh = selectors.action_get(user=request.user, keyring=request.keyring, action_id=action_id)
-            form.data = form.data.copy()
-            form.data["version"] = str(fresh.action.version)
+            resubmitted = cast(QueryDict, form.data).copy()  # the form is bound to request.POST
+            resubmitted["version"] = str(fresh.action.version)
+            form.data = resubmitted
             conflict = _saved_differences(fresh, data, form, restricted=request.user.role == "restricted")
             status = 409
         except ValidationError as exc:

@@ -3,9 +3,8 @@ confirmation page. Every form carries the configuration version it was built on.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from django import forms
@@ -63,7 +62,13 @@ def _back(anchor: str = "") -> HttpResponse:
     return redirect(reverse("agenda:categories") + anchor)
 
 
-def _attempt(request: AuthenticatedHttpRequest, form: forms.Form | None, call: Callable[[], Any]) -> bool:
+class ConfigCall(Protocol):
+    """A service call waiting for the configuration version the form was built on."""
+
+    def __call__(self, *, config_version: str) -> Any: ...
+
+
+def _attempt(request: AuthenticatedHttpRequest, form: forms.Form | None, call: ConfigCall) -> bool:
     """Run one service call; errors land on the form field they name, or in a message."""
     version = request.POST.get("version", "")
     try:

@@ -47,7 +47,7 @@ def scope_of(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     team (alone: only those). Team ids of another organisation are ignored."""
     chosen = filters.AgendaFilters.from_query(request.GET)
     team = current_team(request)
-    org_teams = list(Team.objects.filter(organisation_id=request.user.organisation_id).order_by("name"))
+    org_teams = list(Team.objects.filter(organisation_id=request.user.member_organisation_id).order_by("name"))
     picked = [t for t in org_teams if t.pk in chosen.team_ids]
     whole = chosen.whole or (not picked and not chosen.without_team and team is None)
     teams = [] if whole else picked or ([] if chosen.without_team or team is None else [team])

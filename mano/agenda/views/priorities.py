@@ -30,7 +30,7 @@ def deprioritize_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if model is Comment and request.user.role not in priorities.COMMENT_ROLES:
         raise Http404
     item = model.objects.filter(
-        organisation_id=request.user.organisation_id, deleted_at=None, pk__in=uuids([request.POST.get("id", "")])
+        organisation_id=request.user.member_organisation_id, deleted_at=None, pk__in=uuids([request.POST.get("id", "")])
     ).first()
     if item is None:
         raise Http404

@@ -31,7 +31,7 @@ from mano.core.http import AuthenticatedHttpRequest, member_required
 from mano.persons.selectors.persons import persons_of
 from mano.persons.text import fold
 
-ALL_STATUSES = [Status.TODO, Status.DONE, Status.CANCELLED]
+ALL_STATUSES: list[str] = [Status.TODO, Status.DONE, Status.CANCELLED]
 MAX_PERSONS = 100
 
 
@@ -158,7 +158,7 @@ def reception_count_view(request: AuthenticatedHttpRequest, team_id: UUID, day: 
     form = CounterForm(request.POST)
     back = reverse("agenda:reception") + "#services"
     if not form.is_valid():
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
         return HttpResponse(headers={"HX-Redirect": back}) if request.htmx else redirect(back)  # type: ignore[attr-defined]
     data = form.cleaned_data
     try:

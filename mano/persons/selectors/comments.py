@@ -97,7 +97,9 @@ def comment_get(*, user: User, person: Person, comment_id: UUID) -> Comment:
     """A live comment of `person` in the user's organisation, or 404."""
     _check_role(user)
     comment = (
-        Comment.objects.filter(organisation_id=user.organisation_id, person=person, pk=comment_id, deleted_at=None)
+        Comment.objects.filter(
+            organisation_id=user.member_organisation_id, person=person, pk=comment_id, deleted_at=None
+        )
         .select_related("created_by", "team", "person")
         .first()
     )
@@ -109,7 +111,7 @@ def comment_get(*, user: User, person: Person, comment_id: UUID) -> Comment:
 def comment_was_deleted(*, user: User, person: Person, comment_id: UUID) -> bool:
     """True for a comment of `person` (user's organisation) deleted since: an edit in progress lost its row."""
     _check_role(user)
-    rows = Comment.objects.filter(organisation_id=user.organisation_id, person=person, pk=comment_id)
+    rows = Comment.objects.filter(organisation_id=user.member_organisation_id, person=person, pk=comment_id)
     return rows.exclude(deleted_at=None).exists()
 
 
@@ -180,7 +182,9 @@ def comments_for_persons(
     """
     _check_role(user)
     rows = (
-        Comment.objects.filter(organisation_id=user.organisation_id, person_id__in=list(person_ids), deleted_at=None)
+        Comment.objects.filter(
+            organisation_id=user.member_organisation_id, person_id__in=list(person_ids), deleted_at=None
+        )
         .select_related("created_by", "team")
         .order_by("-created_at", "-id")
     )

@@ -235,7 +235,7 @@ def family_documents(*, user: User, keyring: Keyring, person: Person) -> list[tu
     if not member_ids:
         return []
     items = documents_for_persons(member_ids, keyring, organisation_id=user.organisation_id)
-    owners = Person.objects.filter(pk__in={i.person_id for i in items}, organisation_id=user.organisation_id)
+    owners = Person.objects.filter(pk__in={i.person_id for i in items}, organisation_id=user.member_organisation_id)
     names = {p.pk: str(record_data(p, keyring).get("name") or "") for p in owners.filter(deleted_at=None)}
     return [(names[i.person_id], i) for i in items if i.person_id in names]
 
@@ -284,7 +284,7 @@ def document_get(
 ) -> tuple[PersonView, DocumentItem]:
     """A live document of a person of the user's organisation, or 404."""
     view = person_get(user=user, keyring=keyring, person_id=person_id)
-    document = _documents([view.person.pk]).filter(pk=document_id, organisation_id=user.organisation_id).first()
+    document = _documents([view.person.pk]).filter(pk=document_id, organisation_id=user.member_organisation_id).first()
     if document is None:
         raise Http404
     return view, _document_item(document, keyring)
@@ -294,7 +294,7 @@ def folder_get(*, user: User, keyring: Keyring, person_id: UUID, folder_id: UUID
     """A live folder of a person of the user's organisation, or 404."""
     view = person_get(user=user, keyring=keyring, person_id=person_id)
     folder = DocumentFolder.objects.filter(
-        pk=folder_id, person=view.person, organisation_id=user.organisation_id, deleted_at=None
+        pk=folder_id, person=view.person, organisation_id=user.member_organisation_id, deleted_at=None
     ).first()
     if folder is None:
         raise Http404

@@ -80,4 +80,4 @@ def person_choices(*, user: User, keyring: Keyring, query: str, exclude: Any) ->
     if not query.strip():
         return []
     page = person_search(user=user, keyring=keyring, query=query[:200], page=1)
-    return [row for row in page.object_list if row.person.pk != exclude]
+    return [row for row in page.object_list if row.person_id != exclude]

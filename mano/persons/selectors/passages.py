@@ -73,7 +73,7 @@ def encounter_get(*, user: User, kind: str, record_id: UUID) -> Passage | Rencon
         raise Http404
     record = (
         MODELS[kind]
-        .objects.filter(organisation_id=user.organisation_id, pk=record_id, deleted_at=None)
+        .objects.filter(organisation_id=user.member_organisation_id, pk=record_id, deleted_at=None)
         .filter(Q(person=None) | Q(person__deleted_at=None))
         .select_related("team", "created_by")
         .first()
@@ -85,7 +85,8 @@ def encounter_get(*, user: User, kind: str, record_id: UUID) -> Passage | Rencon
 
 def encounter_row(*, user: User, keyring: Keyring, kind: str, record: Passage | Rencontre) -> EncounterRow:
     names = person_names(user=user, keyring=keyring, person_ids=[record.person_id] if record.person_id else [])
-    return EncounterRow(kind, record, record_data(record, keyring), names.get(record.person_id, ""))
+    name = names.get(record.person_id, "") if record.person_id else ""
+    return EncounterRow(kind, record, record_data(record, keyring), name)
 
 
 def person_names(*, user: User, keyring: Keyring, person_ids: Iterable[UUID | None]) -> dict[UUID, str]:
@@ -148,7 +149,7 @@ def day_encounters(
     records: list[tuple[str, Passage | Rencontre]] = []
     for kind in enabled_kinds(user.organisation):  # type: ignore[arg-type]
         rows = MODELS[kind].objects.filter(
-            organisation_id=user.organisation_id, deleted_at=None, date__gte=start, date__lt=end
+            organisation_id=user.member_organisation_id, deleted_at=None, date__gte=start, date__lt=end
         )
         rows = rows.filter(Q(person=None) | Q(person__deleted_at=None)).select_related("team", "created_by")
         if team is not None:
@@ -156,14 +157,17 @@ def day_encounters(
         records += [(kind, r) for r in rows.order_by("-date")[:DAY_LIMIT]]
     records.sort(key=lambda item: item[1].date, reverse=True)
     names = person_names(user=user, keyring=keyring, person_ids=[r.person_id for _, r in records])
-    return [EncounterRow(kind, r, record_data(r, keyring), names.get(r.person_id, "")) for kind, r in records]
+    return [
+        EncounterRow(kind, r, record_data(r, keyring), names.get(r.person_id, "") if r.person_id else "")
+        for kind, r in records
+    ]
 
 
 def team_person_choices(*, user: User, keyring: Keyring, team: Team | None, query: str = "") -> Choices:
     """The persons followed by `team` (whole organisation without a team) whose names match `query`,
     sorted by name; opens their cards only."""
     _check_role(user)
-    indexes = PersonIndex.objects.filter(organisation_id=user.organisation_id, person__deleted_at=None)
+    indexes = PersonIndex.objects.filter(organisation_id=user.member_organisation_id, person__deleted_at=None)
     if team is not None:
         indexes = indexes.filter(person__teams=team)
     terms = words(query)

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from mano.accounts.models import Team, User
 from mano.core.crypto import Keyring
+from mano.core.pagination import page_with_rows
 from mano.core.records import record_data
 from mano.persons.filters import PersonFilters
 from mano.persons.index import Line, open_part, shard_lines
@@ -76,7 +77,7 @@ class Row:
 def persons_of(user: User) -> QuerySet[Person]:
     if user.role not in READ_ROLES:
         raise Http404
-    return Person.objects.filter(organisation_id=user.organisation_id, deleted_at=None)
+    return Person.objects.filter(organisation_id=user.member_organisation_id, deleted_at=None)
 
 
 def person_get(*, user: User, keyring: Keyring, person_id: UUID) -> PersonView:
@@ -91,7 +92,7 @@ def _lines(user: User, keyring: Keyring) -> list[str]:
     """Every live person's shard line in the user's organisation."""
     if user.role not in READ_ROLES:
         raise Http404
-    deleted = Person.objects.filter(organisation_id=user.organisation_id, deleted_at__isnull=False)
+    deleted = Person.objects.filter(organisation_id=user.member_organisation_id, deleted_at__isnull=False)
     excluded = {str(pk) for pk in deleted.values_list("pk", flat=True)}
     return shard_lines(user.organisation_id, keyring, excluded)
 
@@ -129,10 +130,9 @@ def person_list(
         if team is not None:
             persons = persons.filter(pk__in=Person.teams.through.objects.filter(team=team).values("person_id"))
         paginated = Paginator(persons, PAGE_SIZE).get_page(page)
-        paginated.object_list = [
-            Row(p.pk, open_part(p.index, "card", keyring), person=p) for p in paginated.object_list
-        ]
-        return paginated
+        return page_with_rows(
+            paginated, [Row(p.pk, open_part(p.index, "card", keyring), person=p) for p in paginated.object_list]
+        )
     lines = _lines(user, keyring)
     if team is not None:
         team_id = str(team.pk)
@@ -140,10 +140,11 @@ def person_list(
     if filters.is_set():
         lines = [raw for raw in lines if filters.match(Line.of(raw).card())]
     lines.sort(key=SORT_KEYS.get(sort.lstrip("-"), _by_name), reverse=sort.startswith("-"))
-    paginated = Paginator(lines, PAGE_SIZE).get_page(page)
-    shown = [Line.of(raw) for raw in paginated.object_list]
-    paginated.object_list = _with_persons([Row(UUID(ln.person_id), {}, line=ln) for ln in shown], user.organisation_id)
-    return paginated
+    line_page = Paginator(lines, PAGE_SIZE).get_page(page)
+    shown = [Line.of(raw) for raw in line_page.object_list]
+    return page_with_rows(
+        line_page, _with_persons([Row(UUID(ln.person_id), {}, line=ln) for ln in shown], user.organisation_id)
+    )
 
 
 def person_search(*, user: User, keyring: Keyring, query: str, page: str | int | None) -> Page[Row]:
@@ -166,8 +167,7 @@ def person_search(*, user: User, keyring: Keyring, query: str, page: str | int |
     )
     paginated = Paginator(rank(search, texts), PAGE_SIZE).get_page(page)
     rows = [Row(UUID(pid), {}, search.reasons(text), line=lines[pid]) for pid, text in paginated.object_list]
-    paginated.object_list = _with_persons(rows, user.organisation_id)
-    return paginated
+    return page_with_rows(paginated, _with_persons(rows, user.organisation_id))
 
 
 def likely_duplicates(

@@ -26,7 +26,7 @@ class PlaceRow:
 
 def _places(user: User) -> Any:
     persons_of(user)  # 404 for roles that may not read persons
-    return Place.objects.filter(organisation_id=user.organisation_id, deleted_at=None)
+    return Place.objects.filter(organisation_id=user.member_organisation_id, deleted_at=None)
 
 
 def places_all(*, user: User, keyring: Keyring) -> list[PlaceRow]:

@@ -178,7 +178,8 @@ class EncryptingUploadHandler(FileUploadHandler):
             upload.write(raw_data)
         return None
 
-    def file_complete(self, file_size: int) -> EncryptedUpload:
+    # Django puts whatever this returns into request.FILES; ours holds ciphertext on disk, not an UploadedFile.
+    def file_complete(self, file_size: int) -> EncryptedUpload:  # type: ignore[override]
         upload = self.uploads[-1]
         upload.finish()
         return upload

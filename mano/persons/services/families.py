@@ -38,7 +38,7 @@ RELATION_GONE = "Ce lien familial n'existe plus : quelqu'un l'a supprimé entre-
 def _lock(user: User) -> None:
     # Family writes read every family before deciding: serialise them per organisation (no-op on SQLite,
     # whose writers are serialised anyway).
-    Organisation.objects.select_for_update().filter(pk=user.organisation_id).first()
+    Organisation.objects.select_for_update().filter(pk=user.member_organisation_id).first()
 
 
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:

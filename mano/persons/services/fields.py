@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -51,7 +52,7 @@ class ConfigChanged(Exception):
 def _locked(user: User, part: str, version: str) -> Organisation:
     if not user.is_admin:
         raise PermissionDenied
-    organisation = Organisation.objects.select_for_update().get(pk=user.organisation_id)
+    organisation = Organisation.objects.select_for_update().get(pk=user.member_organisation_id)
     if version != selectors.config_version(organisation, part):
         raise ConfigChanged
     return organisation
@@ -316,17 +317,17 @@ def field_choice_rename(
     if new in field["options"]:
         raise ValidationError({"new": CHOICE_TAKEN})
     affected = selectors.persons_with_choice(user=user, keyring=keyring, key=key, choice=old)
-    change = {"user": user, "keyring": keyring, "key": key, "old": old, "new": new}
+    rename = partial(_rename_in, user=user, keyring=keyring, key=key, old=old, new=new)
     refreshed: list[tuple[Person, dict[str, Any] | None]] = []
     for person, data in affected:
         try:
-            saved = _rename_in(person, data, **change)
+            saved = rename(person, data)
         except ConflictError:
             fresh = Person.objects.filter(pk=person.pk, deleted_at=None).first()
             data = record_data(fresh, keyring) if fresh else {}
             if fresh is None or not selectors.uses_choice(data, key, old):
                 continue
-            saved = _rename_in(fresh, data, **change)
+            saved = rename(fresh, data)
         refreshed.append((saved, None))
     index_refresh_many(refreshed, keyring)
     updated = len(refreshed)

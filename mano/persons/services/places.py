@@ -28,8 +28,8 @@ def _check_name(user: User, keyring: Keyring, name: str, exclude: Place | None =
     if not name:
         raise ValidationError({"name": NAME_REQUIRED})
     # Serialise place writes per organisation so two people cannot create the same name at once.
-    Organisation.objects.select_for_update().filter(pk=user.organisation_id).first()
-    others = Place.objects.filter(organisation_id=user.organisation_id, deleted_at=None)
+    Organisation.objects.select_for_update().filter(pk=user.member_organisation_id).first()
+    others = Place.objects.filter(organisation_id=user.member_organisation_id, deleted_at=None)
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
     if any(fold(record_data(p, keyring).get("name")) == fold(name) for p in others):
@@ -57,6 +57,7 @@ def place_link_add(
         place = place_create(user=user, keyring=keyring, name=name)
     if {place.organisation_id, person.organisation_id} != {user.organisation_id} or place.deleted_at is not None:
         raise ValidationError({"place": OUTSIDE})
+    assert user.organisation is not None  # the check above: the user's organisation is the place's
     if PersonPlace.objects.filter(person=person, place=place).exists():
         raise ValidationError({"place": ALREADY_LINKED})
     return PersonPlace.objects.create(organisation=user.organisation, person=person, place=place, created_by=user)
@@ -66,7 +67,7 @@ def place_link_add(
 def place_link_remove(*, user: User, link: PersonPlace) -> None:
     """Forget that a person frequents a place (the place itself stays for everybody)."""
     require(user, link.organisation_id)
-    PersonPlace.objects.filter(pk=link.pk, organisation_id=user.organisation_id).delete()
+    PersonPlace.objects.filter(pk=link.pk, organisation_id=user.member_organisation_id).delete()
 
 
 @transaction.atomic
@@ -82,7 +83,7 @@ def place_rename(*, user: User, keyring: Keyring, place: Place, name: str, expec
 def place_delete(*, user: User, place: Place, request: HttpRequest | None = None) -> None:
     """Delete a place for everybody: the row is soft-deleted and every person's link to it is removed."""
     require(user, place.organisation_id)
-    Place.objects.filter(pk=place.pk, organisation_id=user.organisation_id, deleted_at=None).update(
+    Place.objects.filter(pk=place.pk, organisation_id=user.member_organisation_id, deleted_at=None).update(
         deleted_at=timezone.now(), updated_by=user
     )
     PersonPlace.objects.filter(place=place).delete()

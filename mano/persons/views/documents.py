@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -53,7 +53,8 @@ def _folder_field(choices: list[tuple[str, str]], label: Any = FOLDER_LABEL) -> 
 
 
 class UploadForm(forms.Form):
-    files = UploadsField(
+    # The metaclass moves declared fields into base_fields: this never shadows BaseForm.files at run time.
+    files = UploadsField(  # type: ignore[assignment]
         label=_("Fichiers"),
         error_messages={"required": _("Choisissez au moins un fichier.")},
         help_text=_("Photos (JPEG, PNG, WebP, HEIC), PDF, texte, Word, Excel, LibreOffice ; %(mb)s Mo au plus chacun.")
@@ -194,7 +195,7 @@ def document_edit_view(request: AuthenticatedHttpRequest, person_id: UUID, docum
 
 def _conflicted(form: forms.Form, form_class: Any, version: int, folders: list[tuple[str, str]]) -> Any:
     """What the user typed, on the latest version, with the conflict message: saving again wins deliberately."""
-    data = form.data.copy()
+    data = cast(QueryDict, form.data).copy()  # the form is bound to request.POST
     data["version"] = str(version)
     fresh = form_class(data, folders=folders)
     fresh.is_valid()
@@ -217,7 +218,9 @@ def document_delete_view(request: AuthenticatedHttpRequest, person_id: UUID, doc
 
 def _file_response(item: selectors.DocumentItem, *, inline: bool) -> StreamingHttpResponse:
     response = StreamingHttpResponse(selectors.document_chunks(item), content_type=item.mime)
-    response["Content-Disposition"] = content_disposition_header(not inline, selectors.download_name(item))
+    disposition = content_disposition_header(not inline, selectors.download_name(item))
+    assert disposition is not None  # None only for an empty name: uploads need an extension, renames a name
+    response["Content-Disposition"] = disposition
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     if inline and item.is_image:
@@ -227,7 +230,9 @@ def _file_response(item: selectors.DocumentItem, *, inline: bool) -> StreamingHt
 
 @require_http_methods(["GET"])
 @member_required(roles=DOCUMENT_ROLES)
-def document_download_view(request: AuthenticatedHttpRequest, person_id: UUID, document_id: UUID) -> HttpResponse:
+def document_download_view(
+    request: AuthenticatedHttpRequest, person_id: UUID, document_id: UUID
+) -> StreamingHttpResponse:
     _, item = selectors.document_get(
         user=request.user, keyring=request.keyring, person_id=person_id, document_id=document_id
     )
@@ -236,7 +241,7 @@ def document_download_view(request: AuthenticatedHttpRequest, person_id: UUID, d
 
 @require_http_methods(["GET"])
 @member_required(roles=DOCUMENT_ROLES)
-def document_open_view(request: AuthenticatedHttpRequest, person_id: UUID, document_id: UUID) -> HttpResponse:
+def document_open_view(request: AuthenticatedHttpRequest, person_id: UUID, document_id: UUID) -> StreamingHttpResponse:
     """Images and PDF open in the browser; other types are downloaded."""
     _, item = selectors.document_get(
         user=request.user, keyring=request.keyring, person_id=person_id, document_id=document_id

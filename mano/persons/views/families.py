@@ -64,7 +64,7 @@ def family_add_view(request: AuthenticatedHttpRequest, person_id: UUID) -> HttpR
     if not other_id:
         query = request.GET.get("q", "").strip()[:200]
         rows = person_choices(user=request.user, keyring=request.keyring, query=query, exclude=view.person.pk)
-        choices = [(row, f"?autre={row.person.pk}") for row in rows]
+        choices = [(row, f"?autre={row.person_id}") for row in rows]
         return render(request, "persons/family_add.html", {"view": view, "query": query, "choices": choices})
     other = _person(request, other_id)
     form = LinkForm(request.POST if request.method == "POST" else None)

@@ -145,7 +145,7 @@ def merge_choose_view(request: AuthenticatedHttpRequest, person_id: UUID) -> Htt
     view = _get(request, person_id)
     query = request.GET.get("q", "").strip()[:200]
     rows = person_choices(user=request.user, keyring=request.keyring, query=query, exclude=view.person.pk)
-    choices = [(row, f"{row.person.pk}/") for row in rows]
+    choices = [(row, f"{row.person_id}/") for row in rows]
     return render(request, "persons/lifecycle_merge_choose.html", {"view": view, "query": query, "choices": choices})
 
 
@@ -197,7 +197,7 @@ class MergeForm(forms.Form):
             override = cleaned.get(f"value_{row.name}")
             picked = row.left if cleaned.get(f"pick_{row.name}") == "left" else row.right
             value = custom_fields.to_payload(override) if override not in (None, "") else picked
-            if hasattr(override, "year") and not 1900 <= override.year <= 2100:
+            if override is not None and hasattr(override, "year") and not 1900 <= override.year <= 2100:
                 self.add_error(f"value_{row.name}", services.DATE_OUT_OF_RANGE)
             if row.name == "f_name" and not str(value or "").strip():
                 self.add_error(f"pick_{row.name}", services.NAME_REQUIRED)
