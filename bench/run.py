@@ -62,7 +62,7 @@ def _measure(name: str, detail: str, call: Callable[[], int]) -> Result:
     call()  # warm-up: templates compiled, connection open
     executed: list[str] = []
 
-    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    def count(execute, sql, params, many, context):
         executed.append(sql)
         return execute(sql, params, many, context)
 

@@ -31,12 +31,12 @@ def team_for(user: User, team_id: str) -> Team | None:
 
 def current_team(request: HttpRequest) -> Team | None:
     user = request.user
-    if not user.is_authenticated or user.organisation_id is None:  # type: ignore[union-attr]
+    if not user.is_authenticated or user.organisation_id is None:
         return None
     cached: Team | None = getattr(request, "_mano_team", None)
     if cached is not None:
         return cached
-    teams = teams_for(user)  # type: ignore[arg-type]
+    teams = teams_for(user)
     # No team chosen yet: pk IS NULL matches none, and the first team is used (stubs reject None for a pk lookup).
     team = teams.filter(pk=request.session.get(TEAM_SESSION_KEY)).first() or teams.first()  # type: ignore[misc]
     request._mano_team = team  # type: ignore[attr-defined]

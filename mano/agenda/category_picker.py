@@ -68,7 +68,7 @@ class CategoriesField(forms.MultipleChoiceField):
         items = grouped.all_items(config)
         items += [c for c in _kept(kept) if c not in items]
         self.choices = [(i, i) for i in items]
-        self.widget.config = config  # type: ignore[attr-defined]
+        self.widget.config = config
 
     def prepare_value(self, value: Any) -> Any:
         return _kept(value)

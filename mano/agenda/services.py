@@ -171,7 +171,7 @@ def _series_create(
     Action.objects.bulk_create(rows, batch_size=BATCH)
     through = Action.teams.through
     links = [through(action_id=row.pk, team_id=team.pk) for row in rows for team in teams]
-    through.objects.bulk_create(links, batch_size=BATCH)  # type: ignore[attr-defined]
+    through.objects.bulk_create(links, batch_size=BATCH)
     return rows
 
 
@@ -279,9 +279,9 @@ def _propagate(
         )
     if teams_changed:
         through = Action.teams.through
-        through.objects.filter(action_id__in=[o.pk for o in later]).delete()  # type: ignore[attr-defined]
+        through.objects.filter(action_id__in=[o.pk for o in later]).delete()
         links = [through(action_id=o.pk, team_id=t.pk) for o in later for t in teams]
-        through.objects.bulk_create(links, batch_size=BATCH)  # type: ignore[attr-defined]
+        through.objects.bulk_create(links, batch_size=BATCH)
     return len(later)
 
 

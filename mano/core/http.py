@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class AuthenticatedHttpRequest(HttpRequest):
-    user: User  # type: ignore[assignment]
+    user: User
     keyring: Keyring
 
 
@@ -41,11 +41,11 @@ def member_required(roles: Iterable[str] = MEMBER_ROLES, *, unlocked: bool = Tru
             user = request.user
             if not user.is_authenticated:
                 return _login_redirect(request)
-            if user.organisation_id is None:  # type: ignore[union-attr]
+            if user.organisation_id is None:
                 raise Http404
-            if user.role not in allowed:  # type: ignore[union-attr]
+            if user.role not in allowed:
                 return render(request, "core/forbidden.html", status=403)
-            if user.charter_accepted_at is None:  # type: ignore[union-attr]
+            if user.charter_accepted_at is None:
                 return redirect("accounts:charter")
             if unlocked and not request.keyring.has(KeyKind.GENERAL):  # type: ignore[attr-defined]
                 return redirect(f"{reverse('accounts:unlock')}?{urlencode({'next': request.get_full_path()})}")
@@ -64,7 +64,7 @@ def superadmin_required(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return _login_redirect(request)
-        if not request.user.is_superadmin:  # type: ignore[union-attr]
+        if not request.user.is_superadmin:
             raise Http404
         return view(request, *args, **kwargs)
 

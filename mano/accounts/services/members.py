@@ -160,7 +160,7 @@ def user_update(
     return user
 
 
-def _active_admins(organisation: Organisation | None):  # type: ignore[no-untyped-def]
+def _active_admins(organisation: Organisation | None):
     return User.objects.filter(organisation=organisation, role=Role.ADMIN, disabled=False)
 
 

@@ -38,7 +38,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit(AuditAction.LOGOUT, organisation=request.user.organisation, actor=request.user, request=request)  # type: ignore[union-attr]
+        audit(AuditAction.LOGOUT, organisation=request.user.organisation, actor=request.user, request=request)
         session_forget(session_key=request.session.session_key or "")
     response = redirect("accounts:login")
     session_finish(request, response)

@@ -120,7 +120,7 @@ def family_link(
 def _find(data: dict[str, Any], relation_id: str) -> dict[str, Any]:
     for relation in data.get("relations", []):
         if relation.get("id") == relation_id:
-            return relation  # type: ignore[no-any-return]
+            return relation
     raise ValidationError(RELATION_GONE)
 
 
