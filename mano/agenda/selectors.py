@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -39,6 +39,9 @@ PAGE_SIZE, CHUNK = 50, 500
 # A day shows its rows a hundred at a time; a week shows thirty a day and links to the day for the rest.
 DAY_PAGE, WEEK_DAY_ROWS = 100, 30
 DAY_TABS = (("yesterday", -1), ("today", 0), ("tomorrow", 1))
+# Day and week order: urgent first, then by due time.
+ORDERED = ("-urgent", "due_at", "id")
+Pair = tuple[Action, dict[str, Any]]
 # The most candidates a list page decrypts for an encrypted filter or a sort by name or person.
 SCAN_CAP = 5000
 
@@ -153,9 +156,26 @@ def _comment_texts(user: User, keyring: Keyring, actions: list[Action]) -> dict[
     return {action_id: " ".join(parts) for action_id, parts in texts.items()}
 
 
-def day_counts(*, user: User, teams: list[Team], day: date, statuses: list[str]) -> dict[str, int]:
-    """How many items yesterday, on `day` and tomorrow (the "Hier (n) / Aujourd'hui (n) / Demain (n)" tabs)."""
-    return day_agenda_counts(user=user, teams=teams, day=day, statuses=statuses)
+def _window_counts(rows: QuerySet[Action], windows: dict[Any, tuple[datetime, datetime]]) -> dict[Any, int]:
+    """How many of `rows` fall in each window (keyed as given), in one query over their whole span."""
+    keys = list(windows)
+    spans = list(windows.values())
+    totals = (
+        rows.filter(agenda_at__gte=min(s for s, _ in spans), agenda_at__lt=max(e for _, e in spans))
+        .order_by()
+        .aggregate(
+            **{f"w{i}": Count("id", filter=Q(agenda_at__gte=s, agenda_at__lt=e)) for i, (s, e) in enumerate(spans)}
+        )
+    )
+    return {key: totals[f"w{i}"] or 0 for i, key in enumerate(keys)}
+
+
+def _by_day(pairs: Iterable[Pair], days: list[date], night: bool) -> dict[date, list[Pair]]:
+    """Decrypted rows sorted into their agenda days (done/cancelled date, else due date)."""
+    buckets: dict[date, list[Pair]] = {day: [] for day in days}
+    for action, data in pairs:
+        buckets.setdefault(agenda_day_of(action.agenda_at, night=night), []).append((action, data))
+    return buckets
 
 
 def day_agenda_counts(
@@ -164,18 +184,18 @@ def day_agenda_counts(
     """The three tabs' counts in one query over the three days' range."""
     night = _night(teams, without_team)
     windows = {key: day_window(day + timedelta(days=offset), night=night) for key, offset in DAY_TABS}
-    rows = _scoped(user, teams, statuses, without_team).filter(
-        agenda_at__gte=windows["yesterday"][0], agenda_at__lt=windows["tomorrow"][1]
-    )
-    counts = rows.aggregate(
-        **{key: Count("id", filter=Q(agenda_at__gte=start, agenda_at__lt=end)) for key, (start, end) in windows.items()}
-    )
-    return {key: counts[key] or 0 for key in windows}
+    return _window_counts(_scoped(user, teams, statuses, without_team), windows)
+
+
+def _day_rows(scoped: QuerySet[Action], keyring: Keyring, day: date, night: bool, first: int) -> list[ActionRow]:
+    """One page of the day's rows from one indexed range on agenda_at; only these rows are decrypted."""
+    rows = _in_day(scoped, day, night).select_related("person").prefetch_related("teams").order_by(*ORDERED)
+    return action_rows(list(rows[first : first + DAY_PAGE]), keyring)
 
 
 def day_actions(*, user: User, keyring: Keyring, teams: list[Team], day: date, statuses: list[str]) -> list[ActionRow]:
-    """The day's actions of the teams, urgent first then by due time; names opened for these rows only."""
-    return day_agenda(user=user, keyring=keyring, teams=teams, day=day, statuses=statuses)[1]
+    """The day's first rows for the teams, urgent first then by due time, without the tabs' counts."""
+    return _day_rows(_scoped(user, teams, statuses), keyring, day, _night(teams, False), 0)
 
 
 def day_agenda(
@@ -195,19 +215,16 @@ def day_agenda(
     decrypted. With one: one range over yesterday to tomorrow, decrypted and filtered, so the counts match."""
     night = _night(teams, without_team)
     scoped = _scoped(user, teams, statuses, without_team)
-    ordered = ("-urgent", "due_at", "id")
     first = (max(1, page) - 1) * DAY_PAGE
     if filters is None or not filters.encrypted:
         counts = day_agenda_counts(user=user, teams=teams, day=day, statuses=statuses, without_team=without_team)
-        rows = _in_day(scoped, day, night).select_related("person").prefetch_related("teams").order_by(*ordered)
-        return counts, action_rows(list(rows[first : first + DAY_PAGE]), keyring)
+        return counts, _day_rows(scoped, keyring, day, night, first)
     start, _ = day_window(day - timedelta(days=1), night=night)
     _, end = day_window(day + timedelta(days=1), night=night)
-    window = scoped.filter(agenda_at__gte=start, agenda_at__lt=end).order_by(*ordered)[:1500]
-    by_day: dict[date, list[tuple[Action, dict[str, Any]]]] = {day + timedelta(days=i): [] for i in (-1, 0, 1)}
-    for action, data in _matching(user, keyring, window, filters):
-        by_day.setdefault(agenda_day_of(action.agenda_at, night=night), []).append((action, data))
-    counts = {key: len(by_day[day + timedelta(days=offset)]) for key, offset in DAY_TABS}
+    window = scoped.filter(agenda_at__gte=start, agenda_at__lt=end).order_by(*ORDERED)[:1500]
+    tabs = [day + timedelta(days=offset) for _, offset in DAY_TABS]
+    by_day = _by_day(_matching(user, keyring, window, filters), tabs, night)
+    counts = {key: len(by_day[tab]) for (key, _), tab in zip(DAY_TABS, tabs, strict=True)}
     shown = by_day[day][first : first + DAY_PAGE]
     prefetch_related_objects([a for a, _ in shown], "teams")
     return counts, rows_of(shown, keyring)
@@ -267,20 +284,14 @@ def week_actions(
     night = _night(teams, without_team)
     days = [monday + timedelta(days=i) for i in range(7)]
     windows = {day: day_window(day, night=night) for day in days}
-    scoped = _scoped(user, teams, statuses, without_team).order_by("-urgent", "due_at", "id")
+    scoped = _scoped(user, teams, statuses, without_team).order_by(*ORDERED)
     if filters is not None and filters.encrypted:
         window = scoped.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])[:2000]
-        matched: dict[date, list[tuple[Action, dict[str, Any]]]] = {day: [] for day in days}
-        for action, data in _matching(user, keyring, window, filters):
-            matched.setdefault(agenda_day_of(action.agenda_at, night=night), []).append((action, data))
+        matched = _by_day(_matching(user, keyring, window, filters), days, night)
         counts = {day: len(matched[day]) for day in days}
         pairs = {day: matched[day][:WEEK_DAY_ROWS] for day in days}
     else:
-        in_week = scoped.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])
-        totals = in_week.order_by().aggregate(
-            **{d.isoformat(): Count("id", filter=Q(agenda_at__gte=s, agenda_at__lt=e)) for d, (s, e) in windows.items()}
-        )
-        counts = {day: totals[day.isoformat()] or 0 for day in days}
+        counts = _window_counts(scoped, windows)
         pairs = {
             day: [
                 (a, record_data(a, keyring))
