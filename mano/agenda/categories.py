@@ -64,8 +64,7 @@ def config_version(organisation: Organisation) -> str:
 
 def find(config: grouped.Grouped, name: str) -> str | None:
     """The configured spelling of `name`, ignoring case and accents, or None."""
-    key = fold(name)
-    return next((item for item in grouped.all_items(config) if fold(item) == key), None)
+    return grouped.find(config, name, key=fold)
 
 
 def _locked(user: User, version: str) -> Organisation:
@@ -165,9 +164,7 @@ def category_group_move(
 
 
 def _add(config: grouped.Grouped, group: str, name: str) -> grouped.Grouped:
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError({"name": CATEGORY_REQUIRED})
+    name = grouped.clean_name(name, CATEGORY_REQUIRED)
     existing = find(config, name)
     if existing is not None:
         raise ValidationError(
@@ -232,11 +229,7 @@ def rename_plan(organisation: Organisation, old: str, new: str) -> RenamePlan:
     config = categories_of(organisation)
     if grouped.group_of(config, old) is None:
         raise ValidationError({"name": grouped.UNKNOWN_ITEM})
-    new = " ".join(new.split())
-    if not new:
-        raise ValidationError({"name": CATEGORY_REQUIRED})
-    if len(new) > grouped.MAX_LENGTH:
-        raise ValidationError({"name": _("%(count)s caractères au plus.") % {"count": grouped.MAX_LENGTH}})
+    new = grouped.clean_name(new, CATEGORY_REQUIRED)
     if new == old:
         raise ValidationError({"name": SAME_NAME})
     existing = find(config, new)

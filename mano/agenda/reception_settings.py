@@ -53,13 +53,11 @@ def _apply(user: User, request: HttpRequest | None, change: str, edit: Callable[
 
 def _service_name(organisation: Organisation, name: str, *, allow: str | None = None) -> str:
     """A clean new service name, unique in the organisation (case and spaces ignored: counts are kept by name)."""
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError({"name": SERVICE_REQUIRED})
-    for group in organisation.services:
-        for item in group["items"]:
-            if item != allow and item.casefold() == name.casefold():
-                raise ValidationError({"name": str(SERVICE_EXISTS).format(group=group["group"], name=item)})
+    name = grouped.clean_name(name, SERVICE_REQUIRED)
+    existing = grouped.find(organisation.services, name, key=str.casefold)
+    if existing is not None and existing != allow:
+        group = grouped.group_of(organisation.services, existing)
+        raise ValidationError({"name": str(SERVICE_EXISTS).format(group=group, name=existing)})
     return name
 
 

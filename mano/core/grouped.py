@@ -7,17 +7,20 @@ ValidationError with a French message tied to the field the user typed in.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 Grouped = list[dict[str, Any]]
 
-GROUP_REQUIRED = "Le titre du groupe est obligatoire."
-GROUP_EXISTS = "Ce groupe existe déjà."
-ITEM_REQUIRED = "Le nom est obligatoire."
-UNKNOWN_GROUP = "Ce groupe n’existe plus : rechargez la page."
-UNKNOWN_ITEM = "Cet élément n’existe plus : rechargez la page."
+GROUP_REQUIRED = gettext_lazy("Le titre du groupe est obligatoire.")
+GROUP_EXISTS = gettext_lazy("Ce groupe existe déjà.")
+ITEM_REQUIRED = gettext_lazy("Le nom est obligatoire.")
+UNKNOWN_GROUP = gettext_lazy("Ce groupe n’existe plus : rechargez la page.")
+UNKNOWN_ITEM = gettext_lazy("Cet élément n’existe plus : rechargez la page.")
 MAX_LENGTH = 120
 
 
@@ -29,12 +32,19 @@ def group_of(grouped: Grouped, item: str) -> str | None:
     return next((g["group"] for g in grouped if item in g["items"]), None)
 
 
-def _clean(value: str, required: str) -> str:
+def find(grouped: Grouped, name: str, key: Callable[[str], str]) -> str | None:
+    """The configured item that `key` makes equal to `name` (e.g. ignoring case), or None."""
+    wanted = key(name)
+    return next((item for item in all_items(grouped) if key(item) == wanted), None)
+
+
+def clean_name(value: str, required: Any) -> str:
+    """A typed title or name with its spaces tidied; `required` is the message when nothing is left."""
     value = " ".join(value.split())
     if not value:
         raise ValidationError({"name": required})
     if len(value) > MAX_LENGTH:
-        raise ValidationError({"name": f"{MAX_LENGTH} caractères au plus."})
+        raise ValidationError({"name": _("%(count)s caractères au plus.") % {"count": MAX_LENGTH}})
     return value
 
 
@@ -46,14 +56,14 @@ def _group(grouped: Grouped, title: str) -> dict[str, Any]:
 
 
 def add_group(grouped: Grouped, title: str) -> Grouped:
-    title = _clean(title, GROUP_REQUIRED)
+    title = clean_name(title, GROUP_REQUIRED)
     if any(g["group"] == title for g in grouped):
         raise ValidationError({"name": GROUP_EXISTS})
     return [*copy.deepcopy(grouped), {"group": title, "items": []}]
 
 
 def rename_group(grouped: Grouped, old: str, new: str) -> Grouped:
-    new = _clean(new, GROUP_REQUIRED)
+    new = clean_name(new, GROUP_REQUIRED)
     result = copy.deepcopy(grouped)
     if new != old and any(g["group"] == new for g in result):
         raise ValidationError({"name": GROUP_EXISTS})
@@ -75,10 +85,12 @@ def move_group(grouped: Grouped, title: str, offset: int) -> Grouped:
 
 
 def add_item(grouped: Grouped, title: str, item: str) -> Grouped:
-    item = _clean(item, ITEM_REQUIRED)
+    item = clean_name(item, ITEM_REQUIRED)
     existing = group_of(grouped, item)
     if existing is not None:
-        raise ValidationError({"name": f"Cet élément existe déjà : {existing} › {item}"})
+        raise ValidationError(
+            {"name": _("Cet élément existe déjà : %(group)s › %(item)s") % {"group": existing, "item": item}}
+        )
     result = copy.deepcopy(grouped)
     _group(result, title)["items"].append(item)
     return result
@@ -86,7 +98,7 @@ def add_item(grouped: Grouped, title: str, item: str) -> Grouped:
 
 def rename_item(grouped: Grouped, old: str, new: str) -> Grouped:
     """Rename `old`; if `new` already exists, the two merge (old disappears, new keeps its place)."""
-    new = _clean(new, ITEM_REQUIRED)
+    new = clean_name(new, ITEM_REQUIRED)
     if group_of(grouped, old) is None:
         raise ValidationError({"item": UNKNOWN_ITEM})
     result = copy.deepcopy(grouped)
