@@ -79,6 +79,14 @@ def _run(request: AuthenticatedHttpRequest, change: Callable[[], Any], on_error:
         return on_error(_messages(exc))
 
 
+def _write(
+    request: AuthenticatedHttpRequest, change: Callable[[], Any], on_error: Callable[[str], HttpResponse]
+) -> HttpResponse:
+    """A settings write: an error re-renders the form with its message, success goes back to the settings."""
+    result = _run(request, change, on_error)
+    return result if isinstance(result, HttpResponse) else _done(request)
+
+
 @require_http_methods(["GET", "POST"])
 @admin_required
 def service_group_view(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -89,33 +97,27 @@ def service_group_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     typed = request.POST.get("name")
     name = (typed or "")[: grouped.MAX_LENGTH * 2]
     if do == "add":
-        result = _run(
+        return _write(
             request,
             lambda: writes.service_group_add(user=user, title=name, request=request),
             lambda e: _main(request, error=e, where="group-add", typed=name),
         )
-        return result if isinstance(result, HttpResponse) else _done(request)
     group = next((g for g in organisation.services if g["group"] == title), None)
     if group is None:
         raise Http404
     page = {"mode": "group", "group": group, "name": title if typed is None else name}
-    if do == "rename":
-        result = _run(
-            request,
-            lambda: writes.service_group_rename(user=user, old=title, new=name, request=request),
-            lambda e: render(request, TEMPLATE, {**page, "error": e}),
-        )
-        return result if isinstance(result, HttpResponse) else _done(request)
     error = lambda e: render(request, TEMPLATE, {**page, "error": e})  # noqa: E731
+    if do == "rename":
+        return _write(
+            request, lambda: writes.service_group_rename(user=user, old=title, new=name, request=request), error
+        )
     if do in MOVES:
         move = lambda: writes.service_group_move(user=user, title=title, offset=MOVES[do], request=request)  # noqa: E731
-        result = _run(request, move, error)
-        return result if isinstance(result, HttpResponse) else _done(request)
+        return _write(request, move, error)
     if do == "delete":
         if request.POST.get("confirm") != "1":
             return render(request, TEMPLATE, {**page, "mode": "group-delete"})
-        result = _run(request, lambda: writes.service_group_delete(user=user, title=title, request=request), error)
-        return result if isinstance(result, HttpResponse) else _done(request)
+        return _write(request, lambda: writes.service_group_delete(user=user, title=title, request=request), error)
     return render(request, TEMPLATE, page)
 
 
@@ -130,12 +132,11 @@ def service_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     name = (typed or "")[: grouped.MAX_LENGTH * 2]
     if do == "add":
         group = request.POST.get("groupe", "")
-        result = _run(
+        return _write(
             request,
             lambda: writes.service_add(user=user, group=group, name=name, request=request),
             lambda e: _main(request, error=e, where=f"service-add:{group}", typed=name),
         )
-        return result if isinstance(result, HttpResponse) else _done(request)
     current = grouped.group_of(organisation.services, service)
     if current is None:
         raise Http404
@@ -172,17 +173,14 @@ def _service_change(request: AuthenticatedHttpRequest, do: str, page: dict[str, 
         if not form.is_valid():
             return render(request, TEMPLATE, page)
         teams = form.cleaned_data["teams"]
-        result = _run(request, lambda: writes.service_teams_set(user=user, name=service, teams=teams), error)
-        return result if isinstance(result, HttpResponse) else _done(request)
+        return _write(request, lambda: writes.service_teams_set(user=user, name=service, teams=teams), error)
     if do in MOVES or do == "group":
         target = request.POST.get("vers") if do == "group" else None
         offset = MOVES.get(do, 0)
         change = lambda: writes.service_move(user=user, name=service, offset=offset, to_group=target, request=request)  # noqa: E731
-        result = _run(request, change, error)
-        return result if isinstance(result, HttpResponse) else _done(request)
+        return _write(request, change, error)
     if do == "delete":
         if request.POST.get("confirm") != "1":
             return render(request, TEMPLATE, {**page, "mode": "service-delete"})
-        result = _run(request, lambda: writes.service_delete(user=user, name=service, request=request), error)
-        return result if isinstance(result, HttpResponse) else _done(request)
+        return _write(request, lambda: writes.service_delete(user=user, name=service, request=request), error)
     return None
