@@ -61,9 +61,7 @@ def action_comment_add(
         date=date,
         urgent=urgent,
         team=team or action.teams.order_by("name").first(),
+        action_id=action.pk,
         request=request,
     )
-    # action_id is a plaintext column outside the encrypted envelope: setting it needs no re-encryption.
-    Comment.objects.filter(pk=comment.pk).update(action_id=action.pk)
-    comment.action_id = action.pk
     return comment

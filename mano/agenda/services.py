@@ -21,10 +21,11 @@ from mano.agenda.models import Action, Status
 from mano.agenda.recurrence import Rule, occurrences
 from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
-from mano.core.records import ConflictError, record_create, record_data, record_update, records_build
+from mano.core.records import ConflictError, record_data, record_update, records_build
 from mano.persons import history
 from mano.persons.index import index_refresh
 from mano.persons.models import Comment, Person
+from mano.persons.services.comments import comment_create
 from mano.persons.services.persons import person_touch
 
 NAME_REQUIRED = _("Le nom est obligatoire.")
@@ -114,19 +115,13 @@ def actions_create(
     for person in persons:
         _check(user, person.organisation_id)
         series = _series_create(user, keyring, person, moments, teams, data, plain, recurrence is not None)
-        if comment.strip():
-            record_create(
-                Comment,
-                keyring=keyring,
-                organisation=user.organisation,
-                user=user,
-                data={"text": comment.strip(), "date": timezone.now().isoformat()},
-                person=person,
-                action_id=series[0].pk,
-                team=teams[0],
+        if comment.strip():  # the comment service also touches and re-indexes the person
+            comment_create(
+                user=user, keyring=keyring, person=person, text=comment, team=teams[0], action_id=series[0].pk
             )
-        person_touch(person)
-        index_refresh(person, keyring)
+        else:
+            person_touch(person)
+            index_refresh(person, keyring)
         detail: dict[str, str | int | bool] = (
             {"count": len(series), "recurrence": str(series[0].recurrence_id)} if recurrence else {}
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -55,11 +56,13 @@ def comment_create(
     urgent: bool = False,
     family: bool = False,
     team: Team | None = None,
+    action_id: UUID | None = None,
     request: HttpRequest | None = None,
 ) -> Comment:
     """Add a comment to `person` under `team` (the author's current team); the text is searchable at once.
 
     `family` only stores the flag: the families module shows such comments to every member of the family.
+    `action_id` ties the comment to one of the person's actions (it then shows on the action's page too).
     """
     _check_user(user, person.organisation_id)
     if team is not None and team.organisation_id != user.organisation_id:
@@ -75,6 +78,7 @@ def comment_create(
         person=person,
         team=team,
         urgent=bool(urgent),
+        action_id=action_id,
     )
     person_touch(person)
     index_refresh(person, keyring)
