@@ -78,7 +78,7 @@ class AgendaFilters:
         """True when rows must be decrypted to know whether they match."""
         return bool(self.categories or self.without_category or self.text)
 
-    def pairs(self, *, sort: bool = True) -> list[tuple[str, str]]:
+    def pairs(self) -> list[tuple[str, str]]:
         """The URL parameters of these filters, defaults left out."""
         pairs = [("equipe", str(t)) for t in self.team_ids]
         pairs += [("equipe", WHOLE)] if self.whole else []
@@ -87,15 +87,12 @@ class AgendaFilters:
         pairs += [("sans_categorie", "1")] if self.without_category else []
         pairs += [("statut", self.status)] if self.status != "todo" else []
         pairs += [("q", self.text)] if self.text else []
-        pairs += [("tri", self.sort)] if sort and self.sort != "echeance" else []
+        pairs += [("tri", self.sort)] if self.sort != "echeance" else []
         return pairs
 
     def query(self) -> str:
         """The query string that keeps these filters in a link (tabs, previous/next, pages)."""
         return urlencode(self.pairs())
-
-    def query_without_sort(self) -> str:
-        return urlencode(self.pairs(sort=False))
 
     def with_sort(self, sort: str) -> AgendaFilters:
         return replace(self, sort=sort)
