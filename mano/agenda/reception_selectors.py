@@ -108,11 +108,6 @@ def team_counters(*, organisation: Organisation, team: Team, day: date) -> list[
     return result
 
 
-def service_count(*, team: Team, day: date, service: str) -> int:
-    row = ServiceCount.objects.filter(team=team, date=day, service=service).values_list("count", flat=True)
-    return row.first() or 0
-
-
 def service_usage(*, organisation: Organisation, name: str) -> tuple[int, int]:
     """How many counts (one per team and day) are recorded under `name`, and their total."""
     usage = ServiceCount.objects.filter(organisation=organisation, service=name).aggregate(

@@ -119,10 +119,6 @@ def rank_of(day: date) -> int:
     return (day.day - 1) // 7 + 1
 
 
-def is_last_of_month(day: date) -> bool:
-    return day.day + 7 > calendar.monthrange(day.year, day.month)[1]
-
-
 def check(rule: Rule, start: date) -> None:
     """Raise a ValidationError keyed by form field (recurrence_*) when the rule cannot be used from `start`."""
     errors: dict[str, Any] = {}
