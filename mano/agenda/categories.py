@@ -7,8 +7,6 @@ a version conflict on any of them aborts the whole operation. Deleting a categor
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +20,7 @@ from mano.accounts.models import Organisation, User
 from mano.agenda.models import Action
 from mano.core import grouped
 from mano.core.audit import AuditAction, audit
+from mano.core.config import ConfigChanged, config_hash
 from mano.core.crypto import Keyring
 from mano.core.records import record_data, record_update
 from mano.persons import history
@@ -43,10 +42,6 @@ REWRITE_CONFLICT = _(
 BATCH = 500
 
 
-class ConfigChanged(Exception):
-    """Another admin changed the categories since the form was shown; nothing was written."""
-
-
 def categories_of(organisation: Organisation) -> grouped.Grouped:
     """The organisation's grouped categories, never empty of groups (the original's default group otherwise)."""
     value = organisation.action_categories
@@ -58,8 +53,7 @@ def categories_of(organisation: Organisation) -> grouped.Grouped:
 
 def config_version(organisation: Organisation) -> str:
     """A short hash of the configuration: forms carry it, services refuse a save if it moved on."""
-    raw = json.dumps(categories_of(organisation), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+    return config_hash(categories_of(organisation))
 
 
 def find(config: grouped.Grouped, name: str) -> str | None:

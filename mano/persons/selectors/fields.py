@@ -5,8 +5,6 @@ The config is plaintext JSON on the organisation; only the "is this value used?"
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 
 from mano.accounts.models import Organisation, Team, User
+from mano.core.config import config_hash
 from mano.core.crypto import Keyring
 from mano.core.records import record_data
 from mano.persons import custom_fields
@@ -38,8 +37,7 @@ def config_part(organisation: Organisation, part: str) -> Any:
 
 def config_version(organisation: Organisation, part: str) -> str:
     """A short hash of one config part: a form carries it, the service refuses a save if it moved on."""
-    raw = json.dumps(config_part(organisation, part), sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+    return config_hash(config_part(organisation, part))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 
 from mano.accounts.models import Organisation, Team, User
 from mano.core.audit import AuditAction, audit
+from mano.core.config import ConfigChanged
 from mano.core.crypto import Keyring
 from mano.core.records import ConflictError, record_data, record_update
 from mano.persons import custom_fields, history
@@ -43,10 +44,6 @@ GROUP_PROTECTED = "Ce groupe fait partie des groupes par défaut : il ne peut ê
 CONFIRMATION_WRONG = "Le texte renseigné est incorrect"
 REASON_REQUIRED = "Ajoutez au moins un motif"
 NOT_A_CHOICE_FIELD = "Ce champ n’a pas de choix à renommer"
-
-
-class ConfigChanged(Exception):
-    """Another admin saved this part of the config since the form was shown; nothing was written."""
 
 
 def _locked(user: User, part: str, version: str) -> Organisation:
