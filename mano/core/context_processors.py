@@ -13,10 +13,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated or user.organisation_id is None:
         return {}
     keyring = getattr(request, "keyring", None)
+    # Nothing to navigate to before the charter is accepted (and no htmx fetch racing it).
+    charter_ok = user.charter_accepted_at is not None
     return {
         "current_team": current_team(request),
         "switchable_teams": list(teams_for(user)),
         "unlocked": bool(keyring),
-        "nav_persons": user.role in ("admin", "normal", "restricted"),
-        "nav_admin": user.role == "admin",
+        "nav_persons": charter_ok and user.role in ("admin", "normal", "restricted"),
+        "nav_admin": charter_ok and user.role == "admin",
     }

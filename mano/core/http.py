@@ -27,8 +27,17 @@ View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 MEMBER_ROLES = ("admin", "normal", "restricted", "stats")
 
 
+def _leave(request: HttpRequest, url: str) -> HttpResponse:
+    """A redirect; htmx would follow a 302 and swap the whole target page into a fragment, so it gets HX-Redirect."""
+    if request.headers.get("HX-Request") == "true":
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
 def _login_redirect(request: HttpRequest) -> HttpResponse:
-    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
+    return _leave(request, f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
 
 
 def member_required(roles: Iterable[str] = MEMBER_ROLES, *, unlocked: bool = True) -> Callable[[View], View]:
@@ -46,9 +55,9 @@ def member_required(roles: Iterable[str] = MEMBER_ROLES, *, unlocked: bool = Tru
             if user.role not in allowed:
                 return render(request, "core/forbidden.html", status=403)
             if user.charter_accepted_at is None:
-                return redirect("accounts:charter")
+                return _leave(request, reverse("accounts:charter"))
             if unlocked and not request.keyring.has(KeyKind.GENERAL):  # type: ignore[attr-defined]
-                return redirect(f"{reverse('accounts:unlock')}?{urlencode({'next': request.get_full_path()})}")
+                return _leave(request, f"{reverse('accounts:unlock')}?{urlencode({'next': request.get_full_path()})}")
             return view(request, *args, **kwargs)
 
         return wrapper  # type: ignore[return-value]

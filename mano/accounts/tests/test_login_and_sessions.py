@@ -148,6 +148,11 @@ def test_the_charter_comes_first(org_a):
     )
     client = login_client(newcomer)
     assert client.get("/personnes/")["Location"] == "/charte/"
+    charter = client.get("/charte/").content.decode()
+    # No navigation, and no htmx fetch that would come back as a second copy of this page.
+    assert "hx-get" not in charter and "/personnes/" not in charter
+    badge = client.get("/agenda/priorites/compte/", headers={"HX-Request": "true"})
+    assert (badge.status_code, badge["HX-Redirect"]) == (204, "/charte/")
     client.post("/charte/")
     assert client.get("/personnes/").status_code == 200
     assert AuditEvent.objects.filter(action=AuditAction.CHARTER_ACCEPTED, actor=newcomer.user).exists()
