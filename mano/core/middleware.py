@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from mano.core.audit import AuditAction, audit
 from mano.core.crypto import DecryptionError, Keyring
@@ -36,7 +37,7 @@ class SessionLimitsMiddleware:
             started = request.session.get(LOGIN_AT, 0)
             if now - seen > idle or now - started > settings.MANO_ABSOLUTE_HOURS * 3600:
                 session_finish(request)
-                messages.info(request, "Votre session a expiré. Reconnectez-vous.")
+                messages.info(request, _("Votre session a expiré. Reconnectez-vous."))
                 response = redirect(reverse("accounts:login"))
                 response.delete_cookie(settings.MANO_KEY_COOKIE, path="/", samesite="Strict")
                 return response

@@ -13,6 +13,8 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import AccountToken, KeyGrant, LoginFailure, TokenPurpose, User, UserSession
 from mano.accounts.services.keys import organisation_keys_create, user_keyring
@@ -21,10 +23,10 @@ from mano.core.audit import AuditAction, audit, client_ip
 from mano.core.crypto import Keyring
 from mano.core.session import sessions_delete
 
-LOGIN_FAILED = "E-mail ou mot de passe incorrect."
-LOCKED_OUT = "Trop de tentatives. Réessayez dans 15 minutes."
-LINK_INVALID = "Ce lien n'est pas valide ou a expiré."
-WRONG_PASSWORD = "Mot de passe incorrect."
+LOGIN_FAILED = _("E-mail ou mot de passe incorrect.")
+LOCKED_OUT = _("Trop de tentatives. Réessayez dans 15 minutes.")
+LINK_INVALID = _("Ce lien n'est pas valide ou a expiré.")
+WRONG_PASSWORD = _("Mot de passe incorrect.")
 IP_FAILURE_LIMIT = 50
 INVITATION_HOURS = 72
 RESET_HOURS = 1
@@ -133,7 +135,10 @@ def send_link(*, user: User, token: str, purpose: TokenPurpose) -> None:
         "url": url,
         "hours": INVITATION_HOURS if purpose == TokenPurpose.INVITATION else RESET_HOURS,
     }
-    subject = "Bienvenue dans Mano" if purpose == TokenPurpose.INVITATION else "Réinitialiser votre mot de passe Mano"
+    if purpose == TokenPurpose.INVITATION:
+        subject = gettext("Bienvenue dans Mano")
+    else:
+        subject = gettext("Réinitialiser votre mot de passe Mano")
     body = render_to_string(f"accounts/email_{purpose}.txt", context)
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
 

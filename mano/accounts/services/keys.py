@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from mano.accounts.models import KeyGrant, Organisation, OrganisationKey, User
 from mano.core import crypto
@@ -50,7 +51,7 @@ def user_keyring(*, user: User, kek: bytes) -> Keyring:
 
 def _grant(*, user: User, keyring: Keyring, granted_by: User) -> list[str]:
     if user.public_key is None:
-        raise AccessError("Cette personne n'a pas encore choisi son mot de passe.")
+        raise AccessError(_("Cette personne n'a pas encore choisi son mot de passe."))
     kinds = [KeyKind.GENERAL] + ([KeyKind.HEALTH] if user.is_health_professional else [])
     granted = []
     for kind, version, key in keyring.items():
@@ -70,9 +71,9 @@ def _grant(*, user: User, keyring: Keyring, granted_by: User) -> list[str]:
 def user_grant_access(*, actor: User, keyring: Keyring, user: User, request: HttpRequest | None = None) -> None:
     """Seal the organisation keys to `user`. The health key comes only from a health professional."""
     if user.organisation_id != actor.organisation_id or not actor.is_admin:
-        raise AccessError("Seul un·e administrateur·rice de l'organisation peut donner l'accès.")
+        raise AccessError(_("Seul un·e administrateur·rice de l'organisation peut donner l'accès."))
     if not keyring.has(KeyKind.GENERAL):
-        raise AccessError("Votre session n'a pas les clés de l'organisation.")
+        raise AccessError(_("Votre session n'a pas les clés de l'organisation."))
     usable = Keyring({(k, v): key for k, v, key in keyring.items() if k == KeyKind.GENERAL})
     if user.is_health_professional and actor.is_health_professional and keyring.has(KeyKind.HEALTH):
         usable = keyring
@@ -88,7 +89,7 @@ def user_grant_access(*, actor: User, keyring: Keyring, user: User, request: Htt
 
 
 def grants_revoke(*, user: User, kinds: list[KeyKind], actor: User | None, request: HttpRequest | None = None) -> None:
-    deleted, _ = KeyGrant.objects.filter(user=user, kind__in=kinds).delete()
+    deleted, _by_model = KeyGrant.objects.filter(user=user, kind__in=kinds).delete()
     if deleted:
         audit(
             AuditAction.REVOKE,

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Organisation, Role, Team, TokenPurpose, User, UserSession
 from mano.accounts.services.auth import invitation_token_new, send_link, sessions_end_all
@@ -16,11 +17,11 @@ from mano.core.audit import AuditAction, audit, client_ip
 from mano.core.crypto import KeyKind
 from mano.core.session import sessions_delete
 
-EMAIL_TAKEN = "Un compte existe déjà avec cette adresse e-mail."
-ORGANISATION_TAKEN = "Une organisation porte déjà ce nom."
-TEAM_TAKEN = "Une équipe porte déjà ce nom."
-TEAM_REQUIRED = "Choisissez au moins une équipe."
-LAST_ADMIN = "L'organisation doit garder au moins un·e administrateur·rice actif·ve."
+EMAIL_TAKEN = _("Un compte existe déjà avec cette adresse e-mail.")
+ORGANISATION_TAKEN = _("Une organisation porte déjà ce nom.")
+TEAM_TAKEN = _("Une équipe porte déjà ce nom.")
+TEAM_REQUIRED = _("Choisissez au moins une équipe.")
+LAST_ADMIN = _("L'organisation doit garder au moins un·e administrateur·rice actif·ve.")
 
 
 @transaction.atomic

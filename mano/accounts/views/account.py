@@ -7,6 +7,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mano.accounts import forms, selectors
@@ -21,7 +22,7 @@ def account_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.AccountForm(request.POST or None, initial={"name": user.name, "phone": user.phone})
     if request.method == "POST" and form.is_valid():
         members.account_update(user=user, **form.cleaned_data)
-        messages.success(request, "Vos informations sont enregistrées.")
+        messages.success(request, _("Vos informations sont enregistrées."))
         return redirect("accounts:account")
     return render(request, "accounts/account.html", {"form": form})
 
@@ -43,7 +44,7 @@ def password_change_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             update_session_auth_hash(request, request.user)
-            messages.success(request, "Mot de passe modifié. Vos autres sessions sont fermées.")
+            messages.success(request, _("Mot de passe modifié. Vos autres sessions sont fermées."))
             return redirect("accounts:sessions")
     return render(request, "accounts/password_change.html", {"form": form})
 
@@ -59,7 +60,7 @@ def sessions_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def session_end_view(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     members.session_end(user=request.user, session_id=session_id, request=request)
-    messages.success(request, "La session est fermée.")
+    messages.success(request, _("La session est fermée."))
     return redirect("accounts:sessions")
 
 

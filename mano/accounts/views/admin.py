@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mano.accounts import forms, selectors
@@ -31,11 +32,11 @@ def member_invite_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.InviteForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            member, _ = members.user_invite(actor=request.user, request=request, **form.cleaned_data)
+            member, _token = members.user_invite(actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Invitation envoyée à {member.email}.")
+            messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": member.email})
             return redirect("accounts:members")
     return render(request, "accounts/member_invite.html", {"form": form})
 
@@ -59,7 +60,7 @@ def member_edit_view(request: AuthenticatedHttpRequest, member_id: UUID) -> Http
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Modifications enregistrées.")
+            messages.success(request, _("Modifications enregistrées."))
             return redirect("accounts:members")
     context = {"form": form, "member": member, "state": selectors.member_access_state(member)}
     return render(request, "accounts/member_edit.html", context)
@@ -74,7 +75,8 @@ def member_grant_view(request: AuthenticatedHttpRequest, member_id: UUID) -> Htt
     except keys.AccessError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{member} a maintenant accès aux données de l'organisation.")
+        done = _("%(member)s a maintenant accès aux données de l'organisation.") % {"member": member}
+        messages.success(request, done)
     return redirect("accounts:member-edit", member_id=member.pk)
 
 
@@ -83,10 +85,10 @@ def member_grant_view(request: AuthenticatedHttpRequest, member_id: UUID) -> Htt
 def member_resend_view(request: AuthenticatedHttpRequest, member_id: UUID) -> HttpResponse:
     member = selectors.member_get(user=request.user, member_id=member_id)
     if member.has_password:
-        messages.error(request, "Ce compte est déjà activé.")
+        messages.error(request, _("Ce compte est déjà activé."))
     else:
         members.invitation_resend(actor=request.user, user=member, request=request)
-        messages.success(request, f"Nouvelle invitation envoyée à {member.email}.")
+        messages.success(request, _("Nouvelle invitation envoyée à %(email)s.") % {"email": member.email})
     return redirect("accounts:member-edit", member_id=member.pk)
 
 
@@ -100,7 +102,7 @@ def team_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Équipe « {team.name} » créée. Vous en faites partie.")
+            messages.success(request, _("Équipe « %(name)s » créée. Vous en faites partie.") % {"name": team.name})
             return redirect("accounts:teams")
     teams = selectors.teams_for(request.user)
     return render(request, "accounts/team_list.html", {"form": form, "teams": teams})
@@ -117,7 +119,7 @@ def team_edit_view(request: AuthenticatedHttpRequest, team_id: UUID) -> HttpResp
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Équipe enregistrée.")
+            messages.success(request, _("Équipe enregistrée."))
             return redirect("accounts:teams")
     return render(request, "accounts/team_edit.html", {"form": form, "team": team})
 
@@ -130,7 +132,7 @@ def organisation_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.OrganisationForm(request.POST or None, initial={"idle_minutes": organisation.idle_minutes})
     if request.method == "POST" and form.is_valid():
         members.organisation_update(actor=request.user, request=request, **form.cleaned_data)
-        messages.success(request, "Réglages enregistrés.")
+        messages.success(request, _("Réglages enregistrés."))
         return redirect("accounts:organisation")
     return render(request, "accounts/organisation.html", {"form": form, "organisation": organisation})
 
@@ -151,9 +153,9 @@ def recovery_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             keyring = keys.recovery_unlock(actor=request.user, code=form.cleaned_data["code"], request=request)
         except DecryptionError:
-            form.add_error("code", "Ce code de récupération ne correspond pas à votre organisation.")
+            form.add_error("code", _("Ce code de récupération ne correspond pas à votre organisation."))
         else:
             keys_store(request, keyring)
-            messages.success(request, "Clés ouvertes pour cette session. Redonnez l'accès aux membres en attente.")
+            messages.success(request, _("Clés ouvertes pour cette session. Redonnez l'accès aux membres en attente."))
             return redirect("accounts:members")
     return render(request, "accounts/recovery.html", {"form": form})

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mano.accounts import forms
@@ -42,7 +43,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         session_forget(session_key=request.session.session_key or "")
     response = redirect("accounts:login")
     session_finish(request, response)
-    messages.success(request, "Vous êtes déconnecté·e.")
+    messages.success(request, _("Vous êtes déconnecté·e."))
     return response
 
 
@@ -80,7 +81,7 @@ def unlock_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 def charter_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         charter_accept(user=request.user, request=request)
-        messages.success(request, "Merci. Vous pouvez commencer.")
+        messages.success(request, _("Merci. Vous pouvez commencer."))
         return redirect("core:home")
     return render(request, "accounts/charter.html", {"accepted": request.user.charter_accepted_at})
 
@@ -131,7 +132,7 @@ def reset_view(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         auth.password_reset(token=token, password=form.cleaned_data["password"], request=request)
         messages.success(
-            request, "Mot de passe enregistré. Un·e administrateur·rice doit maintenant vous redonner l'accès."
+            request, _("Mot de passe enregistré. Un·e administrateur·rice doit maintenant vous redonner l'accès.")
         )
         return redirect("accounts:login")
     return render(request, "accounts/reset.html", {"form": form})

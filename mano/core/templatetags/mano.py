@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -63,7 +64,7 @@ def quoted(value: Any) -> str:
     if value in (None, "", []):
         return "« »"
     if isinstance(value, bool):
-        text = "Oui" if value else "Non"
+        text = _("Oui") if value else _("Non")
     elif isinstance(value, list):
         text = ", ".join(str(v) for v in value)
     else:
