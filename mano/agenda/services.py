@@ -114,7 +114,8 @@ def actions_create(
     created = []
     for person in persons:
         _check(user, person.organisation_id)
-        series = _series_create(user, keyring, person, moments, teams, data, plain, recurrence is not None)
+        recurrence_id = uuid.uuid4() if recurrence is not None else None
+        series = series_create(user, keyring, person, moments, teams, data, plain, recurrence_id)
         if comment.strip():  # the comment service also touches and re-indexes the person
             comment_create(
                 user=user, keyring=keyring, person=person, text=comment, team=teams[0], action_id=series[0].pk
@@ -137,18 +138,17 @@ def actions_create(
     return created
 
 
-def _series_create(
+def series_create(
     user: User,
     keyring: Keyring,
     person: Person,
     moments: list[datetime],
-    teams: list[Team],
+    teams: Iterable[Team],
     data: dict[str, Any],
     plain: dict[str, Any],
-    recurring: bool,
+    recurrence_id: uuid.UUID | None,
 ) -> list[Action]:
     """The person's actions at `moments` (one query per 500 rows, whatever the number of occurrences)."""
-    recurrence_id = uuid.uuid4() if recurring else None
     rows = [
         records_build(
             Action,
@@ -327,6 +327,24 @@ def action_set_status(
     return saved
 
 
+def _gone(user: User) -> dict[str, Any]:
+    now = timezone.now()
+    return {"deleted_at": now, "version": F("version") + 1, "updated_at": now, "updated_by": user}
+
+
+def actions_remove(user: User, ids: list[Any]) -> None:
+    """Soft-delete the occurrences `ids` (already locked and checked by the caller) and their comments."""
+    Action.objects.filter(pk__in=ids, deleted_at=None).update(**_gone(user))
+    comments_delete(user, user.organisation_id, ids)
+
+
+def comments_delete(user: User, organisation_id: Any, action_ids: list[Any]) -> None:
+    now = timezone.now()
+    Comment.objects.filter(organisation_id=organisation_id, action_id__in=action_ids, deleted_at=None).update(
+        deleted_at=now, updated_at=now, updated_by=user
+    )
+
+
 @transaction.atomic
 def action_delete(
     *,
@@ -344,19 +362,15 @@ def action_delete(
     if user.role not in DELETE_ROLES or user.organisation_id != action.organisation_id:
         raise PermissionDenied
     later = list(series.following(action).values_list("pk", flat=True)) if scope == series.FOLLOWING else []
-    now = timezone.now()
-    gone = {"deleted_at": now, "version": F("version") + 1, "updated_at": now, "updated_by": user}
-    if Action.objects.filter(pk=action.pk, version=expected_version, deleted_at=None).update(**gone) != 1:
+    if Action.objects.filter(pk=action.pk, version=expected_version, deleted_at=None).update(**_gone(user)) != 1:
         raise ConflictError(Action.objects.filter(pk=action.pk).values_list("version", flat=True).first())
     if later:
         # Only those still to do now: one marked done or cancelled since they were listed records work done.
         kept = Action.objects.filter(pk__in=later, deleted_at=None, status=Status.TODO)
         later = list(kept.select_for_update().values_list("pk", flat=True))
-        Action.objects.filter(pk__in=later).update(**gone)
+        Action.objects.filter(pk__in=later).update(**_gone(user))
     ids = [action.pk, *later]
-    Comment.objects.filter(organisation_id=action.organisation_id, action_id__in=ids, deleted_at=None).update(
-        deleted_at=now, updated_at=now, updated_by=user
-    )
+    comments_delete(user, action.organisation_id, ids)
     index_refresh(action.person, keyring)
     audit(
         AuditAction.RECORD_DELETE,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mano.agenda.views import actions, calendar, detail, priorities, reception, reception_settings
+from mano.agenda.views import actions, calendar, detail, priorities, reception, reception_settings, repeat
 from mano.agenda.views import categories as category_views
 from mano.agenda.views.delete import action_delete_view
 
@@ -38,4 +38,5 @@ urlpatterns = [
     path("<uuid:action_id>/supprimer/", action_delete_view, name="delete"),
     path("<uuid:action_id>/commentaires/ajouter/", detail.action_comment_add_view, name="comment-add"),
     path("<uuid:action_id>/dupliquer/", detail.action_duplicate_view, name="duplicate"),
+    path("<uuid:action_id>/repeter/", repeat.action_repeat_view, name="repeat"),
 ]

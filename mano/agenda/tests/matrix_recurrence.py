@@ -1,4 +1,5 @@
-"""Authorization rows for deleting an action: admins and normal members only; other organisations get 404."""
+"""Authorization rows for deleting an action (admins and normal members only) and for its repetition page
+(every member who writes actions); other organisations get 404."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from mano.agenda.recurrence import Rule
 from mano.agenda.services import actions_create
 from mano.persons.services import person_create
-from mano.testing_matrix import FULL_ROLES, Row, expect
+from mano.testing_matrix import FULL_ROLES, PERSON_ROLES, Row, expect
 
 
 def build(world: dict[str, Any]) -> None:
@@ -30,16 +31,24 @@ def build(world: dict[str, Any]) -> None:
         )[0]
 
 
-def _url(key: str) -> Any:
-    return lambda w: reverse("agenda:delete", args=[w[key].pk])
+def _url(key: str, name: str = "agenda:delete") -> Any:
+    return lambda w: reverse(name, args=[w[key].pk])
 
 
 GET_ROWS: dict[tuple[str, str], Row] = {
     ("agenda:delete", "own org"): (_url("series_a"), expect(only=FULL_ROLES)),
     ("agenda:delete", "other org"): (_url("series_b"), expect(only=FULL_ROLES, members=404)),
+    ("agenda:repeat", "own org"): (_url("series_a", "agenda:repeat"), expect(only=PERSON_ROLES)),
+    ("agenda:repeat", "other org"): (_url("series_b", "agenda:repeat"), expect(only=PERSON_ROLES, members=404)),
 }
 # An empty POST (no confirmation) deletes nothing: it goes back to the confirmation page.
 POST_ROWS: dict[tuple[str, str], Row] = {
     ("agenda:delete", "own org"): (_url("series_a"), expect(only=FULL_ROLES, members=302)),
     ("agenda:delete", "other org"): (_url("series_b"), expect(only=FULL_ROLES, members=404)),
+    # No version posted: a conflict, back to the action page, nothing changed.
+    ("agenda:repeat", "own org"): (_url("series_a", "agenda:repeat"), expect(only=PERSON_ROLES, members=302)),
+    ("agenda:repeat", "other org"): (
+        _url("series_b", "agenda:repeat"),
+        expect(only=PERSON_ROLES, members=404),
+    ),
 }

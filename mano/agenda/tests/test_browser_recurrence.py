@@ -47,3 +47,22 @@ def test_a_monthly_action_is_set_up_on_a_phone(browser_page: Page, browser_conso
     expect(page.get_by_text("3 actions créées.")).to_be_visible()
     assert sorted(a.due_at.day for a in Action.objects.all()) == [28, 28, 31]  # 31 Jan, 28 Feb, 28 Mar 2027
     assert csp_violations(browser_console) == []
+
+    # Later, from the second occurrence: every two months instead, until the end of May.
+    second = Action.objects.order_by("due_at")[1]
+    page.goto(f"{site_url}/agenda/{second.pk}/")
+    page.get_by_role("link", name="Modifier la récurrence…").click()
+    expect(page.get_by_label("Répéter")).to_be_checked()
+    expect(page.get_by_label("le dernier dimanche du mois")).to_be_checked()  # the series' rule, worded for its day
+    page.get_by_label("Tous les").fill("2")
+    page.get_by_label("Jusqu’au").fill("2027-05-31")
+    assert scroll_width(page) <= 390
+    page.get_by_role("button", name="Enregistrer la récurrence").click()
+    expect(page.get_by_text("1 action(s) ajoutée(s), 0 gardée(s), 1 supprimée(s)")).to_be_visible()
+    expect(page.get_by_text("Tous les 2 mois le dernier dimanche jusqu’au 31/05/2027")).to_be_visible()
+    assert [(a.due_at.month, a.due_at.day) for a in Action.objects.filter(deleted_at=None).order_by("due_at")] == [
+        (1, 31),
+        (2, 28),
+        (4, 25),
+    ]
+    assert csp_violations(browser_console) == []

@@ -200,7 +200,10 @@ def _saved_differences(
 
 def _series_context(request: AuthenticatedHttpRequest, row: selectors.ActionRow) -> dict[str, Any]:
     """The rule in words and the "this one / the following ones" choice of an occurrence; the delete link."""
-    context: dict[str, Any] = {"can_delete": request.user.role in services.DELETE_ROLES}
+    context: dict[str, Any] = {
+        "can_delete": request.user.role in services.DELETE_ROLES,
+        "can_repeat": row.action.status == Status.TODO,
+    }
     if row.action.recurrence_id:
         context["rule_text"] = series.rule_text(row.action, row.data)
         context["scope_form"] = ScopeForm(request.POST or None)
