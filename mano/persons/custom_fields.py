@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 TYPES = {
@@ -236,7 +237,9 @@ def form_field(field: dict[str, Any]) -> forms.Field:
             label=label, required=required, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
         )
     if type_ == "yes-no":
-        return forms.ChoiceField(label=label, required=required, choices=[("", "—"), ("Oui", "Oui"), ("Non", "Non")])
+        return forms.ChoiceField(
+            label=label, required=required, choices=[("", "—"), ("Oui", _("Oui")), ("Non", _("Non"))]
+        )
     if type_ == "enum" and field.get("allow_create_option"):
         return forms.CharField(
             label=label, required=required, max_length=200, widget=DatalistInput(list(field.get("options", [])))
@@ -269,7 +272,7 @@ def display(field: dict[str, Any], value: Any) -> str:
     if value in (None, "", []):
         return ""
     if field["type"] == "boolean":
-        return "Oui" if value else "Non"
+        return gettext("Oui") if value else gettext("Non")
     if field["type"] == "multi-choice" and isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if field["type"] == "date":

@@ -7,11 +7,18 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from mano.persons.text import fold
 
 EMPTY = "__vide__"
-OPERATORS = {"eq": "est", "contains": "contient", "lt": "inférieur à", "gt": "supérieur à", "empty": "non renseigné"}
+OPERATORS = {
+    "eq": _("est"),
+    "contains": _("contient"),
+    "lt": _("inférieur à"),
+    "gt": _("supérieur à"),
+    "empty": _("non renseigné"),
+}
 
 
 @dataclass(frozen=True)

@@ -5,21 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import User
 
 FIXED_LABELS = {
-    "name": "Nom, prénom ou pseudonyme",
-    "other_names": "Autres pseudos",
-    "gender": "Genre",
-    "birth_date": "Date de naissance",
-    "phone": "Téléphone",
-    "email": "E-mail",
-    "description": "Description",
-    "vulnerable": "Vigilance",
-    "in_street_since": "En rue depuis le",
-    "followed_since": "Suivi·e depuis le",
-    "teams": "Équipes en charge",
+    "name": _("Nom, prénom ou pseudonyme"),
+    "other_names": _("Autres pseudos"),
+    "gender": _("Genre"),
+    "birth_date": _("Date de naissance"),
+    "phone": _("Téléphone"),
+    "email": _("E-mail"),
+    "description": _("Description"),
+    "vulnerable": _("Vigilance"),
+    "in_street_since": _("En rue depuis le"),
+    "followed_since": _("Suivi·e depuis le"),
+    "teams": _("Équipes en charge"),
 }
 
 

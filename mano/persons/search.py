@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils.translation import gettext_lazy as _
+
 from mano.persons.index import KIND_SEP, SEARCH_FIELDS
 from mano.persons.text import digits, fold, words
 
 LABELS = {
-    "name": "nom",
-    "other_names": "autres pseudos",
-    "phone": "téléphone",
-    "birth_date": "date de naissance",
-    "description": "description",
-    "comments": "commentaire",
-    "actions": "action",
+    "name": _("nom"),
+    "other_names": _("autres pseudos"),
+    "phone": _("téléphone"),
+    "birth_date": _("date de naissance"),
+    "description": _("description"),
+    "comments": _("commentaire"),
+    "actions": _("action"),
 }
 ORDER = {field: position for position, field in enumerate(LABELS)}
 QUICK = 4  # name, other names, phone, birth date
@@ -67,7 +69,7 @@ class Query:
             if field == "phone"
         }
         found |= {field for field, value in named for term, _ in self.terms if field != "phone" and term in value}
-        return [LABELS.get(f, f) for f in sorted(found, key=lambda f: ORDER.get(f, len(ORDER)))]
+        return [str(LABELS.get(f, f)) for f in sorted(found, key=lambda f: ORDER.get(f, len(ORDER)))]
 
 
 def _phone_form(term: str) -> str | None:

@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Organisation, User
 from mano.core.crypto import Keyring
@@ -26,7 +27,7 @@ READ_ROLES = ("admin", "normal")
 SECTION_SIZE = 10
 PAGE_SIZE = 50
 PRINT_SIZE = 1000
-KIND_LABELS = {"comment": "Commentaire", "passage": "Passage", "rencontre": "Rencontre"}
+KIND_LABELS = {"comment": _("Commentaire"), "passage": _("Passage"), "rencontre": _("Rencontre")}
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class Entry:
 
     @property
     def label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return str(KIND_LABELS[self.kind])
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,9 @@ def _empty(value: Any) -> bool:
 def merge_rows(*, groups: list[dict[str, Any]], left: PersonView, right: PersonView) -> list[MergeRow]:
     """Every fixed and custom field that has a value on at least one side (the name always)."""
     rows = [
-        MergeRow(f"f_{key}", key, False, label, {"type": FIXED_TYPES[key]}, left.data.get(key), right.data.get(key))
+        MergeRow(
+            f"f_{key}", key, False, str(label), {"type": FIXED_TYPES[key]}, left.data.get(key), right.data.get(key)
+        )
         for key, label in FIXED_LABELS.items()
         if key in FIXED_TYPES
     ]

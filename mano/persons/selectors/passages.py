@@ -16,6 +16,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Organisation, Team, User
 from mano.core.crypto import Keyring
@@ -29,7 +30,7 @@ READ_ROLES = ("admin", "normal", "restricted")
 DELETE_ROLES = ("admin", "normal")
 KINDS = ("passage", "rencontre")
 MODELS: dict[str, type[Passage] | type[Rencontre]] = {"passage": Passage, "rencontre": Rencontre}
-LABELS = {"passage": "Passages", "rencontre": "Rencontres"}
+LABELS = {"passage": _("Passages"), "rencontre": _("Rencontres")}
 SECTION_SIZE = 10
 PAGE_SIZE = 50
 CHOICES_LIMIT = 300

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Team, User
 from mano.core.audit import AuditAction, audit
@@ -19,9 +20,9 @@ from mano.persons.index import index_refresh
 from mano.persons.models import Comment, Person
 from mano.persons.services.persons import person_touch
 
-TEXT_REQUIRED = "Le commentaire est obligatoire."
-TEXT_TOO_LONG = "Ce commentaire est trop long (20 000 caractères au plus)."
-TEAM_OUTSIDE = "Cette équipe n'appartient pas à votre organisation."
+TEXT_REQUIRED = _("Le commentaire est obligatoire.")
+TEXT_TOO_LONG = _("Ce commentaire est trop long (20 000 caractères au plus).")
+TEAM_OUTSIDE = _("Cette équipe n'appartient pas à votre organisation.")
 MAX_TEXT = 20_000
 # Only admins and normal members write comments (restricted members never see them).
 WRITE_ROLES = ("admin", "normal")

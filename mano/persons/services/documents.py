@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.conf import settings
@@ -24,6 +24,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import User
 from mano.core.audit import AuditAction, audit
@@ -42,18 +43,21 @@ from mano.persons.selectors.documents import (
 from mano.persons.services.access import require
 from mano.persons.services.persons import person_touch
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MAX_FILES = 20
 NAME_MAX = 200
 HEAD_BYTES = 1024
-TOO_BIG = "« {name} » dépasse {limit} Mo."
-TYPE_REFUSED = "Type de fichier non accepté : « {name} »."
-CONTENT_MISMATCH = "Le contenu de « {name} » ne correspond pas à son type : il n’a pas été enregistré."
-EMPTY_FILE = "« {name} » est vide."
-TOO_MANY = "Pas plus de {count} fichiers à la fois : « {name} » n’a pas été enregistré."
-INTERRUPTED = "L’envoi de « {name} » a été interrompu."
-NAME_REQUIRED = "Le nom est obligatoire."
-FOLDER_UNKNOWN = "Ce dossier n’existe pas ou plus."
-FOLDER_LOOP = "Un dossier ne peut pas être rangé dans lui-même ni dans un de ses sous-dossiers."
+TOO_BIG = _("« %(name)s » dépasse %(limit)s Mo.")
+TYPE_REFUSED = _("Type de fichier non accepté : « %(name)s ».")
+CONTENT_MISMATCH = _("Le contenu de « %(name)s » ne correspond pas à son type : il n’a pas été enregistré.")
+EMPTY_FILE = _("« %(name)s » est vide.")
+TOO_MANY = _("Pas plus de %(count)s fichiers à la fois : « %(name)s » n’a pas été enregistré.")
+INTERRUPTED = _("L’envoi de « %(name)s » a été interrompu.")
+NAME_REQUIRED = _("Le nom est obligatoire.")
+FOLDER_UNKNOWN = _("Ce dossier n’existe pas ou plus.")
+FOLDER_LOOP = _("Un dossier ne peut pas être rangé dans lui-même ni dans un de ses sous-dossiers.")
 
 
 def clean_name(name: str, limit: int = NAME_MAX) -> str:
@@ -116,9 +120,9 @@ class EncryptedUpload:
             self._out.close()
             self._out = None
 
-    def refuse(self, message: str, **extra: object) -> None:
+    def refuse(self, message: StrOrPromise, **extra: object) -> None:
         """Mark the file refused and remove whatever ciphertext was written."""
-        self.error = self.error or message.format(name=self.name, **extra)
+        self.error = self.error or str(message) % {"name": self.name, **extra}
         self.discard()
 
     def discard(self) -> None:
@@ -266,7 +270,7 @@ def document_create(
     upload = EncryptedUpload(name=clean_name(name), organisation_id=person.organisation_id)
     kind = FILE_TYPES.get(extension(upload.name))
     if kind is None:
-        raise ValidationError({"files": TYPE_REFUSED.format(name=upload.name)})
+        raise ValidationError({"files": TYPE_REFUSED % {"name": upload.name}})
     upload.mime = kind.mime
     upload.open()
     try:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Organisation, User
 from mano.core.audit import AuditAction, audit
@@ -25,14 +26,14 @@ from mano.persons.models import Family, Person
 from mano.persons.selectors.families import family_of
 from mano.persons.services.access import require
 
-SELF_LINK = "Le lien avec cette personne est vite vu : c'est elle !"
-ALREADY_LINKED = "Il y a déjà un lien entre ces deux personnes."
-OTHER_FAMILY = (
+SELF_LINK = _("Le lien avec cette personne est vite vu : c'est elle !")
+ALREADY_LINKED = _("Il y a déjà un lien entre ces deux personnes.")
+OTHER_FAMILY = _(
     "Cette personne fait déjà partie d'une autre famille. Vous ne pouvez pour l'instant pas ajouter une personne "
     "à plusieurs familles. N'hésitez pas à nous contacter si vous souhaitez faire évoluer cette fonctionnalité."
 )
-OUTSIDE = "Cette personne n'existe pas dans votre organisation."
-RELATION_GONE = "Ce lien familial n'existe plus : quelqu'un l'a supprimé entre-temps."
+OUTSIDE = _("Cette personne n'existe pas dans votre organisation.")
+RELATION_GONE = _("Ce lien familial n'existe plus : quelqu'un l'a supprimé entre-temps.")
 
 
 def _lock(user: User) -> None:

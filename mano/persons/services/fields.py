@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Organisation, Team, User
 from mano.core.audit import AuditAction, audit
@@ -26,24 +27,24 @@ from mano.persons.models import Person
 from mano.persons.selectors import fields as selectors
 from mano.persons.text import fold
 
-CONFIG_CHANGED = (
+CONFIG_CHANGED = _(
     "La configuration a été modifiée entre-temps : vos changements n’ont pas été enregistrés. "
     "Voici la version à jour, vérifiez puis recommencez."
 )
-LABEL_REQUIRED = "Le libellé est obligatoire"
-LABEL_TAKEN = "Ce libellé existe déjà"
-CHOICE_REQUIRED = "Ajoutez au moins un choix"
-CHOICE_TAKEN = "Ce choix existe déjà"
-CHOICE_UNKNOWN = "Ce choix n’existe pas (ou plus) dans ce champ"
-TYPE_UNKNOWN = "Type de champ inconnu"
-TYPE_LOCKED = "Ce changement de type n'est pas possible : des personnes ont déjà une valeur pour ce champ"
-TEAM_OUTSIDE = "Cette équipe n'appartient pas à votre organisation."
-GROUP_REQUIRED = "Le nom du groupe est obligatoire"
-GROUP_TAKEN = "Ce groupe existe déjà"
-GROUP_PROTECTED = "Ce groupe fait partie des groupes par défaut : il ne peut être ni renommé ni supprimé."
-CONFIRMATION_WRONG = "Le texte renseigné est incorrect"
-REASON_REQUIRED = "Ajoutez au moins un motif"
-NOT_A_CHOICE_FIELD = "Ce champ n’a pas de choix à renommer"
+LABEL_REQUIRED = _("Le libellé est obligatoire")
+LABEL_TAKEN = _("Ce libellé existe déjà")
+CHOICE_REQUIRED = _("Ajoutez au moins un choix")
+CHOICE_TAKEN = _("Ce choix existe déjà")
+CHOICE_UNKNOWN = _("Ce choix n’existe pas (ou plus) dans ce champ")
+TYPE_UNKNOWN = _("Type de champ inconnu")
+TYPE_LOCKED = _("Ce changement de type n'est pas possible : des personnes ont déjà une valeur pour ce champ")
+TEAM_OUTSIDE = _("Cette équipe n'appartient pas à votre organisation.")
+GROUP_REQUIRED = _("Le nom du groupe est obligatoire")
+GROUP_TAKEN = _("Ce groupe existe déjà")
+GROUP_PROTECTED = _("Ce groupe fait partie des groupes par défaut : il ne peut être ni renommé ni supprimé.")
+CONFIRMATION_WRONG = _("Le texte renseigné est incorrect")
+REASON_REQUIRED = _("Ajoutez au moins un motif")
+NOT_A_CHOICE_FIELD = _("Ce champ n’a pas de choix à renommer")
 
 
 def _locked(user: User, part: str, version: str) -> Organisation:
@@ -165,7 +166,7 @@ def _definition(
     **flags: bool,
 ) -> dict[str, Any]:
     """A validated field definition; all problems are reported together, each tied to its form field."""
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     label = label.strip()
     if not label:
         errors["label"] = LABEL_REQUIRED

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Team, User
 from mano.core.audit import AuditAction, audit
@@ -35,13 +36,13 @@ from mano.persons.services.access import require
 from mano.persons.services.families import family_move, family_remove_person
 from mano.persons.services.persons import FIXED_FIELDS, NAME_REQUIRED
 
-REASON_UNKNOWN = "Ce motif ne fait pas partie des motifs de sortie de votre organisation."
-REASON_REQUIRED = "Précisez au moins un motif de sortie."
-DATE_OUT_OF_RANGE = "Date hors limites (entre 1900 et 2100)."
-NOT_OUT = "Cette personne est déjà dans la file active de votre équipe."
-TEAM_OUTSIDE = "Cette équipe n'appartient pas à votre organisation."
-MERGE_ITSELF = "Un dossier ne peut pas être fusionné avec lui-même."
-OUTSIDE = "Cette personne n'existe pas dans votre organisation."
+REASON_UNKNOWN = _("Ce motif ne fait pas partie des motifs de sortie de votre organisation.")
+REASON_REQUIRED = _("Précisez au moins un motif de sortie.")
+DATE_OUT_OF_RANGE = _("Date hors limites (entre 1900 et 2100).")
+NOT_OUT = _("Cette personne est déjà dans la file active de votre équipe.")
+TEAM_OUTSIDE = _("Cette équipe n'appartient pas à votre organisation.")
+MERGE_ITSELF = _("Un dossier ne peut pas être fusionné avec lui-même.")
+OUTSIDE = _("Cette personne n'existe pas dans votre organisation.")
 ITEMS = (Comment, Passage, Rencontre, Document, DocumentFolder)
 
 Handler = Callable[..., None]

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Team, User
 from mano.core.audit import AuditAction, audit
@@ -18,14 +19,14 @@ from mano.core.records import record_create, record_data, record_update
 from mano.persons.models import Passage, Person, Rencontre
 from mano.persons.services.persons import person_touch
 
-DATE_REQUIRED = "La date est obligatoire"
-TEAM_REQUIRED = "L'équipe est obligatoire"
-TEAM_OUTSIDE = "Cette équipe n'appartient pas à votre organisation."
-PERSON_REQUIRED = "Veuillez spécifier une personne"
-PERSON_OUTSIDE = "Cette personne n'appartient pas à votre organisation."
-COUNT_REQUIRED = "Veuillez spécifier le nombre de passages anonymes"
-COUNT_RANGE = "Le nombre de passages anonymes doit être compris entre 1 et 100."
-COMMENT_TOO_LONG = "Ce commentaire est trop long (20 000 caractères au plus)."
+DATE_REQUIRED = _("La date est obligatoire")
+TEAM_REQUIRED = _("L'équipe est obligatoire")
+TEAM_OUTSIDE = _("Cette équipe n'appartient pas à votre organisation.")
+PERSON_REQUIRED = _("Veuillez spécifier une personne")
+PERSON_OUTSIDE = _("Cette personne n'appartient pas à votre organisation.")
+COUNT_REQUIRED = _("Veuillez spécifier le nombre de passages anonymes")
+COUNT_RANGE = _("Le nombre de passages anonymes doit être compris entre 1 et 100.")
+COMMENT_TOO_LONG = _("Ce commentaire est trop long (20 000 caractères au plus).")
 MAX_ANONYMOUS = 100
 MAX_COMMENT = 20_000
 WRITE_ROLES = ("admin", "normal", "restricted")
@@ -41,7 +42,7 @@ def _check(user: User, roles: tuple[str, ...], organisation_id: Any) -> None:
 
 
 def _clean(user: User, *, team: Team | None, date: datetime | None, comment: str | None) -> tuple[datetime, str]:
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     if date is None:
         errors["date"] = DATE_REQUIRED
     if team is None:

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Team, User
 from mano.core.audit import AuditAction, audit
@@ -19,9 +20,9 @@ from mano.persons import history
 from mano.persons.index import index_refresh
 from mano.persons.models import Person
 
-NAME_REQUIRED = "Le nom, prénom ou pseudonyme est obligatoire."
-TEAM_REQUIRED = "Choisissez au moins une équipe en charge."
-TEAM_OUTSIDE = "Cette équipe n'appartient pas à votre organisation."
+NAME_REQUIRED = _("Le nom, prénom ou pseudonyme est obligatoire.")
+TEAM_REQUIRED = _("Choisissez au moins une équipe en charge.")
+TEAM_OUTSIDE = _("Cette équipe n'appartient pas à votre organisation.")
 FIXED_FIELDS = (
     "name",
     "other_names",

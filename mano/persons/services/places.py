@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Organisation, User
 from mano.core.audit import AuditAction, audit
@@ -15,11 +16,11 @@ from mano.persons.models import Person, PersonPlace, Place
 from mano.persons.services.access import require
 from mano.persons.text import fold
 
-NAME_REQUIRED = "Le nom du lieu est obligatoire."
-PLACE_EXISTS = "Ce lieu existe déjà."
-ALREADY_LINKED = "Ce lieu est déjà enregistré pour cette personne."
-CHOOSE_ONE = "Choisissez un lieu existant ou saisissez le nom d'un nouveau lieu."
-OUTSIDE = "Ce lieu n'existe pas dans votre organisation."
+NAME_REQUIRED = _("Le nom du lieu est obligatoire.")
+PLACE_EXISTS = _("Ce lieu existe déjà.")
+ALREADY_LINKED = _("Ce lieu est déjà enregistré pour cette personne.")
+CHOOSE_ONE = _("Choisissez un lieu existant ou saisissez le nom d'un nouveau lieu.")
+OUTSIDE = _("Ce lieu n'existe pas dans votre organisation.")
 
 
 def _check_name(user: User, keyring: Keyring, name: str, exclude: Place | None = None) -> str:

@@ -119,7 +119,7 @@ def comment_add_view(request: AuthenticatedHttpRequest, person_id: UUID) -> Http
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Commentaire enregistré.")
+            messages.success(request, _("Commentaire enregistré."))
             return redirect(_back(request, view))
     return render(request, "persons/comment_form.html", {"form": form, "view": view})
 
@@ -154,7 +154,7 @@ def comment_edit_view(request: AuthenticatedHttpRequest, person_id: UUID, commen
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Commentaire mis à jour.")
+            messages.success(request, _("Commentaire mis à jour."))
             return redirect(_back(request, view))
     return render(request, "persons/comment_form.html", {"form": form, "view": view, "entry": entry})
 
@@ -181,7 +181,7 @@ def comment_delete_view(request: AuthenticatedHttpRequest, person_id: UUID, comm
         if request.POST.get("confirm") != "1":
             return redirect(request.path)
         services.comment_delete(user=request.user, keyring=request.keyring, comment=comment, request=request)
-        messages.success(request, "Commentaire supprimé.")
+        messages.success(request, _("Commentaire supprimé."))
         return redirect(_back(request, view))
     entry = selectors.comment_entry(comment, request.keyring)
     return render(request, "persons/comment_delete.html", {"view": view, "entry": entry})

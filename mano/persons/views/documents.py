@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
@@ -57,8 +58,6 @@ class UploadForm(forms.Form):
     files = UploadsField(  # type: ignore[assignment]
         label=_("Fichiers"),
         error_messages={"required": _("Choisissez au moins un fichier.")},
-        help_text=_("Photos (JPEG, PNG, WebP, HEIC), PDF, texte, Word, Excel, LibreOffice ; %(mb)s Mo au plus chacun.")
-        % {"mb": settings.MANO_DOCUMENT_MAX_BYTES // (1024 * 1024)},
     )
     family = forms.BooleanField(
         label=_("Document familial"), required=False, help_text=_("Ce document sera visible pour toute la famille.")
@@ -67,6 +66,9 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, folders: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["files"].widget.attrs.update(accept=selectors.ACCEPT, multiple=True)
+        self.fields["files"].help_text = _(
+            "Photos (JPEG, PNG, WebP, HEIC), PDF, texte, Word, Excel, LibreOffice ; %(mb)s Mo au plus chacun."
+        ) % {"mb": settings.MANO_DOCUMENT_MAX_BYTES // (1024 * 1024)}
         if folders:
             self.fields["folder"] = _folder_field(folders)
 
@@ -147,8 +149,10 @@ def _upload(request: AuthenticatedHttpRequest, view: PersonView) -> HttpResponse
             refused = [u.error for u in uploads if u.error]
             if not refused:
                 # Names stay out of flash messages: they cross the redirect in a cookie or the session table.
+                count = len(saved)
                 messages.success(
-                    request, f"{len(saved)} documents enregistrés !" if len(saved) > 1 else "Document enregistré !"
+                    request,
+                    ngettext("Document enregistré !", "%(count)s documents enregistrés !", count) % {"count": count},
                 )
                 return redirect(_section_url(view.person.pk))
             form.add_error("files", refused)
@@ -179,16 +183,16 @@ def document_edit_view(request: AuthenticatedHttpRequest, person_id: UUID, docum
                 family=form.cleaned_data["family"],
             )
         except ConflictError:
-            _, latest = selectors.document_get(
+            latest = selectors.document_get(
                 user=request.user, keyring=request.keyring, person_id=person_id, document_id=document_id
-            )
+            )[1]
             form = _conflicted(form, DocumentForm, latest.document.version, _folders(request, view))
             context = {"form": form, "view": view, "item": latest, "conflict": latest.name}
             return render(request, "persons/document_edit.html", context, status=409)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Document mis à jour.")
+            messages.success(request, _("Document mis à jour."))
             return redirect(_section_url(person_id))
     return render(request, "persons/document_edit.html", {"form": form, "view": view, "item": item})
 
@@ -211,7 +215,7 @@ def document_delete_view(request: AuthenticatedHttpRequest, person_id: UUID, doc
     )
     if request.method == "POST":
         services.document_delete(user=request.user, item=item, request=request)
-        messages.success(request, "Document supprimé.")
+        messages.success(request, _("Document supprimé."))
         return redirect(_section_url(person_id))
     return render(request, "persons/document_delete.html", {"view": view, "item": item})
 
@@ -268,7 +272,7 @@ def folder_add_view(request: AuthenticatedHttpRequest, person_id: UUID) -> HttpR
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Dossier créé !")
+            messages.success(request, _("Dossier créé !"))
             return redirect(_section_url(person_id))
     return render(request, "persons/document_folder_form.html", {"form": form, "view": view})
 
@@ -293,16 +297,16 @@ def folder_edit_view(request: AuthenticatedHttpRequest, person_id: UUID, folder_
                 parent_id=form.cleaned_data["parent"],
             )
         except ConflictError:
-            _, latest = selectors.folder_get(
+            latest = selectors.folder_get(
                 user=request.user, keyring=request.keyring, person_id=person_id, folder_id=folder_id
-            )
+            )[1]
             form = _conflicted(form, FolderForm, latest.folder.version, folders)
             context = {"form": form, "view": view, "item": latest, "conflict": latest.name}
             return render(request, "persons/document_folder_form.html", context, status=409)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Dossier mis à jour.")
+            messages.success(request, _("Dossier mis à jour."))
             return redirect(_section_url(person_id))
     return render(request, "persons/document_folder_form.html", {"form": form, "view": view, "item": item})
 
@@ -325,10 +329,10 @@ def folder_delete_view(request: AuthenticatedHttpRequest, person_id: UUID, folde
             )
         except ConflictError:
             messages.error(
-                request, "Ce dossier ou son contenu a changé entre-temps : rien n’a été supprimé. Réessayez."
+                request, _("Ce dossier ou son contenu a changé entre-temps : rien n’a été supprimé. Réessayez.")
             )
             return redirect("persons:document-folder-delete", person_id=person_id, folder_id=folder_id)
-        messages.success(request, "Dossier supprimé.")
+        messages.success(request, _("Dossier supprimé."))
         return redirect(_section_url(person_id))
     tree = selectors.document_tree(
         selectors.person_folders(keyring=request.keyring, person=view.person),

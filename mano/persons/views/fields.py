@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,7 +28,7 @@ from mano.persons.services import fields as services
 
 GROUPS, REASONS, FEATURES = "groups", "reasons", "features"
 DIRECTIONS = {"up": -1, "down": 1}
-RENAME_CONFLICT = (
+RENAME_CONFLICT = _(
     "Une personne concernée a été modifiée deux fois pendant l’opération : rien n’a été changé. Recommencez."
 )
 
@@ -98,9 +99,9 @@ class FieldForm(forms.Form):
 
 def _compatible_help(type_: str) -> str:
     names = sorted(str(custom_fields.TYPES[t]) for t in custom_fields.COMPATIBLE.get(type_, {type_}))
-    return "Quand des personnes ont déjà une valeur pour ce champ, son type ne peut plus changer que vers : {}.".format(
-        ", ".join(names)
-    )
+    return gettext(
+        "Quand des personnes ont déjà une valeur pour ce champ, son type ne peut plus changer que vers : %(types)s."
+    ) % {"types": ", ".join(names)}
 
 
 def _field_initial(found: selectors.FieldRef, organisation: Organisation) -> dict[str, Any]:
@@ -204,7 +205,7 @@ def features_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         services.features_update, user=request.user, config_version=version, request=request, **form.cleaned_data
     )
     if _attempt(request, None, call)[0]:
-        messages.success(request, "Fonctionnalités mises à jour.")
+        messages.success(request, _("Fonctionnalités mises à jour."))
     return redirect("persons:settings")
 
 
@@ -223,7 +224,7 @@ def reasons_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             request=request,
         )
         if _attempt(request, form, call)[0]:
-            messages.success(request, "Motifs de sortie de file active enregistrés.")
+            messages.success(request, _("Motifs de sortie de file active enregistrés."))
             return redirect("persons:settings")
     return _render(request, "persons/fields_reasons.html", REASONS, form=form)
 
@@ -243,7 +244,7 @@ def group_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         ok, index = _attempt(request, form, call)
         if ok:
-            messages.success(request, "Groupe ajouté. Ajoutez-y maintenant des champs.")
+            messages.success(request, _("Groupe ajouté. Ajoutez-y maintenant des champs."))
             return _back(index)
     return _render(request, "persons/fields_group_form.html", GROUPS, form=form)
 
@@ -272,7 +273,7 @@ def group_edit_view(request: AuthenticatedHttpRequest, group_index: int) -> Http
             request=request,
         )
         if _attempt(request, form, call)[0]:
-            messages.success(request, "Groupe renommé.")
+            messages.success(request, _("Groupe renommé."))
             return _back(group_index)
     return _render(request, "persons/fields_group_form.html", GROUPS, form=form, group=group)
 
@@ -293,7 +294,7 @@ def group_delete_view(request: AuthenticatedHttpRequest, group_index: int) -> Ht
             request=request,
         )
         if _attempt(request, form, call)[0]:
-            messages.success(request, f"Groupe « {group['name']} » supprimé.")
+            messages.success(request, _("Groupe « %(name)s » supprimé.") % {"name": group["name"]})
             return _back()
     context = {"form": form, "group": group, "group_index": group_index}
     return _render(request, "persons/fields_group_delete.html", GROUPS, **context)
@@ -333,7 +334,7 @@ def field_add_view(request: AuthenticatedHttpRequest, group_index: int) -> HttpR
             **form.definition(),
         )
         if _attempt(request, form, call)[0]:
-            messages.success(request, f"Champ « {form.cleaned_data['label']} » ajouté.")
+            messages.success(request, _("Champ « %(label)s » ajouté.") % {"label": form.cleaned_data["label"]})
             return _back(group_index)
     return _render(request, "persons/fields_field_form.html", GROUPS, form=form, group=group)
 
@@ -358,7 +359,7 @@ def field_edit_view(request: AuthenticatedHttpRequest, key: str) -> HttpResponse
             **form.definition(),
         )
         if _attempt(request, form, call)[0]:
-            messages.success(request, f"Champ « {form.cleaned_data['label']} » enregistré.")
+            messages.success(request, _("Champ « %(label)s » enregistré.") % {"label": form.cleaned_data["label"]})
             group = form.cleaned_data["group"]
             return _back(found.group_index if group is None else group)
     context = {"form": form, "found": found, "field": found.field}
@@ -381,7 +382,7 @@ def field_delete_view(request: AuthenticatedHttpRequest, key: str) -> HttpRespon
             request=request,
         )
         if _attempt(request, form, call)[0]:
-            messages.success(request, f"Champ « {found.field['label']} » supprimé.")
+            messages.success(request, _("Champ « %(label)s » supprimé.") % {"label": found.field["label"]})
             return _back(found.group_index)
     return _render(request, "persons/fields_field_delete.html", GROUPS, form=form, field=found.field)
 
@@ -434,12 +435,13 @@ def choice_rename_view(request: AuthenticatedHttpRequest, key: str) -> HttpRespo
             ok, updated = False, None
             form.add_error(None, RENAME_CONFLICT)
         if ok:
-            messages.success(request, f"Choix mis à jour : « {old} » devient « {new} » ({_updated(updated)}).")
+            done = _("Choix mis à jour : « %(old)s » devient « %(new)s » (%(updated)s).")
+            messages.success(request, done % {"old": old, "new": new, "updated": _updated(updated)})
             return redirect("persons:field-edit", key=key)
     return _render(request, "persons/fields_choice_rename.html", GROUPS, **context)
 
 
 def _updated(count: int) -> str:
     if count == 0:
-        return "aucune personne n’avait ce choix"
-    return "1 personne mise à jour" if count == 1 else f"{count} personnes mises à jour"
+        return gettext("aucune personne n’avait ce choix")
+    return ngettext("%(count)s personne mise à jour", "%(count)s personnes mises à jour", count) % {"count": count}

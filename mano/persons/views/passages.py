@@ -33,12 +33,12 @@ from mano.persons.views.comments import DateTimeInput, add_errors
 WRITE_ROLES = ("admin", "normal", "restricted")
 DELETE_ROLES = ("admin", "normal")
 SAVED = {
-    ("passage", False): "Passage enregistré !",
-    ("passage", True): "Passages enregistrés !",
-    ("rencontre", False): "Rencontre enregistrée !",
-    ("rencontre", True): "Rencontres enregistrées !",
+    ("passage", False): _("Passage enregistré !"),
+    ("passage", True): _("Passages enregistrés !"),
+    ("rencontre", False): _("Rencontre enregistrée !"),
+    ("rencontre", True): _("Rencontres enregistrées !"),
 }
-UPDATED = {"passage": "Passage mis à jour.", "rencontre": "Rencontre mise à jour."}
+UPDATED = {"passage": _("Passage mis à jour."), "rencontre": _("Rencontre mise à jour.")}
 
 
 class EncounterForm(forms.Form):
@@ -177,7 +177,7 @@ def _conflict(
     """Show what is saved now; the form keeps what the user typed and resubmits on the new version."""
     latest = type(record).objects.filter(pk=record.pk, deleted_at=None).select_related("team").first()
     if latest is None:
-        messages.error(request, "Cet élément a été supprimé entre-temps : rien n’a été enregistré.")
+        messages.error(request, _("Cet élément a été supprimé entre-temps : rien n’a été enregistré."))
         return redirect(_back(record))
     data = request.POST.copy()
     data["version"] = str(latest.version)
@@ -197,7 +197,7 @@ def encounter_delete_view(request: AuthenticatedHttpRequest, record_id: UUID, ki
         if request.POST.get("confirm") != "1":
             return redirect(request.path)
         services.encounter_delete(user=request.user, record=record, request=request)
-        messages.success(request, "Suppression réussie.")
+        messages.success(request, _("Suppression réussie."))
         return redirect(_back(record))
     row = selectors.encounter_row(user=request.user, keyring=request.keyring, kind=kind, record=record)
     return render(request, "persons/passage_delete.html", {"row": row, "kind": kind})

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mano.accounts.selectors import current_team
@@ -108,7 +109,7 @@ def person_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, "Personne créée.")
+                messages.success(request, _("Personne créée."))
                 return redirect("persons:detail", person_id=person.pk)
     return render(
         request, "persons/form.html", {"form": form, "custom": custom, "creating": True, "duplicates": duplicates}
@@ -177,7 +178,7 @@ def person_edit_view(request: AuthenticatedHttpRequest, person_id: UUID) -> Http
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Modifications enregistrées.")
+            messages.success(request, _("Modifications enregistrées."))
             return redirect("persons:detail", person_id=person_id)
     return render(request, "persons/form.html", {"form": form, "view": view})
 
@@ -205,11 +206,13 @@ def person_group_edit_view(request: AuthenticatedHttpRequest, person_id: UUID, g
         except ConflictError:
             messages.error(
                 request,
-                "Quelqu’un a modifié ce dossier entre-temps : vos changements n’ont pas été "
-                "enregistrés. Voici la version à jour, refaites-les.",
+                _(
+                    "Quelqu’un a modifié ce dossier entre-temps : vos changements n’ont pas été "
+                    "enregistrés. Voici la version à jour, refaites-les."
+                ),
             )
             return redirect("persons:group-edit", person_id=person_id, group_index=group_index)
-        messages.success(request, "Modifications enregistrées.")
+        messages.success(request, _("Modifications enregistrées."))
         return redirect("persons:detail", person_id=person_id)
     return render(
         request, "persons/group_form.html", {"form": form, "view": view, "group": group, "version": view.person.version}
