@@ -26,7 +26,7 @@ from mano.agenda.recurrence import Rule
 from mano.agenda.services import DELETE_ROLES, PROPAGATED, WRITE_ROLES, actions_remove, series_create
 from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
-from mano.core.records import ConflictError, record_data, record_update
+from mano.core.records import ConflictError, record_data, records_rewrite
 from mano.persons import history
 from mano.persons.index import index_refresh
 
@@ -75,18 +75,14 @@ def series_reschedule(
     stored = {**rule.to_payload(), "start": start.date().isoformat()} if rule else None
     change = {"recurrence": [series.rule_text(current, data) or str(NOT_REPEATED), _describe(rule, start.date())]}
     recurrence_id = uuid.uuid4() if rule else None
-    for occurrence in [current, *kept]:
+    rewritten = []
+    for occurrence in [current, *kept]:  # all locked above
         payload = record_data(occurrence, keyring) if occurrence is not current else data
         _set_rule(payload, stored)
         history.append(payload, history.entry(user, changes=change))
-        record_update(
-            occurrence,
-            keyring=keyring,
-            user=user,
-            data=payload,
-            expected_version=occurrence.version,
-            recurrence_id=recurrence_id,
-        )
+        occurrence.recurrence_id = recurrence_id
+        rewritten.append((occurrence, payload))
+    records_rewrite(rewritten, keyring=keyring, user=user, fields=["recurrence_id"])
     actions_remove(user, [o.pk for o in removed])
     added = _add(user, keyring, current, data, sorted(wanted - {_day(o) for o in kept}), start, recurrence_id)
     index_refresh(current.person, keyring)

@@ -21,7 +21,7 @@ from mano.agenda.models import Action, Status
 from mano.agenda.recurrence import Rule, occurrences
 from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
-from mano.core.records import ConflictError, record_data, record_update, records_build
+from mano.core.records import ConflictError, record_data, record_update, records_build, records_rewrite
 from mano.persons import history
 from mano.persons.index import index_refresh
 from mano.persons.models import Comment, Person
@@ -259,19 +259,20 @@ def _propagate(
     teams_changed = {t.pk for t in teams} != before_teams
     if not (fields or plain or moved or teams_changed):
         return 0
-    for occurrence in later:
+    rewritten = []
+    for occurrence in later:  # locked by action_update: one bulk write, no version check each
         data = record_data(occurrence, keyring)
         updated = {**data, **fields}
         changes = _changes(data, updated)
         if changes:
             history.append(updated, history.entry(user, changes=changes))
-        extra = dict(plain)
+        for key, value in plain.items():
+            setattr(occurrence, key, value)
         if moved:
             day = timezone.localtime(occurrence.due_at).date()
-            extra["due_at"] = timezone.make_aware(datetime.combine(day, wall))
-        record_update(
-            occurrence, keyring=keyring, user=user, data=updated, expected_version=occurrence.version, **extra
-        )
+            occurrence.due_at = timezone.make_aware(datetime.combine(day, wall))
+        rewritten.append((occurrence, updated))
+    records_rewrite(rewritten, keyring=keyring, user=user, fields=[*plain, *(["due_at"] if moved else [])])
     if teams_changed:
         through = Action.teams.through
         through.objects.filter(action_id__in=[o.pk for o in later]).delete()

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -93,3 +94,37 @@ def records_build(
     record = model(organisation=organisation, created_by=user, updated_by=user, **plain)
     _seal(record, keyring, data)
     return record
+
+
+def records_rewrite(
+    rows: list[tuple[R, dict[str, Any]]], *, keyring: Keyring, user: Any, fields: Iterable[str] = ()
+) -> None:
+    """Re-encrypt many rows with one prepared UPDATE run for each: for rows the caller has locked
+    (select_for_update) in its transaction, so no version check is needed; each version still goes up by one.
+    `fields`: plain columns the caller changed on the rows and that must be written too.
+
+    Not bulk_update: its CASE WHEN expressions cost Django ~2 ms a row to build (4.1 s for 1,826 rows)."""
+    if not rows:
+        return
+    if any(getattr(user, "organisation_id", r.organisation_id) != r.organisation_id for r, _ in rows):
+        raise PermissionDenied("Record of another organisation")
+    model = type(rows[0][0])
+    meta, now = model._meta, timezone.now()
+    written = [meta.get_field(name) for name in ("payload", "key_version", "updated_at", "updated_by", *fields)]
+    key = meta.pk
+    assert key is not None
+    sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in written)
+    # Only quoted names from the model's own metadata go into the text; every value is a parameter.
+    sql = (
+        f"UPDATE {connection.ops.quote_name(meta.db_table)} SET {sets}, version = version + 1 "  # noqa: S608
+        f"WHERE {connection.ops.quote_name(key.column)} = %s"
+    )
+    params = []
+    for record, data in rows:
+        _seal(record, keyring, data)
+        record.version += 1
+        record.updated_at, record.updated_by = now, user
+        values = [f.get_db_prep_save(getattr(record, f.attname), connection) for f in written]
+        params.append([*values, key.get_db_prep_save(record.pk, connection)])
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)

@@ -7,11 +7,12 @@ import threading
 import time
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from mano.core.crypto import DecryptionError
-from mano.core.records import ConflictError, record_data, record_update
+from mano.core.records import ConflictError, record_data, record_update, records_rewrite
 from mano.persons.models import Person
 from mano.persons.services import person_create
 
@@ -169,3 +170,30 @@ def test_concurrent_edits_count_exactly_one_version_per_success(org_a):
     assert sorted(version for version, _ in successes) == list(range(2, final.version + 1))
     last = dict(successes)[final.version]
     assert record_data(final, bob.keyring) == {"name": last}
+
+
+@pytest.mark.django_db
+def test_a_batch_rewrite_bumps_each_version_and_writes_the_plain_columns_asked_for(org_a, org_b):
+    bob = org_a["normal"]
+    rows = [Person.objects.get(pk=_person(org_a, name).pk) for name in ("Ana", "Léo")]
+    moment = timezone.now().replace(microsecond=0)
+    for row in rows:
+        row.last_interaction_at = moment
+    records_rewrite(
+        [(row, {"name": f"{row.pk}"}) for row in rows],
+        keyring=bob.keyring,
+        user=bob.user,
+        fields=["last_interaction_at"],
+    )
+    for row in rows:
+        stored = Person.objects.get(pk=row.pk)
+        assert (stored.version, stored.last_interaction_at, stored.updated_by_id) == (2, moment, bob.user.pk)
+        assert record_data(stored, bob.keyring) == {"name": f"{row.pk}"}
+    # The envelope is bound to its row: a payload moved onto the other row does not open.
+    Person.objects.filter(pk=rows[1].pk).update(payload=Person.objects.get(pk=rows[0].pk).payload)
+    with pytest.raises(DecryptionError):
+        record_data(Person.objects.get(pk=rows[1].pk), bob.keyring)
+    other = _person(org_b)
+    with pytest.raises(PermissionDenied):
+        records_rewrite([(other, {"name": "x"})], keyring=bob.keyring, user=bob.user)
+    assert Person.objects.get(pk=other.pk).version == 1
