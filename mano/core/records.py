@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Field
 from django.utils import timezone
 
 from mano.core.crypto import Keyring, decrypt_record, encrypt_record
@@ -96,6 +96,12 @@ def records_build(
     return record
 
 
+def _column(model: type[EncryptedRecord], name: str) -> Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)  # a column of the model, not a reverse relation
+    return field
+
+
 def records_rewrite(
     rows: list[tuple[R, dict[str, Any]]], *, keyring: Keyring, user: Any, fields: Iterable[str] = ()
 ) -> None:
@@ -109,15 +115,14 @@ def records_rewrite(
     if any(getattr(user, "organisation_id", r.organisation_id) != r.organisation_id for r, _ in rows):
         raise PermissionDenied("Record of another organisation")
     model = type(rows[0][0])
-    meta, now = model._meta, timezone.now()
-    written = [meta.get_field(name) for name in ("payload", "key_version", "updated_at", "updated_by", *fields)]
-    key = meta.pk
-    assert key is not None
-    sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in written)
+    now = timezone.now()
+    written = [_column(model, name) for name in ("payload", "key_version", "updated_at", "updated_by", *fields)]
+    key = _column(model, "id")
+    sets = ", ".join(f"{connection.ops.quote_name(str(f.column))} = %s" for f in written)
     # Only quoted names from the model's own metadata go into the text; every value is a parameter.
     sql = (
-        f"UPDATE {connection.ops.quote_name(meta.db_table)} SET {sets}, version = version + 1 "  # noqa: S608
-        f"WHERE {connection.ops.quote_name(key.column)} = %s"
+        f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET {sets}, version = version + 1 "  # noqa: S608
+        f"WHERE {connection.ops.quote_name(str(key.column))} = %s"
     )
     params = []
     for record, data in rows:
