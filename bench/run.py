@@ -25,6 +25,7 @@ SCENARIOS = [
     "person_page",
     "agenda_day",
     "agenda_week",
+    "agenda_list",
     "reception",
     "report_day",
     "report_month",
@@ -110,6 +111,18 @@ def run() -> list[Result]:
             "whole organisation, this week, all statuses",
             get("/agenda/semaine/?equipe=toutes&statut=all"),
         ),
+        # Encrypted filters: the window's rows are decrypted to know which match.
+        _measure(
+            "agenda_day",
+            "whole organisation, today, all statuses, text 'rsa'",
+            get("/agenda/?equipe=toutes&statut=all&q=rsa"),
+        ),
+        _measure(
+            "agenda_week",
+            "whole organisation, this week, all statuses, text 'rsa'",
+            get("/agenda/semaine/?equipe=toutes&statut=all&q=rsa"),
+        ),
+        _measure("agenda_list", "whole organisation, to do, text 'rsa'", get("/agenda/liste/?equipe=toutes&q=rsa")),
     ]
     return results
 

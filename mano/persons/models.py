@@ -57,7 +57,7 @@ class Comment(EncryptedRecord):
     """Payload: text, urgent, family, date (ISO datetime the comment concerns), edited (list of {by, at})."""
 
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
-    action_id = models.UUIDField(null=True, blank=True, db_index=True)
+    action_id = models.UUIDField(null=True, blank=True)
     team = models.ForeignKey("accounts.Team", null=True, on_delete=models.SET_NULL, related_name="+")
     # Plaintext like an action's: the "Priorités" count on every page cannot decrypt every comment.
     urgent = models.BooleanField(default=False)
@@ -69,6 +69,11 @@ class Comment(EncryptedRecord):
                 fields=["organisation", "team"],
                 condition=models.Q(urgent=True, deleted_at__isnull=True),
                 name="persons_comment_urgent",
+            ),
+            # Partial: most comments have no action, and with the NULLs in it SQLite's statistics say the
+            # index is useless, so an action's comments were found by scanning every comment (60 ms at 300,000).
+            models.Index(
+                fields=["action_id"], condition=models.Q(action_id__isnull=False), name="persons_comment_action"
             ),
         ]
 
