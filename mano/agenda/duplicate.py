@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from mano.accounts.models import Team, User
 from mano.agenda.models import Action, Status
 from mano.agenda.services import actions_create
+from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
 from mano.core.records import record_create, record_data, records_data
 from mano.persons.index import index_refresh
@@ -55,7 +56,7 @@ def action_duplicate(
     request: HttpRequest | None = None,
 ) -> Action:
     """Create the copy of a cancelled `action` (same person) with the values chosen on the form, and a copy of
-    its comments (same authors and dates), as the reference app does.
+    its comments (same authors and dates, as the reference app does; updated by, and audited for, the user).
 
     Refused (ValidationError, nothing written) unless `action` is cancelled; the original is never modified.
     """
@@ -78,8 +79,18 @@ def action_duplicate(
         family=family,
         request=request,
     )
-    if _copy_comments(user=user, keyring=keyring, source=action, target=created):
+    copied = _copy_comments(user=user, keyring=keyring, source=action, target=created)
+    if copied:
         index_refresh(created.person, keyring)
+    audit(
+        AuditAction.ACTION_CREATE,
+        organisation=user.organisation,
+        actor=user,
+        request=request,
+        obj=created,
+        duplicated_from=str(action.pk),
+        copied_comments=copied,
+    )
     return created
 
 
@@ -88,9 +99,9 @@ def _copy_comments(*, user: User, keyring: Keyring, source: Action, target: Acti
     if user.role not in ("admin", "normal"):
         return 0
     rows = Comment.objects.filter(organisation_id=user.member_organisation_id, action_id=source.pk, deleted_at=None)
-    copied = 0
+    copies = []
     for comment, data in records_data(rows.select_related("created_by", "team").order_by("created_at", "id"), keyring):
-        record_create(
+        copy = record_create(
             Comment,
             keyring=keyring,
             organisation=user.organisation,
@@ -101,5 +112,7 @@ def _copy_comments(*, user: User, keyring: Keyring, source: Action, target: Acti
             team=comment.team,
             urgent=comment.urgent,
         )
-        copied += 1
-    return copied
+        copies.append(copy.pk)
+    # Same author as the original, but the trail says who made the copy.
+    Comment.objects.filter(pk__in=copies).update(updated_by=user)
+    return len(copies)

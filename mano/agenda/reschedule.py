@@ -83,7 +83,19 @@ def series_reschedule(
         occurrence.recurrence_id = recurrence_id
         rewritten.append((occurrence, payload))
     records_rewrite(rewritten, keyring=keyring, user=user, fields=["recurrence_id"])
-    actions_remove(user, [o.pk for o in removed])
+    if removed:
+        comments = actions_remove(user, [o.pk for o in removed])
+        audit(
+            AuditAction.RECORD_DELETE,
+            organisation=user.organisation,
+            actor=user,
+            request=request,
+            obj=current,
+            person=str(current.person_id),
+            count=len(removed),
+            comments=comments,
+            scope="reschedule",
+        )
     added = _add(user, keyring, current, data, sorted(wanted - {_day(o) for o in kept}), start, recurrence_id)
     index_refresh(current.person, keyring)
     result = Rescheduled(added=added, kept=len(kept), removed=len(removed))

@@ -31,6 +31,12 @@ def following(action: Action) -> QuerySet[Action]:
     ).exclude(pk=action.pk)
 
 
+def lock(action: Action) -> None:
+    """Lock the edited row before its following ones: every series write takes its locks in that order (the row,
+    then the later occurrences by date), or two writers on one series could each wait for the other."""
+    list(Action.objects.select_for_update().filter(pk=action.pk).values_list("pk", flat=True))
+
+
 def rule_text(action: Action, data: dict[str, Any]) -> str:
     """The series' rule in words ("Tous les 2 jours jusqu’au 31/01/2027"), or "" for a one-off action."""
     stored = data.get("recurrence") if action.recurrence_id else None

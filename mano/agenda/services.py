@@ -201,6 +201,7 @@ def action_update(
     teams = list(teams)
     _validate(user, name=name, persons=[action.person], teams=teams, due_at=due_at)
     assert due_at is not None  # _validate refused it
+    series.lock(action)
     later = list(series.following(action).select_for_update().order_by("due_at")) if scope == series.FOLLOWING else []
     before = Action(
         due_at=action.due_at, with_time=action.with_time, urgent=action.urgent, recurrence_id=action.recurrence_id
@@ -333,15 +334,16 @@ def _gone(user: User) -> dict[str, Any]:
     return {"deleted_at": now, "version": F("version") + 1, "updated_at": now, "updated_by": user}
 
 
-def actions_remove(user: User, ids: list[Any]) -> None:
-    """Soft-delete the occurrences `ids` (already locked and checked by the caller) and their comments."""
+def actions_remove(user: User, ids: list[Any]) -> int:
+    """Soft-delete the occurrences `ids` (already locked and checked by the caller) and their comments;
+    how many comments went with them."""
     Action.objects.filter(pk__in=ids, deleted_at=None).update(**_gone(user))
-    comments_delete(user, user.organisation_id, ids)
+    return comments_delete(user, user.organisation_id, ids)
 
 
-def comments_delete(user: User, organisation_id: Any, action_ids: list[Any]) -> None:
+def comments_delete(user: User, organisation_id: Any, action_ids: list[Any]) -> int:
     now = timezone.now()
-    Comment.objects.filter(organisation_id=organisation_id, action_id__in=action_ids, deleted_at=None).update(
+    return Comment.objects.filter(organisation_id=organisation_id, action_id__in=action_ids, deleted_at=None).update(
         deleted_at=now, updated_at=now, updated_by=user
     )
 
@@ -368,10 +370,10 @@ def action_delete(
     if later:
         # Only those still to do now: one marked done or cancelled since they were listed records work done.
         kept = Action.objects.filter(pk__in=later, deleted_at=None, status=Status.TODO)
-        later = list(kept.select_for_update().values_list("pk", flat=True))
+        later = list(kept.select_for_update().order_by("due_at").values_list("pk", flat=True))
         Action.objects.filter(pk__in=later).update(**_gone(user))
     ids = [action.pk, *later]
-    comments_delete(user, action.organisation_id, ids)
+    comments = comments_delete(user, action.organisation_id, ids)
     index_refresh(action.person, keyring)
     audit(
         AuditAction.RECORD_DELETE,
@@ -381,6 +383,7 @@ def action_delete(
         obj=action,
         person=str(action.person_id),
         count=len(ids),
+        comments=comments,
         scope=scope,
     )
     return len(ids)

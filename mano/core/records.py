@@ -96,6 +96,9 @@ def records_build(
     return record
 
 
+PROTECTED_COLUMNS = frozenset({"id", "organisation", "organisation_id", "version", "payload", "key_version"})
+
+
 def _column(model: type[EncryptedRecord], name: str) -> Field[Any, Any]:
     field = model._meta.get_field(name)
     assert isinstance(field, Field)  # a column of the model, not a reverse relation
@@ -105,31 +108,39 @@ def _column(model: type[EncryptedRecord], name: str) -> Field[Any, Any]:
 def records_rewrite(
     rows: list[tuple[R, dict[str, Any]]], *, keyring: Keyring, user: Any, fields: Iterable[str] = ()
 ) -> None:
-    """Re-encrypt many rows with one prepared UPDATE run for each: for rows the caller has locked
+    """Re-encrypt many rows of one model with one prepared UPDATE run for each: for rows the caller has locked
     (select_for_update) in its transaction, so no version check is needed; each version still goes up by one.
-    `fields`: plain columns the caller changed on the rows and that must be written too.
+    `fields`: plain columns the caller changed on the rows and that must be written too. A row of another
+    organisation or deleted meanwhile writes nothing (ConflictError, the caller's transaction rolls back).
 
     Not bulk_update: its CASE WHEN expressions cost Django ~2 ms a row to build (4.1 s for 1,826 rows)."""
     if not rows:
         return
-    if any(getattr(user, "organisation_id", r.organisation_id) != r.organisation_id for r, _ in rows):
-        raise PermissionDenied("Record of another organisation")
     model = type(rows[0][0])
+    organisation_id = user.organisation_id
+    if organisation_id is None or any(type(r) is not model or r.organisation_id != organisation_id for r, _ in rows):
+        raise PermissionDenied("Record of another organisation")
+    if PROTECTED_COLUMNS & set(fields):
+        raise ValueError("records_rewrite never writes identity or version columns")
     now = timezone.now()
     written = [_column(model, name) for name in ("payload", "key_version", "updated_at", "updated_by", *fields)]
-    key = _column(model, "id")
-    sets = ", ".join(f"{connection.ops.quote_name(str(f.column))} = %s" for f in written)
+    key, owner = _column(model, "id"), _column(model, "organisation")
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(str(f.column))} = %s" for f in written)
     # Only quoted names from the model's own metadata go into the text; every value is a parameter.
     sql = (
-        f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET {sets}, version = version + 1 "  # noqa: S608
-        f"WHERE {connection.ops.quote_name(str(key.column))} = %s"
+        f"UPDATE {quote(model._meta.db_table)} SET {sets}, version = version + 1 "  # noqa: S608
+        f"WHERE {quote(str(key.column))} = %s AND {quote(str(owner.column))} = %s AND deleted_at IS NULL"
     )
     params = []
+    owner_value = owner.get_db_prep_save(organisation_id, connection)
     for record, data in rows:
         _seal(record, keyring, data)
         record.version += 1
         record.updated_at, record.updated_by = now, user
         values = [f.get_db_prep_save(getattr(record, f.attname), connection) for f in written]
-        params.append([*values, key.get_db_prep_save(record.pk, connection)])
+        params.append([*values, key.get_db_prep_save(record.pk, connection), owner_value])
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+        if cursor.rowcount not in (-1, len(rows)):  # both drivers sum the rows of executemany
+            raise ConflictError(None)

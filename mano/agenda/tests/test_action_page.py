@@ -14,6 +14,7 @@ from mano.agenda.action_comments import action_comment_add
 from mano.agenda.duplicate import action_duplicate
 from mano.agenda.models import Action, Status
 from mano.agenda.services import action_set_status, action_update, actions_create
+from mano.core.audit import AuditAction, AuditEvent
 from mano.core.records import record_data
 from mano.persons.models import Comment, Person
 from mano.persons.services import person_create
@@ -244,6 +245,10 @@ def test_duplicating_a_cancelled_action_creates_a_new_todo_action_and_keeps_the_
     (copied,) = Comment.objects.filter(action_id=copy.pk)
     assert record_data(copied, bob.keyring)["text"] == "Le CCAS ferme à 16 h" and copied.created_by == alice.user
     assert Comment.objects.filter(action_id=original.pk, deleted_at=None).count() == 1
+    # Who made the copy stays on record: the copy's last writer and the audit trail.
+    assert copied.updated_by == bob.user
+    event = AuditEvent.objects.filter(action=AuditAction.ACTION_CREATE, detail__duplicated_from=str(original.pk)).get()
+    assert (event.actor_id, event.detail["copied_comments"]) == (bob.user.pk, 1)
 
 
 def test_a_cancelled_action_offers_to_duplicate_it(bob, org_a, persons, unlocked_client):

@@ -98,3 +98,84 @@ def test_status_changes_racing_with_comments_lose_no_comment(org_a):
     assert len(status_lines) == len(changed) == final.version - 1
     assert len(changed) + len(conflicts) == 2 * rounds
     assert conflicts, "no status change ever raced another: the version check was not exercised"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_on_one_series_never_deadlock(org_a, monkeypatch):
+    """An edit of "this one and the following ones" racing a change of the series' rule: one wins, the other
+    gets the conflict page; before the lock order was fixed, PostgreSQL aborted one with "deadlock detected"."""
+    if connection.vendor == "sqlite":
+        pytest.skip("real row locks needed: runs on PostgreSQL")
+    from datetime import date, datetime
+
+    from mano.agenda import services
+    from mano.agenda.recurrence import Rule
+    from mano.agenda.reschedule import series_reschedule
+    from mano.agenda.services import action_update
+
+    bob = org_a["normal"]
+    person = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Karim")
+    first = actions_create(
+        user=bob.user,
+        keyring=bob.keyring,
+        persons=[person],
+        name="Maraude",
+        teams=[org_a.day],
+        due_at=timezone.make_aware(datetime(2027, 3, 1, 9)),
+        recurrence=Rule("day", 7, date(2027, 3, 29)),
+    )[0]
+    real = services.record_update
+
+    def slow(*args, **kwargs):  # the edit holds its locks a while: the other writer comes in meanwhile
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "record_update", slow)
+    outcomes: list[str] = []
+
+    def run(write) -> None:
+        try:
+            row = Action.objects.get(pk=first.pk)
+            write(row)
+            outcomes.append("saved")
+        except ConflictError:
+            outcomes.append("conflict")
+        except BaseException as exc:  # noqa: BLE001 - a deadlock is what this test is about
+            outcomes.append(type(exc).__name__)
+        finally:
+            connections.close_all()
+
+    def edit(row: Action) -> None:
+        action_update(
+            user=bob.user,
+            keyring=bob.keyring,
+            action=row,
+            expected_version=row.version,
+            name="Renommée",
+            teams=[org_a.day],
+            due_at=row.due_at,
+            with_time=False,
+            urgent=False,
+            description="",
+            categories=[],
+            status="todo",
+            completed_at=None,
+            scope="following",
+        )
+
+    def reschedule(row: Action) -> None:
+        time.sleep(0.2)
+        series_reschedule(
+            user=bob.user,
+            keyring=bob.keyring,
+            action=row,
+            expected_version=row.version,
+            rule=Rule("day", 14, date(2027, 3, 29)),
+        )
+
+    threads = [threading.Thread(target=run, args=(edit,)), threading.Thread(target=run, args=(reschedule,))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "saved"]

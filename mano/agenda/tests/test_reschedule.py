@@ -11,6 +11,7 @@ from pytest_django.asserts import assertContains
 from mano.agenda.models import Action
 from mano.agenda.recurrence import Rule
 from mano.agenda.services import action_set_status, actions_create
+from mano.core.audit import AuditAction, AuditEvent
 from mano.core.records import record_data
 from mano.persons.models import Comment
 from mano.persons.services import person_create
@@ -85,8 +86,10 @@ def test_changing_the_rule_from_an_occurrence_keeps_matching_days_and_work_done(
     assert record_data(first, bob.keyring)["recurrence"]["interval"] == 7
     change = record_data(kept, bob.keyring)["history"][-1]["changes"]["recurrence"]
     assert change == ["Tous les 7 jours jusqu’au 29/03/2027", "Tous les 14 jours jusqu’au 12/04/2027"]
-    # The removed occurrence (15 March) took its comment with it.
+    # The removed occurrence (15 March) took its comment with it, and the deletion is in the audit trail.
     assert not Comment.objects.filter(action_id=series[2].pk, deleted_at=None).exists()
+    deleted = AuditEvent.objects.get(action=AuditAction.RECORD_DELETE)
+    assert (deleted.detail["count"], deleted.detail["comments"], deleted.actor_id) == (1, 1, bob.user.pk)
     assertContains(client.get(f"/agenda/{this.pk}/"), "Tous les 14 jours jusqu’au 12/04/2027")
 
 

@@ -197,3 +197,11 @@ def test_a_batch_rewrite_bumps_each_version_and_writes_the_plain_columns_asked_f
     with pytest.raises(PermissionDenied):
         records_rewrite([(other, {"name": "x"})], keyring=bob.keyring, user=bob.user)
     assert Person.objects.get(pk=other.pk).version == 1
+    # A row deleted since it was read is not written (the caller's transaction rolls back on the conflict).
+    gone = Person.objects.get(pk=rows[0].pk)
+    Person.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
+    with pytest.raises(ConflictError), transaction.atomic():
+        records_rewrite([(gone, {"name": "late"})], keyring=bob.keyring, user=bob.user)
+    assert Person.objects.get(pk=gone.pk).version == 2
+    with pytest.raises(ValueError):
+        records_rewrite([(rows[0], {})], keyring=bob.keyring, user=bob.user, fields=["organisation"])
