@@ -26,6 +26,7 @@ LABELS = {
     "with_time": _("Montrer l’heure"),
     "teams": _("Équipe(s) en charge"),
     "completed_at": _("Faite ou annulée le"),
+    "recurrence": _("Récurrence"),
 }
 # Restricted members never read descriptions: their history says a description changed, not what it says.
 HIDDEN_FOR_RESTRICTED = {"description"}

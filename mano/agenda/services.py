@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,8 +43,17 @@ TOO_MANY_ACTIONS = format_lazy(
     count=MAX_CREATED,
 )
 BATCH = 500
+NOON = time(12)
 # What "cette action et les suivantes" copies from the payload (plus teams, priority and time of day).
 PROPAGATED = ("name", "description", "categories", "family")
+
+
+def day_only(due_at: datetime, with_time: bool) -> datetime:
+    """A due date without its time shown is stored at noon, local time: its hidden time would otherwise decide
+    the night of a night team (noon to noon), and differ with the hour the action happened to be typed at."""
+    if with_time:
+        return due_at
+    return timezone.make_aware(datetime.combine(timezone.localtime(due_at).date(), NOON))
 
 
 def _check(user: User, organisation_id: Any) -> None:
@@ -96,6 +105,7 @@ def actions_create(
     persons, teams = list(persons), list(teams)
     _validate(user, name=name, persons=persons, teams=teams, due_at=due_at)
     assert due_at is not None  # _validate refused it
+    due_at = day_only(due_at, with_time)
     moments = [due_at] if recurrence is None else occurrences(recurrence, due_at)
     if len(moments) * len(persons) > MAX_CREATED:
         raise ValidationError({"recurrence_end": TOO_MANY_ACTIONS})
@@ -201,6 +211,7 @@ def action_update(
     teams = list(teams)
     _validate(user, name=name, persons=[action.person], teams=teams, due_at=due_at)
     assert due_at is not None  # _validate refused it
+    due_at = day_only(due_at, with_time)
     series.lock(action)
     later = list(series.following(action).select_for_update().order_by("due_at")) if scope == series.FOLLOWING else []
     before = Action(
@@ -213,12 +224,13 @@ def action_update(
         data["description"] = description.strip()
     if family is not None:
         data["family"] = family
+    completed = _completion(status, action, completed_at)
     changes = _changes(old, data)
     if status != action.status:
         changes["status"] = [action.status, status]
+    changes |= _plain_changes(action, teams, due_at=due_at, with_time=with_time, urgent=urgent, completed=completed)
     if changes:
         history.append(data, history.entry(user, changes=changes))
-    completed = _completion(status, action, completed_at)
     saved = record_update(
         action,
         keyring=keyring,
@@ -280,6 +292,30 @@ def _propagate(
         links = [through(action_id=o.pk, team_id=t.pk) for o in later for t in teams]
         through.objects.bulk_create(links, batch_size=BATCH)
     return len(later)
+
+
+def _plain_changes(action: Action, teams: list[Team], **after: Any) -> dict[str, list[Any]]:
+    """The history lines of the plaintext columns an edit changed, as the page shows them."""
+    changes: dict[str, list[Any]] = {}
+    was_due = _when(action.due_at, action.with_time)
+    if was_due != (due := _when(after["due_at"], after["with_time"])):
+        changes["due_at"] = [was_due, due]
+    for key in ("with_time", "urgent"):
+        if getattr(action, key) != after[key]:
+            changes[key] = [getattr(action, key), after[key]]
+    was_done, done = _when(action.completed_at, True), _when(after["completed"], True)
+    if was_done != done and action.completed_at and after["completed"]:  # the status line covers the others
+        changes["completed_at"] = [was_done, done]
+    names = sorted(str(t.name) for t in action.teams.all())
+    if names != (now := sorted(str(t.name) for t in teams)):
+        changes["teams"] = [", ".join(names), ", ".join(now)]
+    return changes
+
+
+def _when(moment: datetime | None, with_time: bool) -> str:
+    if moment is None:
+        return ""
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
 
 
 def _changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:

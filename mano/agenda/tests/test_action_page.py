@@ -223,6 +223,7 @@ def test_duplicating_a_cancelled_action_creates_a_new_todo_action_and_keeps_the_
             "name": "Rendez-vous CCAS",
             "teams": [str(org_a.day.pk)],
             "due_at": "2027-01-15T10:00",
+            "with_time": "on",
             "categories": "Santé",
             "description": "Apporter le livret",
             "urgent": "on",

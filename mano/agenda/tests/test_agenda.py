@@ -133,6 +133,7 @@ def test_the_night_team_agenda_shows_the_evening_and_the_night(org_a, unlocked_c
             name=name,
             teams=[org_a.night],
             due_at=_local(2026, 12, day, hour),
+            with_time=True,
         )
     client = unlocked_client(alice)
     client.post("/equipe/", {"team": str(org_a.night.pk)})
@@ -222,6 +223,7 @@ def test_the_list_view_pages_by_due_date_and_keeps_filters(bob, org_a, persons, 
             name=f"Action {i:02d}",
             teams=[org_a.day],
             due_at=_local(2026, 12, 1, 8) + timedelta(minutes=i),
+            with_time=True,
         )
     client = unlocked_client(bob)
     first = client.get("/agenda/liste/")

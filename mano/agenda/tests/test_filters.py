@@ -38,6 +38,7 @@ def agenda(bob, org_a):
             due_at=due,
             categories=list(categories),
             description=description,
+            with_time=True,
         )
         if not teams:
             action.teams.clear()
@@ -175,6 +176,7 @@ def test_a_category_filter_on_the_list_fills_pages_and_says_when_it_stopped(bob,
             name=f"Action {i:03d}",
             teams=[org_a.day],
             due_at=_at(1, 8) + timedelta(minutes=i),
+            with_time=True,
             categories=["Pair"] if i % 2 == 0 else [],
         )
     client = unlocked_client(bob)

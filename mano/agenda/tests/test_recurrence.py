@@ -141,6 +141,7 @@ def _post(persons, team, **extra):
         "name": "Douche",
         "persons": [str(p.pk) for p in persons],
         "due_at": "2027-01-04T09:30",
+        "with_time": "on",
         "teams": [str(team.pk)],
         "comment": "Prévoir une serviette",
         "repeat": "on",
@@ -225,6 +226,7 @@ def _series(bob, org_a, person, **rule):
         name="Maraude",
         teams=[org_a.day],
         due_at=_local(2027, 3, 1, 9),
+        with_time=True,
         recurrence=Rule("day", 7, date(2027, 3, 29), **rule),  # Mondays 1, 8, 15, 22, 29 March
     )
 
@@ -233,6 +235,7 @@ def _edit(action, team, **extra):
     return {
         "name": "Maraude du lundi",
         "due_at": timezone.localtime(action.due_at).strftime("%Y-%m-%dT10:15"),
+        "with_time": "on",
         "teams": [str(team.pk)],
         "status": "todo",
         "version": str(action.version),

@@ -34,6 +34,7 @@ def _series(who, team, person):
         name="Maraude",
         teams=[team],
         due_at=timezone.make_aware(datetime(2027, 3, 1, 9)),
+        with_time=True,
         recurrence=Rule("day", 7, date(2027, 3, 29)),
     )
 

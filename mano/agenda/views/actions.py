@@ -47,8 +47,8 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     candidates = persons_of(request.user).filter(pk__in=[*uuids(chosen), *found])
     team = current_team(request)
     due = timezone.localtime()
-    if day := asked_day(request.GET.get("jour", "")):  # the "+" of a week-view day: that day, at nine
-        due = timezone.make_aware(datetime.combine(day, time(9)))
+    if day := asked_day(request.GET.get("jour", "")):  # a day of the agenda: at nine, or nine at night for night teams
+        due = timezone.make_aware(datetime.combine(day, time(21 if team and team.night_team else 9)))
     initial = {"persons": uuids(chosen), "teams": [team] if team else [], "due_at": due}
     form = ActionForm(
         request.POST or None,
@@ -187,7 +187,7 @@ def _saved_differences(
     mine: dict[str, Any] = {
         "name": typed["name"].strip(),
         "status": dict(Status.choices).get(typed["status"], ""),
-        "due_at": timezone.localtime(typed["due_at"]).strftime("%d/%m/%Y %H:%M"),
+        "due_at": timezone.localtime(services.day_only(typed["due_at"], typed["with_time"])).strftime("%d/%m/%Y %H:%M"),
         "teams": ", ".join(sorted(t.name for t in typed["teams"])),
         "urgent": _("oui") if typed["urgent"] else _("non"),
         "categories": ", ".join(form.category_list()),

@@ -53,6 +53,7 @@ def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         **scope,
         "day": day,
         "is_today": day == agenda_day_of(timezone.now(), night=scope["night"]),
+        "tab_labels": _tab_labels(scope["night"]),
         "previous": day - timedelta(days=1),
         "next": day + timedelta(days=1),
         "counts": counts,
@@ -63,6 +64,16 @@ def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "more": counts["today"] > first + len(rows),
     }
     return render(request, "agenda/day.html", context)
+
+
+def _tab_labels(night: bool) -> tuple[str, str, str]:
+    """The previous / current / next tab names around the current agenda day. A night team's current day is
+    the night that began at noon: in the morning it is last night, and tonight is the next tab."""
+    if not night:
+        return str(_("Hier")), str(_("Aujourd’hui")), str(_("Demain"))
+    if timezone.localtime().hour < 12:
+        return str(_("Nuit d’avant")), str(_("Cette nuit")), str(_("Ce soir"))
+    return str(_("Nuit dernière")), str(_("Ce soir")), str(_("Nuit suivante"))
 
 
 @require_http_methods(["GET"])
