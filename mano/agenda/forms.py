@@ -56,7 +56,11 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["persons"].queryset = persons  # type: ignore[attr-defined]
         self.fields["teams"].queryset = Team.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+        self.fields["name"].error_messages["required"] = _("Le nom est obligatoire.")
         self.fields["persons"].error_messages["required"] = _("La personne suivie est obligatoire.")
+        self.fields["persons"].error_messages["invalid_choice"] = _(
+            "Une des personnes choisies n’existe plus ou n’est pas de votre organisation : choisissez-la à nouveau."
+        )
         self.fields["teams"].error_messages["required"] = _("Une action doit être associée à au moins une équipe.")
         self.fields["due_at"].error_messages["required"] = _("La date d’échéance est obligatoire.")
         picker: Any = self.fields["categories"]

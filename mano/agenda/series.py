@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from mano.agenda.models import Action, Status
-from mano.agenda.recurrence import Rule, describe
+from mano.agenda.recurrence import Rule, describe, occurrence_days
 
 # What an edit or a deletion on an occurrence applies to.
 ONE, FOLLOWING = "one", "following"
@@ -48,4 +49,18 @@ def rule_text(action: Action, data: dict[str, Any]) -> str:
         first = date.fromisoformat(str(start)) if start else timezone.localtime(action.due_at).date()
     except ValueError:
         first = timezone.localtime(action.due_at).date()
+    last = _last_day(action)
+    if last < rule.end and any(day > last for day in occurrence_days(rule, first)):
+        rule = replace(rule, end=last)  # its following occurrences were deleted: the series ends earlier
     return describe(rule, first)
+
+
+def _last_day(action: Action) -> date:
+    """The day of the series' last live occurrence: deleting the following ones ends the series earlier."""
+    last = (
+        Action.objects.filter(
+            organisation_id=action.organisation_id, recurrence_id=action.recurrence_id, deleted_at=None
+        ).aggregate(last=Max("due_at"))["last"]
+        or action.due_at
+    )
+    return timezone.localtime(last).date()

@@ -60,8 +60,11 @@ def test_deleting_a_one_off_action_asks_first_then_removes_it_and_its_comments(b
     assertNotContains(page, "Cette action et les suivantes")
     assert client.post(f"/agenda/{action.pk}/supprimer/", {"version": "1"}).status_code == 302  # no confirmation
     assert Action.objects.filter(deleted_at=None).count() == 1
-    response = client.post(f"/agenda/{action.pk}/supprimer/", {"confirm": "1", "version": "1"})
-    assert response["Location"] == "/agenda/?jour=2027-03-01"
+    # From the action page opened on a week: back to that week (an address of another site would not be followed).
+    assertContains(client.get(f"/agenda/{action.pk}/?next=/agenda/semaine/"), "supprimer/?next=/agenda/semaine/")
+    confirm = {"confirm": "1", "version": "1", "next": "/agenda/semaine/"}
+    response = client.post(f"/agenda/{action.pk}/supprimer/", confirm)
+    assert response["Location"] == "/agenda/semaine/"
     assertContains(client.get(response["Location"]), "Action supprimée.")
     action.refresh_from_db()
     assert action.deleted_at is not None
@@ -91,6 +94,8 @@ def test_deleting_this_one_and_the_following_ones(bob, org_a, person, unlocked_c
     # The first one came before; the done one (22 March) records work that happened.
     assert _live() == [1, 22]
     assert Comment.objects.filter(deleted_at=None).count() == 1  # the comment sits on the first occurrence
+    # The series now ends with its last occurrence, and says so.
+    assertContains(client.get(f"/agenda/{series[0].pk}/"), "jusqu’au 22/03/2027")
 
 
 def test_deleting_the_following_ones_deletes_their_comments(bob, org_a, person):

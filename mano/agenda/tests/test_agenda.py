@@ -52,7 +52,7 @@ def test_one_action_per_person_each_with_its_own_comment(bob, org_a, persons, un
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"name": ""}, "Ce champ est obligatoire."),
+        ({"name": ""}, "Le nom est obligatoire."),
         ({"persons": []}, "La personne suivie est obligatoire."),
         ({"teams": []}, "Une action doit être associée à au moins une équipe."),
         ({"due_at": ""}, "La date d’échéance est obligatoire."),
@@ -72,7 +72,7 @@ def test_a_person_of_another_organisation_cannot_be_chosen(bob, charlie, org_a, 
         "/agenda/nouvelle/",
         {"name": "X", "persons": [str(theirs.pk)], "due_at": "2026-12-01T10:00", "teams": [str(org_a.day.pk)]},
     )
-    assertContains(response, "Sélectionnez un choix valide")
+    assertContains(response, "Une des personnes choisies n’existe plus ou n’est pas de votre organisation")
     assert Action.objects.count() == 0
 
 

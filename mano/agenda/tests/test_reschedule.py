@@ -73,7 +73,7 @@ def test_changing_the_rule_from_an_occurrence_keeps_matching_days_and_work_done(
     response = client.post(f"/agenda/{series[1].pk}/repeter/", _rule(series[1]))
 
     assert response.status_code == 302
-    assertContains(client.get(response["Location"]), "1 action(s) ajoutée(s), 1 gardée(s), 1 supprimée(s)")
+    assertContains(client.get(response["Location"]), "1 action ajoutée, 1 action gardée, 1 action supprimée")
     rows = _alive()
     # Every 14 days from 8 March to 12 April: 8 and 22 March, 5 April; the 1st is before, the 29th is done.
     assert _days(rows) == ["01/03", "08/03", "22/03", "29/03", "05/04"]

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from mano.agenda import selectors, series, services
-from mano.agenda.days import agenda_day_of
 from mano.agenda.forms_recurrence import scope_of
-from mano.agenda.models import Status
-from mano.core.http import AuthenticatedHttpRequest, member_required, posted_version
+from mano.core.http import AuthenticatedHttpRequest, member_required, posted_version, safe_next
 from mano.core.records import ConflictError
 
 
@@ -47,9 +43,8 @@ def action_delete_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Ht
             messages.success(
                 request, ngettext("Action supprimée.", "%(count)s actions supprimées.", count) % {"count": count}
             )
-            moment = action.due_at if action.status == Status.TODO else action.completed_at
-            day = agenda_day_of(moment or action.due_at, night=False)
-            return redirect(f"{reverse('agenda:day')}?{urlencode({'jour': day.isoformat()})}")
+            # Back where the user came from; else today's agenda (the deleted day may now be empty, or far).
+            return redirect(safe_next(request, "agenda:day"))
     context = {
         "row": row,
         "rule_text": series.rule_text(row.action, row.data),

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from mano.agenda import selectors
@@ -75,10 +76,11 @@ def _initial(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _summary(done: Rescheduled) -> str:
-    return _(
-        "Récurrence enregistrée : %(added)s action(s) ajoutée(s), %(kept)s gardée(s), %(removed)s supprimée(s)."
-    ) % {
-        "added": done.added,
-        "kept": done.kept,
-        "removed": done.removed,
-    }
+    """Only the counts that are not zero (French says "0 action", which ngettext's default rule would not)."""
+    parts = [
+        ngettext("%(n)s action ajoutée", "%(n)s actions ajoutées", n) % {"n": n} if (n := done.added) else "",
+        ngettext("%(n)s action gardée", "%(n)s actions gardées", n) % {"n": n} if (n := done.kept) else "",
+        ngettext("%(n)s action supprimée", "%(n)s actions supprimées", n) % {"n": n} if (n := done.removed) else "",
+    ]
+    said = ", ".join(part for part in parts if part) or _("aucune action ajoutée ni supprimée")
+    return _("Récurrence enregistrée : %(parts)s.") % {"parts": said}
