@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mano.agenda.views import actions, calendar, detail, priorities, reception, reception_settings, repeat
+from mano.agenda.views import (
+    actions,
+    calendar,
+    detail,
+    person_options,
+    priorities,
+    reception,
+    reception_settings,
+    repeat,
+)
 from mano.agenda.views import categories as category_views
 from mano.agenda.views.delete import action_delete_view
 
@@ -13,6 +22,7 @@ urlpatterns = [
     path("semaine/", calendar.week_view, name="week"),
     path("liste/", calendar.list_view, name="list"),
     path("nouvelle/", actions.action_create_view, name="create"),
+    path("nouvelle/personnes/", person_options.person_options_view, name="person-options"),
     path("priorites/", priorities.priorities_view, name="priorities"),
     path("priorites/deprioriser/", priorities.deprioritize_view, name="deprioritize"),
     path("priorites/compte/", priorities.priority_badge_view, name="priority-badge"),

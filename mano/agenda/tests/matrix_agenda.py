@@ -29,6 +29,7 @@ def build(world: dict[str, Any]) -> None:
 GET_ROWS: dict[tuple[str, str], Row] = {
     ("agenda:day", ""): (lambda w: reverse("agenda:day"), expect(only=PERSON_ROLES)),
     ("agenda:create", ""): (lambda w: reverse("agenda:create"), expect(only=PERSON_ROLES)),
+    ("agenda:person-options", ""): (lambda w: reverse("agenda:person-options"), everyone(405)),
     ("agenda:week", ""): (lambda w: reverse("agenda:week"), expect(only=PERSON_ROLES)),
     ("agenda:list", ""): (lambda w: reverse("agenda:list"), expect(only=PERSON_ROLES)),
     ("agenda:priorities", ""): (lambda w: reverse("agenda:priorities"), expect(only=PERSON_ROLES)),
@@ -48,6 +49,7 @@ GET_ROWS: dict[tuple[str, str], Row] = {
     ),
 }
 POST_ROWS: dict[tuple[str, str], Row] = {
+    ("agenda:person-options", "empty"): (lambda w: reverse("agenda:person-options"), expect(only=PERSON_ROLES)),
     ("agenda:deprioritize", "empty"): (
         lambda w: reverse("agenda:deprioritize"),
         expect(only=PERSON_ROLES, members=404),

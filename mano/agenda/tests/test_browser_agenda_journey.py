@@ -187,6 +187,19 @@ def test_day_view_new_action_and_done_each_take_three_taps_at_most(
     expect(page.locator("#actions").get_by_role("link", name="Appeler le 115")).to_be_visible()
     assert create.count <= 3, create.log
 
+    # (b') From the day view, a new action for a person found by typing: the results come as you type.
+    page.goto(f"{site_url}/agenda/")
+    from_day = Taps(page)
+    from_day.tap(page.get_by_role("link", name="Nouvelle action"))
+    page.get_by_label("Nom de l’action").fill("Douche")
+    page.get_by_placeholder("Chercher une personne à ajouter").fill(SECOND.split()[0].lower())
+    from_day.tap(page.get_by_role("checkbox", name=SECOND))
+    from_day.tap(page.get_by_role("button", name="Enregistrer"))
+    expect(page.get_by_text("Action créée.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Agenda de l’équipe Jour")).to_be_visible()  # back on the day
+    expect(row_of(page, SECOND)).to_have_count(1)
+    assert from_day.count <= 3, from_day.log
+
     # (c) From the day view, marking it done.
     page.goto(f"{site_url}/agenda/")
     expect(row_of(page, FIRST)).to_have_count(1)
@@ -194,9 +207,11 @@ def test_day_view_new_action_and_done_each_take_three_taps_at_most(
     done.tap(row_of(page, FIRST).get_by_role("button", name="Fait"))
     expect(page.get_by_text("Statut mis à jour.")).to_be_visible()
     expect(row_of(page, FIRST)).to_have_count(0)
-    assert Action.objects.get().status == "done"
+    assert Action.objects.get(person=world.first).status == "done"
     assert done.count <= 3, done.log
 
-    print(f"\ntaps: day view {reach.count} {reach.log}; new action {create.count} {create.log}; done {done.count}")
-    assert (reach.count, create.count, done.count) == (1, 2, 1)
+    print(
+        f"\ntaps: day view {reach.count}; new action {create.count}, from the day {from_day.count}; done {done.count}"
+    )
+    assert (reach.count, create.count, from_day.count, done.count) == (1, 2, 3, 1)
     assert csp_violations(browser_console) == []

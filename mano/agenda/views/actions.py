@@ -25,6 +25,7 @@ from mano.agenda.forms import ActionEditForm, ActionForm
 from mano.agenda.forms_recurrence import RecurrenceForm, ScopeForm, add_errors, scope_of, start_of
 from mano.agenda.models import Status
 from mano.agenda.views.common import ROLES, asked_day, uuids
+from mano.agenda.views.person_options import FOUND
 from mano.core.http import AuthenticatedHttpRequest, member_required, posted_version, safe_next
 from mano.core.records import ConflictError
 from mano.persons.index import card_names
@@ -34,7 +35,7 @@ from mano.persons.selectors.persons import person_search, persons_of
 @require_http_methods(["GET", "POST"])
 @member_required(roles=ROLES)
 def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    chosen = request.POST.getlist("persons") or request.GET.getlist("personne")
+    chosen = [*request.POST.getlist("persons"), *request.POST.getlist(FOUND)] or request.GET.getlist("personne")
     # "Chercher" posts the whole form: what is typed and ticked stays while more persons are added.
     searching = request.method == "POST" and "chercher" in request.POST
     # Posted, never in the URL: typed names would otherwise reach browser history and proxies.
@@ -50,8 +51,12 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if day := asked_day(request.GET.get("jour", "")):  # a day of the agenda: at nine, or nine at night for night teams
         due = timezone.make_aware(datetime.combine(day, time(21 if team and team.night_team else 9)))
     initial = {"persons": uuids(chosen), "teams": [team] if team else [], "due_at": due}
+    posted = None
+    if request.method == "POST":
+        posted = request.POST.copy()
+        posted.setlist("persons", chosen)  # ticked in the form and among the live results alike
     form = ActionForm(
-        request.POST or None,
+        posted,
         persons=candidates,
         organisation=request.user.organisation,
         restricted=request.user.role == "restricted",
@@ -64,7 +69,10 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if searching:
         form, repeat = _unbound(form), _unbound(repeat)
     valid = [form.is_valid(), repeat.is_valid()]  # both, so that every error shows at once
-    if request.method == "POST" and all(valid) and (checked := repeat.rule_from(form.cleaned_data["due_at"]))[0]:
+    checked: tuple[bool, Any] = (False, None)
+    if request.method == "POST" and valid[1] and "due_at" in getattr(form, "cleaned_data", {}):
+        checked = repeat.rule_from(form.cleaned_data["due_at"])  # the rule's errors too, even if the form has some
+    if request.method == "POST" and valid[0] and checked[0]:
         data = form.cleaned_data
         try:
             created = services.actions_create(
