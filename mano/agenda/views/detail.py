@@ -73,6 +73,9 @@ def action_duplicate_view(request: AuthenticatedHttpRequest, action_id: UUID) ->
     )
     form.fields["persons"].label_from_instance = lambda p: row.person_name  # type: ignore[attr-defined]
     form.fields["persons"].disabled = True  # the copy is for the same person
+    if "comment" in form.fields:
+        form.fields["comment"].help_text = ""  # one person: no "each person gets their own copy"
+    form.fields["due_at"].help_text = _("Choisissez la nouvelle date : l’action d’origine garde la sienne.")
     family_field_keep(form, user=request.user, keyring=request.keyring, persons=[action.person], current=False)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
+from django.utils.text import slugify
 
 from mano.accounts.models import Organisation, User
 from mano.accounts.services.bootstrap import member_add_active, organisation_bootstrap, superadmin_create, teams_create
@@ -25,7 +26,14 @@ MEMBERS = [
     ("restreint@demo.mano.local", "Rémi Restreint", "restricted", False),
     ("stats@demo.mano.local", "Stéphane Stats", "stats", False),
 ]
-RECOVERY_FILE = Path(settings.BASE_DIR) / "var" / "demo-recovery-code.txt"
+
+
+def recovery_file() -> Path:
+    """Where the demo organisation's recovery code is kept: one file per database, so that seeding another
+    database (tests, a review, PostgreSQL) never overwrites the code of the demo database."""
+    database = str(connection.settings_dict["NAME"])
+    name = "memory" if database == ":memory:" or "mode=memory" in database else Path(database).stem
+    return Path(settings.BASE_DIR) / "var" / f"demo-recovery-code-{slugify(name)}.txt"
 
 
 class Command(BaseCommand):
@@ -79,9 +87,10 @@ class Command(BaseCommand):
                 )
             )
         seed_activity(admin, teams, persons, rng)
-        RECOVERY_FILE.parent.mkdir(exist_ok=True)
-        RECOVERY_FILE.write_text(code + "\n")
-        RECOVERY_FILE.chmod(0o600)
+        kept = recovery_file()
+        kept.parent.mkdir(exist_ok=True)
+        kept.write_text(code + "\n")
+        kept.chmod(0o600)
         self.stdout.write(self.style.SUCCESS(f"Organisation « {ORGANISATION} » créée avec {person_count} personnes."))
 
     def _print_logins(self) -> None:
@@ -90,8 +99,8 @@ class Command(BaseCommand):
             extra = " + santé" if health else ""
             self.stdout.write(f"  {email:<28} {name:<16} {role}{extra}")
         self.stdout.write(f"  {OPERATOR:<28} opérateur de la plateforme (aucune donnée)")
-        if RECOVERY_FILE.exists():
+        if (kept := recovery_file()).exists():
             self.stdout.write(
-                f"\nCode de récupération de l'organisation (démo seulement) : {RECOVERY_FILE.read_text().strip()}"
+                f"\nCode de récupération de l'organisation (démo seulement) : {kept.read_text().strip()}"
             )
         self.stdout.write("\nhttp://127.0.0.1:8000\n")
