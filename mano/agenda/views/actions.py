@@ -13,6 +13,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -88,7 +89,8 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             add_errors(exc, form, repeat)
         else:
             count = len(created)
-            messages.success(request, ngettext("Action créée.", "%(count)s actions créées.", count) % {"count": count})
+            shown = number_format(count, force_grouping=True)  # "1 821", not "1821"
+            messages.success(request, ngettext("Action créée.", "%(count)s actions créées.", count) % {"count": shown})
             return redirect(safe_next(request, "agenda:day"))
     context = {"form": form, "query": query, "creating": True, "repeat": repeat}
     return render(request, "agenda/form.html", context)
