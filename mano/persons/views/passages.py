@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from mano.accounts.models import Team
 from mano.accounts.selectors import current_team
-from mano.core.http import AuthenticatedHttpRequest, member_required
+from mano.core.http import AuthenticatedHttpRequest, member_required, safe_next
 from mano.core.records import ConflictError
 from mano.persons.forms import check_range
 from mano.persons.models import Passage, Person, Rencontre
@@ -149,7 +149,9 @@ def encounter_edit_view(request: AuthenticatedHttpRequest, record_id: UUID, kind
     row = selectors.encounter_row(user=request.user, keyring=request.keyring, kind=kind, record=record)
     initial = {"date": record.date, "team": record.team, "comment": row.comment, "version": record.version}
     form = EncounterForm(request.POST or None, organisation=request.user.organisation, initial=initial)
-    context: dict[str, Any] = {"form": form, "kind": kind, "row": row, "person_name": row.person_name}
+    # Opened from the reception desk (or any page of the site), the edit goes back there.
+    back = safe_next(request, default_url=_back(record))
+    context: dict[str, Any] = {"form": form, "kind": kind, "row": row, "person_name": row.person_name, "back": back}
     if request.method == "POST" and form.is_valid():
         try:
             services.encounter_update(
@@ -167,7 +169,7 @@ def encounter_edit_view(request: AuthenticatedHttpRequest, record_id: UUID, kind
             add_errors(form, exc)
         else:
             messages.success(request, UPDATED[kind])
-            return redirect(_back(record))
+            return redirect(back)
     return render(request, "persons/passage_form.html", context)
 
 
@@ -178,7 +180,7 @@ def _conflict(
     latest = type(record).objects.filter(pk=record.pk, deleted_at=None).select_related("team").first()
     if latest is None:
         messages.error(request, _("Cet élément a été supprimé entre-temps : rien n’a été enregistré."))
-        return redirect(_back(record))
+        return redirect(context["back"])
     data = request.POST.copy()
     data["version"] = str(latest.version)
     form = EncounterForm(data, organisation=request.user.organisation)
