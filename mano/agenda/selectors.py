@@ -22,6 +22,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.http import Http404
+from django.utils import timezone
 
 from mano.accounts.models import Team, User
 from mano.agenda.days import agenda_day_of, day_window
@@ -91,6 +92,16 @@ class ActionRow:
     @property
     def name(self) -> str:
         return str(self.data.get("name") or "")
+
+    @property
+    def overdue(self) -> bool:
+        """Still to do after its agenda day: a night team's action of yesterday is not late before noon."""
+        action = self.action
+        if action.status != Status.TODO:
+            return False
+        teams = list(action.teams.all())
+        night = bool(teams) and all(t.night_team for t in teams)
+        return agenda_day_of(action.due_at, night=night) < agenda_day_of(timezone.now(), night=night)
 
 
 def actions_of(user: User) -> QuerySet[Action]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from mano.agenda.models import Action
+from mano.agenda.selectors import action_rows
 from mano.agenda.services import action_update, actions_create
 from mano.core.records import record_data
 from mano.persons.services import person_create
@@ -103,3 +104,18 @@ def test_the_history_lists_every_field_an_edit_changed(alice, org_a, person, unl
     for line in ("À faire le : « 03/12/2026 » ➔ « 05/12/2026 14:30 »", "Action prioritaire : « Non » ➔ « Oui »"):
         assertContains(tab, line)
     assertContains(tab, "Équipe(s) en charge : « Jour » ➔ « Jour, Nuit »")
+
+
+@pytest.mark.parametrize(("now", "late"), [((2026, 12, 4, 1), False), ((2026, 12, 4, 13), True)])
+def test_a_night_teams_action_is_late_only_once_its_night_is_over(alice, org_a, person, now, late):
+    (action,) = actions_create(
+        user=alice.user,
+        keyring=alice.keyring,
+        persons=[person],
+        name="Couverture",
+        teams=[org_a.night],
+        due_at=_local(2026, 12, 3, 20),
+    )
+    with time_machine.travel(_local(*now), tick=False):
+        (row,) = action_rows([Action.objects.get(pk=action.pk)], alice.keyring)
+        assert row.overdue is late

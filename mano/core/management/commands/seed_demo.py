@@ -100,7 +100,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:<28} {name:<16} {role}{extra}")
         self.stdout.write(f"  {OPERATOR:<28} opérateur de la plateforme (aucune donnée)")
         if (kept := recovery_file()).exists():
-            self.stdout.write(
-                f"\nCode de récupération de l'organisation (démo seulement) : {kept.read_text().strip()}"
-            )
+            self.stdout.write(f"\nCode de récupération de l'organisation (démo seulement) : {kept.read_text().strip()}")
         self.stdout.write("\nhttp://127.0.0.1:8000\n")
