@@ -1,5 +1,7 @@
 """Agenda filters read from the URL, so that a filtered agenda can be bookmarked and survives every link.
 
+The free text is the exception: it reaches the URL only sealed for the session (see mano.core.search_param).
+
 Teams, status and dates are plaintext and filtered in SQL. Categories and free text are encrypted: the selectors
 decrypt the candidate rows of the SQL window and keep those `matches` accepts.
 """
@@ -14,6 +16,7 @@ from uuid import UUID
 from django.http import QueryDict
 
 from mano.agenda.models import Status
+from mano.core.search_param import Search
 from mano.persons.text import fold, words
 
 WHOLE, NO_TEAM = "toutes", "sans"
@@ -49,11 +52,13 @@ class AgendaFilters:
     categories: tuple[str, ...] = ()
     without_category: bool = False
     status: str = "todo"
-    text: str = ""
     sort: str = "echeance"
+    search: Search = Search()
 
     @classmethod
-    def from_query(cls, query: QueryDict) -> AgendaFilters:
+    def from_query(cls, query: QueryDict, search: Search | None = None) -> AgendaFilters:
+        """The filters of `query`; the text comes from `search` only (see search_param.search_of)."""
+        search = search or Search()
         teams = query.getlist("equipe")
         categories = [c.strip()[:120] for c in query.getlist("categorie")[:MAX_CATEGORIES] if c.strip()]
         status = query.get("statut", "todo")
@@ -65,9 +70,13 @@ class AgendaFilters:
             categories=tuple(dict.fromkeys(categories)),
             without_category=query.get("sans_categorie") == "1",
             status=status if status in STATUS_FILTERS else "todo",
-            text=" ".join(query.get("q", "").split())[:MAX_TEXT],
             sort=sort if sort in SORTS else "echeance",
+            search=search,
         )
+
+    @property
+    def text(self) -> str:
+        return self.search.text
 
     @property
     def statuses(self) -> list[str]:
@@ -79,14 +88,14 @@ class AgendaFilters:
         return bool(self.categories or self.without_category or self.text)
 
     def pairs(self) -> list[tuple[str, str]]:
-        """The URL parameters of these filters, defaults left out."""
+        """The URL parameters of these filters, defaults left out; the text only as its session token."""
         pairs = [("equipe", str(t)) for t in self.team_ids]
         pairs += [("equipe", WHOLE)] if self.whole else []
         pairs += [("equipe", NO_TEAM)] if self.without_team else []
         pairs += [("categorie", c) for c in self.categories]
         pairs += [("sans_categorie", "1")] if self.without_category else []
         pairs += [("statut", self.status)] if self.status != "todo" else []
-        pairs += [("q", self.text)] if self.text else []
+        pairs += self.search.pairs()
         pairs += [("tri", self.sort)] if self.sort != "echeance" else []
         return pairs
 

@@ -306,6 +306,65 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# --- Texts sealed for a URL (searches) -------------------------------------------------
+
+_URL_TEXT_HEADER = struct.Struct(">I")  # general key version
+URL_TEXT_BLOCK = 16
+URL_TOKEN_MAX_CHARS = 1024
+
+
+def url_text_aad(*, purpose: str, org_id: object, user_id: object, session_key: str, version: int) -> bytes:
+    return f"mano/v1|url-text|{purpose}|{org_id}|{user_id}|{session_key}|{version}".encode()
+
+
+def seal_url_text(
+    keyring: Keyring, *, text: str, purpose: str, org_id: object, user_id: object, session_key: str
+) -> str:
+    """An opaque URL-safe token (base64 without padding) holding `text`, for links instead of the text.
+
+    Sealed under the current general key; the additional data names the purpose, organisation, user and
+    session, so the token opens nowhere else. The text is padded to a multiple of URL_TEXT_BLOCK bytes, so
+    its exact length does not show either.
+    """
+    if not session_key:
+        raise DecryptionError("url text")  # without a session to bind to, no token
+    version, key = keyring.current(KeyKind.GENERAL)
+    plain = text.encode() + b"\x80"  # ISO/IEC 7816-4 padding: 0x80 then zeros
+    plain += b"\0" * (-len(plain) % URL_TEXT_BLOCK)
+    header = _URL_TEXT_HEADER.pack(version)
+    aad = url_text_aad(purpose=purpose, org_id=org_id, user_id=user_id, session_key=session_key, version=version)
+    blob = header + _aead_encrypt(key, plain, aad)
+    return base64.urlsafe_b64encode(blob).decode().rstrip("=")
+
+
+def open_url_text(
+    keyring: Keyring, *, token: str, purpose: str, org_id: object, user_id: object, session_key: str
+) -> str:
+    """The text inside a token made by `seal_url_text` for exactly this purpose, user and session.
+
+    Anything else (garbage, a flipped character, another session, a key this session does not hold)
+    raises DecryptionError.
+    """
+    if not session_key or not token or len(token) > URL_TOKEN_MAX_CHARS:
+        raise DecryptionError("url text")
+    try:
+        blob = base64.b64decode(token + "=" * (-len(token) % 4), altchars=b"-_", validate=True)
+    except ValueError as exc:
+        raise DecryptionError("url text") from exc
+    if len(blob) < _URL_TEXT_HEADER.size + NONCE_BYTES:
+        raise DecryptionError("url text")
+    (version,) = _URL_TEXT_HEADER.unpack_from(blob)
+    aad = url_text_aad(purpose=purpose, org_id=org_id, user_id=user_id, session_key=session_key, version=version)
+    key = keyring.get(KeyKind.GENERAL, version)
+    plain = _aead_decrypt(key, blob[_URL_TEXT_HEADER.size :], aad, "url text").rstrip(b"\0")
+    if not plain.endswith(b"\x80"):
+        raise DecryptionError("url text")
+    try:
+        return plain[:-1].decode()
+    except UnicodeDecodeError as exc:
+        raise DecryptionError("url text") from exc
+
+
 # --- Files -----------------------------------------------------------------------------
 
 FILE_CHUNK_BYTES = 64 * 1024

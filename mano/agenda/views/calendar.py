@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from mano.agenda import selectors
 from mano.agenda.days import agenda_day_of
-from mano.agenda.views.common import ROLES, day_shown, scope_of
+from mano.agenda.views.common import ROLES, day_shown, filters_redirect, scope_of
 from mano.core.http import AuthenticatedHttpRequest, member_required
 
 SORT_LABELS = {
@@ -41,9 +41,11 @@ def _page(request: AuthenticatedHttpRequest) -> int:
     return min(int(value), 1000) if value.isdigit() and 0 < len(value) < 5 and int(value) > 0 else 1
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 @member_required(roles=ROLES)
 def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return filters_redirect(request)
     scope = scope_of(request)
     day = day_shown(request, scope["night"])
     page = _page(request)
@@ -76,9 +78,11 @@ def _tab_labels(night: bool) -> tuple[str, str, str]:
     return str(_("Nuit dernière")), str(_("Ce soir")), str(_("Nuit suivante"))
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 @member_required(roles=ROLES)
 def week_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return filters_redirect(request)
     scope = scope_of(request)
     day = day_shown(request, scope["night"])
     monday = day - timedelta(days=day.weekday())
@@ -93,9 +97,11 @@ def week_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "agenda/week.html", context)
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 @member_required(roles=ROLES)
 def list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return filters_redirect(request)
     scope = scope_of(request)
     filters = scope["filters"]
     page = selectors.actions_page(

@@ -1,4 +1,4 @@
-"""What every agenda view shares: the filters read from the URL and the day shown."""
+"""What every agenda view shares: the filters read from the URL (the text sealed) and the day shown."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ from mano.agenda.categories import categories_of
 from mano.agenda.category_picker import choice_groups
 from mano.agenda.days import agenda_day_of
 from mano.core.http import AuthenticatedHttpRequest
+from mano.core.search_param import search_of, see_other
 
 ROLES = ("admin", "normal", "restricted")
 STATUS_FILTERS = filters.STATUS_FILTERS
@@ -45,7 +47,7 @@ def scope_of(request: AuthenticatedHttpRequest) -> dict[str, Any]:
 
     No team chosen means the current team; "toutes" lifts the team filter; "sans" adds the actions that have no
     team (alone: only those). Team ids of another organisation are ignored."""
-    chosen = filters.AgendaFilters.from_query(request.GET)
+    chosen = filters.AgendaFilters.from_query(request.GET, search_of(request, limit=filters.MAX_TEXT))
     team = current_team(request)
     org_teams = list(Team.objects.filter(organisation_id=request.user.member_organisation_id).order_by("name"))
     picked = [t for t in org_teams if t.pk in chosen.team_ids]
@@ -68,6 +70,14 @@ def scope_of(request: AuthenticatedHttpRequest) -> dict[str, Any]:
         "query": chosen.query(),
         "category_choices": choice_groups(categories_of(organisation), chosen.categories) if organisation else [],
     }
+
+
+def filters_redirect(request: AuthenticatedHttpRequest) -> HttpResponseRedirect:
+    """The filter form posts, so that its text never reaches a URL: back to the same page (first page) with
+    the same filters and day, the text as its session token."""
+    chosen = filters.AgendaFilters.from_query(request.POST, search_of(request, limit=filters.MAX_TEXT))
+    day = asked_day(request.POST.get("jour", ""))
+    return see_other(request, ([("jour", day.isoformat())] if day else []) + chosen.pairs())
 
 
 STATUS_LABELS = {"done": _("faites"), "cancelled": _("annulées"), "all": _("tous statuts")}

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from mano.accounts.selectors import current_team
 from mano.core.http import AuthenticatedHttpRequest, member_required, posted_version
 from mano.core.records import ConflictError
+from mano.core.search_param import search_of, see_other
 from mano.persons import custom_fields
 from mano.persons.filters import OPERATORS, PersonFilters
 from mano.persons.forms import CustomFieldsForm, PersonForm, custom_initial
@@ -26,6 +27,7 @@ from mano.persons.services import persons as services
 
 PERSON_ROLES = ("admin", "normal", "restricted")
 FULL_ROLES = ("admin", "normal")
+MAX_QUERY = 200
 
 
 def _team_id(request: AuthenticatedHttpRequest) -> str | None:
@@ -37,12 +39,15 @@ def _groups(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
     return request.user.organisation.person_field_groups  # type: ignore[union-attr]
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 @member_required(roles=PERSON_ROLES)
 def person_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    search = search_of(request, limit=MAX_QUERY)
+    if request.method == "POST":  # the search form posts, so that the typed words never reach a URL
+        return see_other(request, search.pairs())
     whole = request.GET.get("tout") == "1"
     team = None if whole else current_team(request)
-    query = request.GET.get("q", "").strip()[:200]
+    query = search.text
     filters = PersonFilters.from_query(request.GET, str(team.pk) if team else None)
     full = request.user.role in FULL_ROLES
     if not full:  # restricted members never see custom fields, so they may not filter on them either
