@@ -106,16 +106,17 @@ class AgendaFilters:
     def with_sort(self, sort: str) -> AgendaFilters:
         return replace(self, sort=sort)
 
-    def matches(self, data: dict[str, Any], *, restricted: bool, comments: str = "") -> bool:
-        """Whether a decrypted action passes the category and text filters (restricted: no description and
-        no comments; the caller passes `comments` only to those who may read them)."""
+    def matches(self, data: dict[str, Any], *, restricted: bool, comments: str = "", person: str = "") -> bool:
+        """Whether a decrypted action passes the category and text filters: the text is looked for in the
+        action's name, categories and person's name, and for those who may read them (not restricted members,
+        and the caller passes `comments` only to them) its description and comments."""
         categories = [str(c) for c in data.get("categories") or []]
         if (self.categories or self.without_category) and not (
             (self.without_category and not categories) or any(c in self.categories for c in categories)
         ):
             return False
         if self.text:
-            parts = [str(data.get("name") or ""), *categories]
+            parts = [str(data.get("name") or ""), *categories, person]
             if not restricted:
                 parts += [str(data.get("description") or ""), comments]
             haystack = fold(" ".join(parts))

@@ -152,8 +152,15 @@ def _matching(
     pairs = [(a, record_data(a, keyring)) for a in actions]
     if filters is None:
         return pairs
-    comments = _comment_texts(user, keyring, actions) if filters.text and not restricted else {}
-    return [(a, d) for a, d in pairs if filters.matches(d, restricted=restricted, comments=comments.get(a.pk, ""))]
+    if not filters.text:
+        return [(a, d) for a, d in pairs if filters.matches(d, restricted=restricted)]
+    comments = {} if restricted else _comment_texts(user, keyring, actions)
+    names = card_names(user.organisation_id, {a.person_id for a in actions}, keyring) if actions else {}
+    return [
+        (a, d)
+        for a, d in pairs
+        if filters.matches(d, restricted=restricted, comments=comments.get(a.pk, ""), person=names.get(a.person_id, ""))
+    ]
 
 
 def _comment_texts(user: User, keyring: Keyring, actions: list[Action]) -> dict[UUID, str]:

@@ -109,8 +109,8 @@ def test_team_filters_several_teams_whole_organisation_and_without_team(bob, age
 def test_category_text_and_status_filters_on_day_week_and_list(bob, agenda, unlocked_client, query, expected):
     client = unlocked_client(bob)
     assert _names(client.get(f"/agenda/?jour={DAY}&equipe=toutes&{query}")) == expected
-    # "Hier" (Tuesday's Domiciliation) is in the same week, and in the list.
-    expected_more = sorted(expected + (["Hier"] if "Domiciliation" in query else []))
+    # "Hier" (Tuesday's Domiciliation, for Karim) is in the same week, and in the list.
+    expected_more = sorted(expected + (["Hier"] if "Domiciliation" in query or "karim" in query else []))
     assert _week_names(client.get(f"/agenda/semaine/?jour={DAY}&equipe=toutes&{query}")) == expected_more
     assert _names(client.get(f"/agenda/liste/?equipe=toutes&{query}"), "page") == expected_more
 
@@ -119,6 +119,13 @@ def test_restricted_members_cannot_search_descriptions(agenda, unlocked_client):
     client = unlocked_client(agenda["restricted"])
     assert _names(client.get(f"/agenda/?jour={DAY}&equipe=toutes&q=lariboisiere")) == []
     assert _names(client.get(f"/agenda/?jour={DAY}&equipe=toutes&q=medical")) == ["Rendez-vous médical"]
+
+
+def test_the_text_finds_the_actions_of_a_person_by_name(bob, agenda, unlocked_client):
+    """Zoé's actions are found by her name, for every member (a person's name is no secret to them)."""
+    for member in (bob, agenda["restricted"]):
+        client = unlocked_client(member)
+        assert _names(client.get(f"/agenda/?jour={DAY}&equipe=toutes&q=zoe")) == ["Papiers", "Rendez-vous médical"]
 
 
 def test_the_filters_are_kept_in_the_tabs_the_days_and_the_weeks(bob, agenda, unlocked_client):
