@@ -288,6 +288,27 @@ def test_priorities_list_urgent_actions_and_comments_of_my_teams_until_depriorit
     assert record_data(comment, bob.keyring)["urgent"] is False and comment.urgent is False
 
 
+def test_an_urgent_comment_of_an_action_leads_to_the_action_and_shows_its_date(bob, org_a, persons, unlocked_client):
+    from mano.persons.services.comments import comment_create
+
+    (action,) = actions_create(
+        user=bob.user, keyring=bob.keyring, persons=persons[:1], name="CAF", teams=[org_a.day], due_at=timezone.now()
+    )
+    comment_create(
+        user=bob.user,
+        keyring=bob.keyring,
+        person=persons[0],
+        text="Dossier incomplet",
+        urgent=True,
+        team=org_a.day,
+        action_id=action.pk,
+        date=_local(2026, 11, 20, 18, 30),
+    )
+    page = unlocked_client(bob).get("/agenda/priorites/")
+    assertContains(page, f'href="/agenda/{action.pk}/?onglet=commentaires#onglets"')
+    assertContains(page, "20/11/2026 18:30")  # the day it concerns, not the day it was typed
+
+
 def test_another_organisation_cannot_deprioritize(bob, charlie, org_a, persons, unlocked_client):
     (action,) = actions_create(
         user=bob.user,

@@ -119,3 +119,9 @@ def test_a_night_teams_action_is_late_only_once_its_night_is_over(alice, org_a, 
     with time_machine.travel(_local(*now), tick=False):
         (row,) = action_rows([Action.objects.get(pk=action.pk)], alice.keyring)
         assert row.overdue is late
+
+
+def test_the_week_marks_today(alice, unlocked_client):
+    with time_machine.travel(_local(2026, 12, 3, 10), tick=False):
+        page = unlocked_client(alice).get("/agenda/semaine/")
+    assertContains(page, 'class="week__day week__day--today" aria-current="date"', count=1)

@@ -93,6 +93,7 @@ def week_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "previous": monday - timedelta(days=7),
         "next": monday + timedelta(days=7),
         "monday": monday,
+        "today": agenda_day_of(timezone.now(), night=scope["night"]),
     }
     return render(request, "agenda/week.html", context)
 
