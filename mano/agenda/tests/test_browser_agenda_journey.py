@@ -26,6 +26,7 @@ DAY_ALL_SHOT = "/tmp/agenda-day-all-390.png"
 FORM_SHOT = "/tmp/agenda-form-390.png"
 PERSON_SHOT = "/tmp/agenda-person-390.png"
 QUICK_FORM_SHOT = "/tmp/agenda-quick-form-390.png"
+LIVE_SEARCH_SHOT = "/tmp/agenda-live-search-390.png"
 
 
 @dataclass
@@ -193,6 +194,8 @@ def test_day_view_new_action_and_done_each_take_three_taps_at_most(
     from_day.tap(page.get_by_role("link", name="Nouvelle action"))
     page.get_by_label("Nom de l’action").fill("Douche")
     page.get_by_placeholder("Chercher une personne à ajouter").fill(SECOND.split()[0].lower())
+    expect(page.get_by_role("checkbox", name=SECOND)).to_be_visible()
+    page.screenshot(path=LIVE_SEARCH_SHOT, full_page=True)
     from_day.tap(page.get_by_role("checkbox", name=SECOND))
     from_day.tap(page.get_by_role("button", name="Enregistrer"))
     expect(page.get_by_text("Action créée.")).to_be_visible()
