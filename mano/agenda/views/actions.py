@@ -67,7 +67,7 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form.fields["persons"].label_from_instance = lambda p: names.get(p.pk, "?")  # type: ignore[attr-defined]
     family_field_keep(form, user=request.user, keyring=request.keyring, persons=candidates, current=False)
     if not candidates:
-        form.fields["persons"].help_text = _("Tapez quelques lettres d’un nom dans la recherche ci-dessus, puis cochez.")
+        form.fields["persons"].help_text = _("Tapez quelques lettres d’un nom dans la recherche, puis cochez.")
     repeat = RecurrenceForm(request.POST or None, start=start_of(request.POST or None, timezone.localdate(due)))
     if searching:
         form, repeat = _unbound(form), _unbound(repeat)
