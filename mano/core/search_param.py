@@ -32,30 +32,33 @@ class Search:
         return [(SEALED, self.token)] if self.text and self.token else []
 
 
-def _binding(request: HttpRequest) -> dict[str, object]:
+def _binding(request: HttpRequest, purpose: str) -> dict[str, object]:
     user = request.user
     return {
-        "purpose": PURPOSE,
+        "purpose": purpose,
         "org_id": getattr(user, "organisation_id", None),
         "user_id": user.pk,
         "session_key": request.session.session_key or "",
     }
 
 
-def seal(request: HttpRequest, text: str) -> str:
-    """The token of `text` for this user's session; "" when it cannot be made (no key or session)."""
+def seal(request: HttpRequest, text: str, *, purpose: str = PURPOSE) -> str:
+    """The token of `text` for this user's session; "" when it cannot be made (no key or session).
+
+    A token opens only under the `purpose` it was sealed for, so a search token cannot stand for a filter value.
+    """
     if not text:
         return ""
     try:
-        return crypto.seal_url_text(request.keyring, text=text, **_binding(request))  # type: ignore[attr-defined,arg-type]
+        return crypto.seal_url_text(request.keyring, text=text, **_binding(request, purpose))  # type: ignore[attr-defined,arg-type]
     except crypto.DecryptionError:
         return ""
 
 
-def unseal(request: HttpRequest, token: str) -> str:
+def unseal(request: HttpRequest, token: str, *, purpose: str = PURPOSE) -> str:
     """The text of a token; an unreadable one (tampered, another session, expired) reads as no search."""
     try:
-        return crypto.open_url_text(request.keyring, token=token, **_binding(request))  # type: ignore[attr-defined,arg-type]
+        return crypto.open_url_text(request.keyring, token=token, **_binding(request, purpose))  # type: ignore[attr-defined,arg-type]
     except crypto.DecryptionError:
         return ""
 
@@ -64,15 +67,21 @@ def _clean(text: str, limit: int) -> str:
     return " ".join(text.split())[:limit]
 
 
+def is_search_post(request: HttpRequest) -> bool:
+    """True for a posted search form (the page may post other forms too)."""
+    return request.method == "POST" and TEXT in request.POST
+
+
 def search_of(request: HttpRequest, *, limit: int) -> Search:
-    """The search of this request: the posted `q`, else the `qs` token, else a clear `q` in the URL.
+    """The search of this request: the posted `q`, else the `qs` token, else a clear `q` in the URL (so another
+    form of the page, posted without `q`, keeps the search of its URL).
 
     A clear `q` in the URL is replaced by its token in `request.GET` and the query string, so that
     `request.get_full_path()` (the `next` of every link) and every link built from `request.GET` carry
     the token only.
     """
-    if request.method == "POST":
-        text = _clean(request.POST.get(TEXT, ""), limit)
+    if is_search_post(request):
+        text = _clean(request.POST[TEXT], limit)
         return Search(text, seal(request, text))
     if TEXT not in request.GET:
         token = request.GET.get(SEALED, "")
@@ -85,8 +94,14 @@ def search_of(request: HttpRequest, *, limit: int) -> Search:
 
 
 def _replace_clear_text(request: HttpRequest, search: Search) -> None:
-    kept = [(k, v) for k, values in request.GET.lists() if k not in (TEXT, SEALED) for v in values]
-    query = urlencode(kept + search.pairs())
+    replace_params(request, (TEXT, SEALED), search.pairs())
+
+
+def replace_params(request: HttpRequest, names: tuple[str, ...], pairs: list[tuple[str, str]]) -> None:
+    """Drop the parameters `names` from the request's URL and append `pairs`, in `request.GET` and the query
+    string alike, so that `request.get_full_path()` and links built from `request.GET` no longer carry them."""
+    kept = [(k, v) for k, values in request.GET.lists() if k not in names for v in values]
+    query = urlencode(kept + pairs)
     request.GET = QueryDict(query)
     request.META["QUERY_STRING"] = query
 

@@ -1,17 +1,28 @@
-"""Person list filters, read from and written back to the URL so a filtered list can be bookmarked."""
+"""Person list filters, read from and written back to the URL so a filtered list can be bookmarked.
+
+A value typed for a condition may be personal (a name, a phone number): links carry it only sealed for the
+session, as `f=<token>` instead of `f=key~op~value` (see mano.core.search_param). Only the organisation's own
+words stay clear: an option of a choice field, Oui/Non, or no value at all.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from mano.core import search_param
+from mano.persons.custom_fields import CHOICE_TYPES
 from mano.persons.text import fold
 
 EMPTY = "__vide__"
+PURPOSE = "person-filter"
+MAX_CONDITIONS = 10
+MAX_VALUE = 200
 OPERATORS = {
     "eq": _("est"),
     "contains": _("contient"),
@@ -26,6 +37,18 @@ class Condition:
     key: str
     op: str
     value: str
+    private: bool = False  # a typed value: links carry `token` only, never the value
+    token: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.key}~{self.op}~{self.value}"
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """The URL parameter of this condition; a private one without a token is left out of links."""
+        if not self.private:
+            return [("f", self.text)]
+        return [("f", self.token)] if self.token else []
 
     def match(self, custom: dict[str, Any]) -> bool:
         value = custom.get(self.key)
@@ -62,16 +85,22 @@ class PersonFilters:
     logic: str = "and"
 
     @classmethod
-    def from_query(cls, query: QueryDict, team_id: str | None) -> PersonFilters:
-        raw = [tuple(f.split("~", 2)) for f in query.getlist("f")]
-        # The filter form posts separate key / operator / value lists; links carry f=key~op~value.
-        raw += list(zip(query.getlist("fk"), query.getlist("fo"), query.getlist("fv"), strict=False))
-        conditions = [Condition(*parts) for parts in raw if len(parts) == 3 and parts[0] and parts[1] in OPERATORS]
+    def from_query(
+        cls, query: QueryDict, team_id: str | None, opener: Callable[[str], str] | None = None
+    ) -> PersonFilters:
+        """The filters of `query`; an `f=<token>` condition is read through `opener` (without it, ignored)."""
+        found = [_link_condition(f, opener) for f in query.getlist("f")]
+        # The filter form posts separate key / operator / value lists.
+        found += [
+            _condition(*parts)
+            for parts in zip(query.getlist("fk"), query.getlist("fo"), query.getlist("fv"), strict=False)
+        ]
+        conditions = [c for c in found if c is not None]
         return cls(
             vulnerable=query.get("vulnerable") == "1",
             active_list=query.get("active", "") if query.get("active") in ("in", "out") else "",
             team_id=team_id,
-            conditions=tuple(conditions[:10]),
+            conditions=tuple(conditions[:MAX_CONDITIONS]),
             logic="or" if query.get("l") == "or" else "and",
         )
 
@@ -92,12 +121,58 @@ class PersonFilters:
         results = (c.match(card.get("custom") or {}) for c in self.conditions)
         return any(results) if self.logic == "or" else all(results)
 
-    def as_query(self) -> str:
-        params: list[tuple[str, str]] = [("f", f"{c.key}~{c.op}~{c.value}") for c in self.conditions]
+    def pairs(self) -> list[tuple[str, str]]:
+        """The URL parameters of these filters, typed values only as their tokens."""
+        params = [pair for c in self.conditions for pair in c.pairs()]
         if self.vulnerable:
             params.append(("vulnerable", "1"))
         if self.active_list:
             params.append(("active", self.active_list))
         if self.logic == "or":
             params.append(("l", "or"))
-        return urlencode(params)
+        return params
+
+    def as_query(self) -> str:
+        return urlencode(self.pairs())
+
+
+def _condition(key: str, op: str, value: str) -> Condition | None:
+    if not key or op not in OPERATORS:
+        return None
+    return Condition(key, op, "" if op == "empty" else value.strip()[:MAX_VALUE])
+
+
+def _link_condition(raw: str, opener: Callable[[str], str] | None) -> Condition | None:
+    if "~" in raw:
+        return _condition(*raw.split("~", 2)) if raw.count("~") >= 2 else None
+    # A token (URL-safe base64 has no "~"): unreadable ones (another session, tampered) are dropped.
+    parts = (opener(raw) if opener and raw else "").split("~", 2)
+    found = _condition(*parts) if len(parts) == 3 else None
+    return replace(found, private=True, token=raw) if found else None
+
+
+def _clear_values(field: dict[str, Any]) -> set[str]:
+    """The values of a field that are the organisation's words, not typed ones."""
+    if field.get("type") in CHOICE_TYPES:
+        return set(field.get("options") or [])
+    return {"Oui", "Non"} if field.get("type") in ("yes-no", "boolean") else set()
+
+
+def filters_of(
+    request: HttpRequest, query: QueryDict, *, team_id: str | None, fields: Iterable[dict[str, Any]]
+) -> PersonFilters:
+    """The filters of `query` (the URL or the posted form), each typed value given its token of this session.
+
+    A value stays clear only when it is empty or one of the organisation's own words for that field.
+    """
+    filters = PersonFilters.from_query(
+        query, team_id, opener=lambda token: search_param.unseal(request, token, purpose=PURPOSE)
+    )
+    clear = {f["key"]: _clear_values(f) for f in fields}
+    conditions = tuple(
+        c
+        if c.private or not c.value or c.value in clear.get(c.key, ())
+        else replace(c, private=True, token=search_param.seal(request, c.text, purpose=PURPOSE))
+        for c in filters.conditions
+    )
+    return replace(filters, conditions=conditions)

@@ -355,6 +355,6 @@ def test_charlie_gets_404_and_changes_nothing(charlie, karim, unlocked_client):
 def test_wrong_method_and_locked_keys(bob, karim, unlocked_client):
     client = unlocked_client(bob)
     assert client.put(_delete(karim)).status_code == 405
-    assert client.post(f"/personnes/{karim.pk}/fusionner/").status_code == 405
+    assert client.put(f"/personnes/{karim.pk}/fusionner/").status_code == 405
     client.post("/verrouiller/")
     assert client.get(_delete(karim))["Location"].startswith("/deverrouiller/")

@@ -15,12 +15,14 @@ from django.views.decorators.http import require_http_methods
 
 from mano.core.http import AuthenticatedHttpRequest, member_required
 from mano.core.records import ConflictError
+from mano.core.search_param import is_search_post, search_of, see_other
 from mano.persons.selectors import families as selectors
 from mano.persons.selectors.lifecycle import person_choices
 from mano.persons.selectors.persons import PersonView, person_get
 from mano.persons.services import families as services
 
 FULL_ROLES = ("admin", "normal")
+MAX_QUERY = 200
 INCOMPLETE = _("Le formulaire est incomplet : rechargez la page et recommencez.")
 CONFLICT = _(
     "Quelqu’un a modifié cette famille pendant que vous écriviez : rien n’a été enregistré. "
@@ -60,12 +62,14 @@ def _back(person_id: UUID) -> str:
 @member_required(roles=FULL_ROLES)
 def family_add_view(request: AuthenticatedHttpRequest, person_id: UUID) -> HttpResponse:
     view = _person(request, person_id)
+    search = search_of(request, limit=MAX_QUERY)
+    if is_search_post(request):  # the person search posts, so that the typed words never reach a URL
+        return see_other(request, search.pairs())
     other_id = request.POST.get("other") or request.GET.get("autre")
     if not other_id:
-        query = request.GET.get("q", "").strip()[:200]
-        rows = person_choices(user=request.user, keyring=request.keyring, query=query, exclude=view.person.pk)
+        rows = person_choices(user=request.user, keyring=request.keyring, query=search.text, exclude=view.person.pk)
         choices = [(row, f"?autre={row.person_id}") for row in rows]
-        return render(request, "persons/family_add.html", {"view": view, "query": query, "choices": choices})
+        return render(request, "persons/family_add.html", {"view": view, "query": search.text, "choices": choices})
     other = _person(request, other_id)
     form = LinkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from mano.accounts.selectors import current_team
 from mano.core.http import AuthenticatedHttpRequest, member_required, posted_version
 from mano.core.records import ConflictError
+from mano.core.search_param import search_of, see_other
 from mano.persons import custom_fields
 from mano.persons.forms import DateInput, check_range
 from mano.persons.selectors.lifecycle import MergeRow, merge_rows, person_choices
@@ -24,6 +25,7 @@ from mano.persons.selectors.persons import PersonView, person_get
 from mano.persons.services import lifecycle as services
 
 FULL_ROLES = ("admin", "normal")
+MAX_QUERY = 200
 WRONG_NAME = _("Le texte renseigné est incorrect")
 CONFIRM_REQUIRED = _("Cochez la case pour confirmer : cette opération est irréversible.")
 CHANGED = _(
@@ -139,14 +141,17 @@ def active_list_rejoin_view(request: AuthenticatedHttpRequest, person_id: UUID) 
     return render(request, "persons/lifecycle_rejoin.html", {"view": view, "team": team, "exit": current})
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 @member_required(roles=FULL_ROLES)
 def merge_choose_view(request: AuthenticatedHttpRequest, person_id: UUID) -> HttpResponse:
     view = _get(request, person_id)
-    query = request.GET.get("q", "").strip()[:200]
-    rows = person_choices(user=request.user, keyring=request.keyring, query=query, exclude=view.person.pk)
+    search = search_of(request, limit=MAX_QUERY)
+    if request.method == "POST":  # the person search posts, so that the typed words never reach a URL
+        return see_other(request, search.pairs())
+    rows = person_choices(user=request.user, keyring=request.keyring, query=search.text, exclude=view.person.pk)
     choices = [(row, f"{row.person_id}/") for row in rows]
-    return render(request, "persons/lifecycle_merge_choose.html", {"view": view, "query": query, "choices": choices})
+    context = {"view": view, "query": search.text, "choices": choices}
+    return render(request, "persons/lifecycle_merge_choose.html", context)
 
 
 def _override_field(row: MergeRow) -> forms.Field:

@@ -23,6 +23,7 @@ from mano.accounts.models import Team
 from mano.accounts.selectors import current_team
 from mano.core.http import AuthenticatedHttpRequest, member_required, safe_next
 from mano.core.records import ConflictError
+from mano.core.search_param import is_search_post, search_of, see_other
 from mano.persons.forms import check_range
 from mano.persons.models import Passage, Person, Rencontre
 from mano.persons.selectors import passages as selectors
@@ -66,6 +67,7 @@ class EncounterForm(forms.Form):
 
 # One transaction writes every passage: keep it short enough not to block the other writers.
 MAX_PERSONS = 100
+MAX_QUERY = 100
 
 
 class BulkForm(EncounterForm):
@@ -233,6 +235,9 @@ def passages_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     kinds = selectors.enabled_kinds(request.user.organisation)  # type: ignore[arg-type]
     if not kinds:
         raise Http404
+    search = search_of(request, limit=MAX_QUERY)
+    if is_search_post(request):  # the name filter posts, so that the typed words never reach a URL
+        return see_other(request, search.pairs())
     team = current_team(request)
     initial = {"kind": kinds[0], "date": timezone.now(), "team": team}
     form = BulkForm(request.POST or None, user=request.user, kinds=kinds, initial=initial)
@@ -254,7 +259,7 @@ def passages_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, SAVED[(data["kind"], len(created) > 1)])
             return redirect(request.get_full_path())
-    query = request.GET.get("q", "").strip()[:100]
+    query = search.text
     choices = selectors.team_person_choices(user=request.user, keyring=request.keyring, team=team, query=query)
     today = selectors.day_encounters(user=request.user, keyring=request.keyring, team=team)
     checked = {str(v) for v in (form["persons"].value() or [])}

@@ -8,17 +8,19 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.core.paginator import Page
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from mano.accounts.models import Team
 from mano.accounts.selectors import current_team
 from mano.core.http import AuthenticatedHttpRequest, member_required, posted_version
 from mano.core.records import ConflictError
-from mano.core.search_param import search_of, see_other
+from mano.core.search_param import is_search_post, replace_params, search_of, see_other
 from mano.persons import custom_fields
-from mano.persons.filters import OPERATORS, PersonFilters
+from mano.persons.filters import OPERATORS, PersonFilters, filters_of
 from mano.persons.forms import CustomFieldsForm, PersonForm, custom_initial
 from mano.persons.history import FIXED_LABELS
 from mano.persons.sections import sections_for
@@ -28,6 +30,8 @@ from mano.persons.services import persons as services
 PERSON_ROLES = ("admin", "normal", "restricted")
 FULL_ROLES = ("admin", "normal")
 MAX_QUERY = 200
+SORTS = ("created", "name", "birth_date", "-followed_since", "interaction")
+FILTER_PARAMS = ("f", "fk", "fo", "fv")
 
 
 def _team_id(request: AuthenticatedHttpRequest) -> str | None:
@@ -43,39 +47,58 @@ def _groups(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
 @member_required(roles=PERSON_ROLES)
 def person_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = search_of(request, limit=MAX_QUERY)
-    if request.method == "POST":  # the search form posts, so that the typed words never reach a URL
+    if is_search_post(request):  # the search form posts, so that the typed words never reach a URL
         return see_other(request, search.pairs())
-    whole = request.GET.get("tout") == "1"
+    params = request.POST if request.method == "POST" else request.GET
+    whole = params.get("tout") == "1"
     team = None if whole else current_team(request)
-    query = search.text
-    filters = PersonFilters.from_query(request.GET, str(team.pk) if team else None)
     full = request.user.role in FULL_ROLES
-    if not full:  # restricted members never see custom fields, so they may not filter on them either
-        filters = replace(filters, conditions=())
-    sort = request.GET.get("tri", "created")
-    if query:
-        page = selectors.person_search(
-            user=request.user, keyring=request.keyring, query=query, page=request.GET.get("page")
-        )
-    else:
-        page = selectors.person_list(
-            user=request.user,
-            keyring=request.keyring,
-            team=team,
-            filters=filters,
-            sort=sort,
-            page=request.GET.get("page"),
-        )
+    filters = _filters(request, params, team, full)
+    sort = params.get("tri", "created")
+    sort = sort if sort in SORTS else "created"
+    if request.method == "POST":  # so does the filter form: a typed value leaves as its token only
+        return see_other(request, ([("tout", "1")] if whole else []) + filters.pairs() + [("tri", sort)])
     context = {
-        "page": page,
+        "page": _page(request, search.text, team, filters, sort),
         "whole": whole,
-        "query": query,
+        "query": search.text,
         "filters": filters,
         "sort": sort,
-        "fields": [f for g in _groups(request) for f in g["fields"]] if full else [],
+        "fields": _fields(request) if full else [],
         "operators": OPERATORS.items() if full else [],
     }
     return render(request, "persons/list.html", context)
+
+
+def _fields(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
+    return [f for g in _groups(request) for f in g["fields"]]
+
+
+def _filters(request: AuthenticatedHttpRequest, params: QueryDict, team: Team | None, full: bool) -> PersonFilters:
+    """The filters asked; a condition typed in an old link is swapped for its token in the request itself."""
+    fields = _fields(request) if full else []
+    filters = filters_of(request, params, team_id=str(team.pk) if team else None, fields=fields)
+    if request.method == "GET" and any(name in request.GET for name in FILTER_PARAMS):
+        replace_params(request, FILTER_PARAMS, [pair for c in filters.conditions for pair in c.pairs()])
+    # Restricted members never see custom fields, so they may not filter on them either.
+    return filters if full else replace(filters, conditions=())
+
+
+def _page(
+    request: AuthenticatedHttpRequest, query: str, team: Team | None, filters: PersonFilters, sort: str
+) -> Page[selectors.Row]:
+    if query:
+        return selectors.person_search(
+            user=request.user, keyring=request.keyring, query=query, page=request.GET.get("page")
+        )
+    return selectors.person_list(
+        user=request.user,
+        keyring=request.keyring,
+        team=team,
+        filters=filters,
+        sort=sort,
+        page=request.GET.get("page"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
