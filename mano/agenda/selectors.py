@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
@@ -30,7 +30,7 @@ from mano.agenda.filters import DECRYPTED_SORTS, AgendaFilters
 from mano.agenda.models import Action, Status
 from mano.core.crypto import Keyring
 from mano.core.pagination import page_with_rows
-from mano.core.records import record_data, records_data
+from mano.core.records import payload_data, record_data, records_data
 from mano.persons.index import card_names
 from mano.persons.models import Comment, Person
 from mano.persons.text import fold
@@ -147,15 +147,50 @@ def _matching(
     user: User, keyring: Keyring, actions: Iterable[Action], filters: AgendaFilters | None
 ) -> list[tuple[Action, dict[str, Any]]]:
     """Decrypt candidate rows and keep those the encrypted filters (categories, text) accept."""
-    restricted = user.role == "restricted"
-    actions = list(actions)
     pairs = [(a, record_data(a, keyring)) for a in actions]
-    if filters is None:
-        return pairs
+    return pairs if filters is None else _accepted(user, keyring, pairs, filters)
+
+
+class Lean(NamedTuple):
+    """An action row read without building its model: what the encrypted filters need."""
+
+    pk: UUID
+    person_id: UUID
+    payload: bytes
+
+
+def _window_matching(user: User, keyring: Keyring, window: QuerySet[Action], filters: AgendaFilters) -> list[Pair]:
+    """The rows of a (limited, ordered) window that pass the encrypted filters."""
+    return _lean_matching(user, keyring, _lean(window), filters)
+
+
+def _lean(window: QuerySet[Action]) -> list[Lean]:
+    return [Lean(*values) for values in window.values_list("pk", "person_id", "payload")]
+
+
+def _lean_matching(user: User, keyring: Keyring, lean: list[Lean], filters: AgendaFilters) -> list[Pair]:
+    """Payloads decrypted from plain values, and models built for the matching rows only (a week's window
+    holds up to 2,000 rows, a list scan 5,000: building a model for each cost more than decrypting it)."""
+    organisation_id = user.member_organisation_id
+    pairs = [
+        (row, payload_data(Action, keyring, row_id=row.pk, organisation_id=organisation_id, payload=row.payload))
+        for row in lean
+    ]
+    kept = _accepted(user, keyring, pairs, filters)
+    models = Action.objects.filter(organisation_id=organisation_id).in_bulk([row.pk for row, _ in kept])
+    return [(models[row.pk], data) for row, data in kept]
+
+
+def _accepted(
+    user: User, keyring: Keyring, pairs: list[tuple[Any, dict[str, Any]]], filters: AgendaFilters
+) -> list[Any]:
+    """The decrypted pairs (row with pk and person_id, data) that the category and text filters accept."""
+    restricted = user.role == "restricted"
     if not filters.text:
         return [(a, d) for a, d in pairs if filters.matches(d, restricted=restricted)]
-    comments = {} if restricted else _comment_texts(user, keyring, actions)
-    names = card_names(user.organisation_id, {a.person_id for a in actions}, keyring) if actions else {}
+    rows = [a for a, _ in pairs]
+    comments = {} if restricted else _comment_texts(user, keyring, rows)
+    names = card_names(user.organisation_id, {a.person_id for a in rows}, keyring) if rows else {}
     return [
         (a, d)
         for a, d in pairs
@@ -163,7 +198,7 @@ def _matching(
     ]
 
 
-def _comment_texts(user: User, keyring: Keyring, actions: list[Action]) -> dict[UUID, str]:
+def _comment_texts(user: User, keyring: Keyring, actions: list[Any]) -> dict[UUID, str]:
     """The comments of these actions, joined per action, for the free-text filter."""
     texts: dict[UUID, list[str]] = {}
     rows = Comment.objects.filter(
@@ -241,7 +276,7 @@ def day_agenda(
     _, end = day_window(day + timedelta(days=1), night=night)
     window = scoped.filter(agenda_at__gte=start, agenda_at__lt=end).order_by(*ORDERED)[:1500]
     tabs = [day + timedelta(days=offset) for _, offset in DAY_TABS]
-    by_day = _by_day(_matching(user, keyring, window, filters), tabs, night)
+    by_day = _by_day(_window_matching(user, keyring, window, filters), tabs, night)
     counts = {key: len(by_day[tab]) for (key, _), tab in zip(DAY_TABS, tabs, strict=True)}
     shown = by_day[day][first : first + DAY_PAGE]
     prefetch_related_objects([a for a, _ in shown], "teams")
@@ -305,7 +340,7 @@ def week_actions(
     scoped = _scoped(user, teams, statuses, without_team).order_by(*ORDERED)
     if filters is not None and filters.encrypted:
         window = scoped.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])[:2000]
-        matched = _by_day(_matching(user, keyring, window, filters), days, night)
+        matched = _by_day(_window_matching(user, keyring, window, filters), days, night)
         counts = {day: len(matched[day]) for day in days}
         pairs = {day: matched[day][:WEEK_DAY_ROWS] for day in days}
     else:
@@ -378,9 +413,9 @@ def _filtered_scan(
     found: list[tuple[Action, dict[str, Any]]] = []
     while scanned < SCAN_CAP and len(found) < need:
         want = min(CHUNK, SCAN_CAP - scanned)
-        chunk = list(rows[scanned : scanned + want])
+        chunk = _lean(rows[scanned : scanned + want])
         scanned += len(chunk)
-        found += _matching(user, keyring, chunk, filters)
+        found += _lean_matching(user, keyring, chunk, filters)
         if len(chunk) < want:
             exhausted = True
             break

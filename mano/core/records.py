@@ -72,13 +72,16 @@ def record_update(
 
 def record_data(record: EncryptedRecord, keyring: Keyring) -> dict[str, Any]:
     """Decrypt one row; raises DecryptionError when the envelope does not belong here."""
-    return decrypt_record(
-        keyring,
-        table=record._meta.db_table,
-        row_id=record.pk,
-        org_id=record.organisation_id,
-        envelope=record.payload,
+    return payload_data(
+        type(record), keyring, row_id=record.pk, organisation_id=record.organisation_id, payload=record.payload
     )
+
+
+def payload_data(
+    model: type[EncryptedRecord], keyring: Keyring, *, row_id: Any, organisation_id: Any, payload: bytes
+) -> dict[str, Any]:
+    """Decrypt a row's payload read without its model (values_list), for scans of thousands of rows."""
+    return decrypt_record(keyring, table=model._meta.db_table, row_id=row_id, org_id=organisation_id, envelope=payload)
 
 
 def records_data(records: Iterable[R], keyring: Keyring) -> list[tuple[R, dict[str, Any]]]:
