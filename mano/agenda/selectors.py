@@ -156,7 +156,7 @@ class Lean(NamedTuple):
 
     pk: UUID
     person_id: UUID
-    payload: bytes
+    payload: bytes | memoryview
 
 
 def _window_matching(user: User, keyring: Keyring, window: QuerySet[Action], filters: AgendaFilters) -> list[Pair]:

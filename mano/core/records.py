@@ -78,7 +78,7 @@ def record_data(record: EncryptedRecord, keyring: Keyring) -> dict[str, Any]:
 
 
 def payload_data(
-    model: type[EncryptedRecord], keyring: Keyring, *, row_id: Any, organisation_id: Any, payload: bytes
+    model: type[EncryptedRecord], keyring: Keyring, *, row_id: Any, organisation_id: Any, payload: bytes | memoryview
 ) -> dict[str, Any]:
     """Decrypt a row's payload read without its model (values_list), for scans of thousands of rows."""
     return decrypt_record(keyring, table=model._meta.db_table, row_id=row_id, org_id=organisation_id, envelope=payload)
