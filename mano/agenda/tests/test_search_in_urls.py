@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import unquote_plus
 
 import pytest
 from django.test import Client
@@ -17,35 +16,16 @@ from mano.agenda.services import actions_create
 from mano.persons.services import person_create
 from mano.persons.services.comments import comment_create
 from mano.testing import Org, Persona, login_client
+from mano.testing_urls import assert_no_words_in_urls, assert_text_forms_post
 
 pytestmark = pytest.mark.django_db
 
 SEARCH = "Dupont VIH"
 SECRETS = ("dupont", "vih")
-URL_HEADERS = ("Location", "HX-Redirect", "HX-Location", "HX-Push-Url", "HX-Replace-Url", "Content-Location")
-ATTRIBUTE = re.compile(r'[\w:-]+="([^"]*)"')
-
-
-def urls_of(response) -> list[str]:
-    """Every URL an observer could collect: redirect and htmx headers, and every attribute value of the page that
-    is a URL (href, action, src, hx-*, and the hidden `next` fields), decoded as a browser or a log would."""
-    found = [response[h] for h in URL_HEADERS if response.has_header(h)]
-    if response.get("Content-Type", "").startswith("text/html"):
-        values = (html.unescape(v) for v in ATTRIBUTE.findall(response.content.decode()))
-        found += [v for v in values if v.startswith(("/", "?", "http"))]
-    return [unquote_plus(unquote_plus(url)) for url in found]
 
 
 def assert_no_search_in_urls(response) -> None:
-    leaks = [url for url in urls_of(response) if any(word in url.lower() for word in SECRETS)]
-    assert leaks == []
-
-
-def assert_search_forms_post(response) -> None:
-    """A search field in a GET form would put its words in the URL of the next page."""
-    for form in re.findall(r"<form\b[^>]*>.*?</form>", response.content.decode(), flags=re.S):
-        if re.search(r'name="q"', form):
-            assert 'method="post"' in form.split(">", 1)[0]
+    assert_no_words_in_urls(response, SECRETS)
 
 
 @pytest.fixture
@@ -87,14 +67,14 @@ def _search(client: Client, url: str, **fields: str):
 )
 def test_an_agenda_search_is_posted_and_no_url_carries_its_words(bob, world, url, key):
     client = login_client(bob)
-    assert_search_forms_post(client.get(url))
+    assert_text_forms_post(client.get(url))
     posted = _search(client, url, statut="all", equipe="toutes")
     assert posted["Location"].startswith(f"{url}?equipe=toutes&statut=all&qs=")
     page = client.get(posted["Location"])
     assert page.status_code == 200 and _names(page, key) == ["RDV Dupont"]
     assertContains(page, f'value="{SEARCH}"')  # the field still shows it, in the page only
     assert_no_search_in_urls(page)
-    assert_search_forms_post(page)
+    assert_text_forms_post(page)
 
 
 def test_the_filter_form_posts_every_filter_and_the_redirect_keeps_them(bob, org_a, world):
@@ -159,12 +139,12 @@ def test_a_token_opens_in_no_other_session_and_a_tampered_one_reads_as_no_search
 
 def test_the_persons_search_is_posted_and_no_url_carries_its_words(bob, world):
     client = login_client(bob)
-    assert_search_forms_post(client.get("/personnes/"))
+    assert_text_forms_post(client.get("/personnes/"))
     posted = _search(client, "/personnes/")
     page = client.get(posted["Location"])
     assert [r.name for r in page.context["page"]] == ["Jean Dupont"]
     assert_no_search_in_urls(page)
-    assert_search_forms_post(page)
+    assert_text_forms_post(page)
     elsewhere = login_client(bob).get(posted["Location"])
     assert elsewhere.status_code == 200 and elsewhere.context["query"] == ""
     assert sorted(r.name for r in elsewhere.context["page"]) == ["Jean Dupont", "Karim"]
