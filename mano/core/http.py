@@ -36,8 +36,23 @@ def _leave(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
+# Typed text in an old bookmark (?q=…, fv=…, f=key~op~value): never carried on into a `next`.
+TYPED_PARAMS = ("q", "fv")
+
+
+def _back_here(request: HttpRequest) -> str:
+    """The current address for a `next`, without the typed text an old link may carry in clear."""
+    kept = [
+        (key, value)
+        for key, values in request.GET.lists()
+        for value in values
+        if key not in TYPED_PARAMS and not (key == "f" and "~" in value)
+    ]
+    return f"{request.path}?{urlencode(kept)}" if kept else request.path
+
+
 def _login_redirect(request: HttpRequest) -> HttpResponse:
-    return _leave(request, f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
+    return _leave(request, f"{reverse('accounts:login')}?{urlencode({'next': _back_here(request)})}")
 
 
 def member_required(roles: Iterable[str] = MEMBER_ROLES, *, unlocked: bool = True) -> Callable[[View], View]:
@@ -57,7 +72,7 @@ def member_required(roles: Iterable[str] = MEMBER_ROLES, *, unlocked: bool = Tru
             if user.charter_accepted_at is None:
                 return _leave(request, reverse("accounts:charter"))
             if unlocked and not request.keyring.has(KeyKind.GENERAL):  # type: ignore[attr-defined]
-                return _leave(request, f"{reverse('accounts:unlock')}?{urlencode({'next': request.get_full_path()})}")
+                return _leave(request, f"{reverse('accounts:unlock')}?{urlencode({'next': _back_here(request)})}")
             return view(request, *args, **kwargs)
 
         return wrapper  # type: ignore[return-value]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import unquote_plus
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
@@ -127,3 +128,11 @@ def test_an_empty_or_locked_search_leaves_no_token(bob: Persona) -> None:
     locked.keyring = Keyring()  # type: ignore[attr-defined]
     assert search_param.search_of(locked, limit=100) == search_param.Search("Dupont", "")
     assert search_param.see_other(locked, []).url == "/"
+
+
+@pytest.mark.django_db
+def test_a_clear_search_in_an_old_link_is_not_carried_into_the_login_next(client):
+    response = client.get("/agenda/liste/?q=Dupont&statut=all&f=name~contains~Dupont&f=resources~is~RSA")
+    assert response.status_code == 302
+    assert "Dupont" not in unquote_plus(response["Location"])
+    assert "statut%3Dall" in response["Location"]  # the plain filters stay
