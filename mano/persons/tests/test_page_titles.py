@@ -39,3 +39,18 @@ def test_no_page_title_carries_a_name(bob, org_a, unlocked_client):
         assert response.status_code == 200, url
         assert NAME in response.content.decode(), url  # the page shows it...
         assert "Zébulon" not in _title(response) and "Canari" not in _title(response), url  # ...its title does not
+
+
+def test_no_template_puts_a_variable_in_its_title_but_staff_and_organisation_names():
+    """Every page, including those the test above does not open: a title holds fixed words only (members',
+    teams' and the organisation's names are not about the persons followed)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    allowed = {"{{ team.name }}", "{{ member }}", "{{ organisation.name }}"}
+    found = []
+    for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        for title in re.findall(r"\{% block title %\}(.*?)\{% endblock %\}", template.read_text()):
+            found += [(template.name, v) for v in re.findall(r"\{\{.*?\}\}", title) if v not in allowed]
+    assert found == []
