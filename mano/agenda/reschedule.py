@@ -4,7 +4,7 @@ from one of its occurrences, or stop repeating.
 The action stays where it is and becomes the first occurrence of the new series. Its later occurrences still to
 do are matched by day with the new rule: one on a day the rule keeps stays (with its comments and history), the
 others are removed, and the rule's days without one get a copy of this action. Done or cancelled occurrences are
-never touched, and earlier ones keep the series they belong to (and its rule)."""
+never touched, and earlier ones keep their rule (they stay in the same series)."""
 
 from __future__ import annotations
 
@@ -74,7 +74,9 @@ def series_reschedule(
     data = record_data(current, keyring)
     stored = {**rule.to_payload(), "start": start.date().isoformat()} if rule else None
     change = {"recurrence": [series.rule_text(current, data) or str(NOT_REPEATED), _describe(rule, start.date())]}
-    recurrence_id = uuid.uuid4() if rule else None
+    # The same series stays one series: "the following ones" of an earlier occurrence still reach the later
+    # ones, so a rule changed again from earlier replaces them instead of adding copies beside them.
+    recurrence_id = (current.recurrence_id or uuid.uuid4()) if rule else None
     rewritten = []
     for occurrence in [current, *kept]:  # all locked above
         payload = record_data(occurrence, keyring) if occurrence is not current else data
@@ -110,6 +112,13 @@ def series_reschedule(
         removed=result.removed,
     )
     return result
+
+
+def reschedule_preview(*, action: Action, rule: Rule | None) -> Rescheduled:
+    """What `series_reschedule` would do now, without writing: the confirmation page says it first."""
+    wanted = _days_after(rule, timezone.localtime(action.due_at).date())
+    kept, removed = _match(list(series.following(action).order_by("due_at")), wanted)
+    return Rescheduled(added=len(wanted - {_day(o) for o in kept}), kept=len(kept), removed=len(removed))
 
 
 def _days_after(rule: Rule | None, start: date) -> set[date]:

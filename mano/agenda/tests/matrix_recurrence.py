@@ -45,8 +45,8 @@ GET_ROWS: dict[tuple[str, str], Row] = {
 POST_ROWS: dict[tuple[str, str], Row] = {
     ("agenda:delete", "own org"): (_url("series_a"), expect(only=FULL_ROLES, members=302)),
     ("agenda:delete", "other org"): (_url("series_b"), expect(only=FULL_ROLES, members=404)),
-    # No version posted: a conflict, back to the action page, nothing changed.
-    ("agenda:repeat", "own org"): (_url("series_a", "agenda:repeat"), expect(only=PERSON_ROLES, members=302)),
+    # Nothing ticked means "stop repeating": the page asks to confirm removing the following ones first.
+    ("agenda:repeat", "own org"): (_url("series_a", "agenda:repeat"), expect(only=PERSON_ROLES)),
     ("agenda:repeat", "other org"): (
         _url("series_b", "agenda:repeat"),
         expect(only=PERSON_ROLES, members=404),

@@ -58,6 +58,9 @@ def test_a_monthly_action_is_set_up_on_a_phone(browser_page: Page, browser_conso
     page.get_by_label("Jusqu’au").fill("2027-05-31")
     assert scroll_width(page) <= 390
     page.get_by_role("button", name="Enregistrer la récurrence").click()
+    expect(page.get_by_text("Cette règle ferait : 1 action ajoutée, 1 action supprimée.")).to_be_visible()
+    assert scroll_width(page) <= 390
+    page.get_by_role("button", name="Confirmer et supprimer").click()
     expect(page.get_by_text("1 action ajoutée, 1 action supprimée")).to_be_visible()
     expect(page.get_by_text("Tous les 2 mois le dernier dimanche jusqu’au 31/05/2027")).to_be_visible()
     assert [(a.due_at.month, a.due_at.day) for a in Action.objects.filter(deleted_at=None).order_by("due_at")] == [

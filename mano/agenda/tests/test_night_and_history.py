@@ -56,7 +56,7 @@ def test_the_add_button_of_a_night_team_presets_the_evening(alice, org_a, unlock
 
 @pytest.mark.parametrize(
     ("hour", "labels"),
-    [(8, ("Nuit d’avant", "Cette nuit", "Ce soir")), (16, ("Nuit dernière", "Ce soir", "Nuit suivante"))],
+    [(8, ("Nuit précédente", "Cette nuit", "Ce soir")), (16, ("Nuit dernière", "Ce soir", "Nuit suivante"))],
 )
 def test_the_night_tabs_say_which_night_it_is(alice, org_a, unlocked_client, hour, labels):
     with time_machine.travel(_local(2026, 12, 3, hour), tick=False):
@@ -125,3 +125,15 @@ def test_the_week_marks_today(alice, unlocked_client):
     with time_machine.travel(_local(2026, 12, 3, 10), tick=False):
         page = unlocked_client(alice).get("/agenda/semaine/")
     assertContains(page, 'class="week__day week__day--today" aria-current="date"', count=1)
+
+
+def test_after_midnight_a_night_teams_new_action_defaults_to_the_night_still_going_on(alice, org_a, unlocked_client):
+    with time_machine.travel(_local(2026, 12, 4, 1, 30), tick=False):
+        client = unlocked_client(alice)
+        client.post("/equipe/", {"team": str(org_a.night.pk)})
+        form = client.get("/agenda/nouvelle/").context["form"]
+    assert timezone.localtime(form.initial["due_at"]).strftime("%d/%m %H:%M") == "03/12 21:00"
+
+
+def test_the_family_box_is_offered_on_creation_whoever_is_ticked_later(alice, unlocked_client):
+    assert "family" in unlocked_client(alice).get("/agenda/nouvelle/").context["form"].fields

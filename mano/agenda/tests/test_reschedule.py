@@ -47,6 +47,7 @@ def _rule(action, **fields):
         "recurrence_unit": "day",
         "recurrence_monthly": "day",
         "recurrence_end": "2027-04-12",
+        "confirm": "1",  # removals are confirmed (see the test of the confirmation page)
         **fields,
     }
 
@@ -78,8 +79,9 @@ def test_changing_the_rule_from_an_occurrence_keeps_matching_days_and_work_done(
     # Every 14 days from 8 March to 12 April: 8 and 22 March, 5 April; the 1st is before, the 29th is done.
     assert _days(rows) == ["01/03", "08/03", "22/03", "29/03", "05/04"]
     first, this, kept, done, added = rows
-    assert first.recurrence_id == done.recurrence_id == series[0].recurrence_id
-    assert this.recurrence_id == kept.recurrence_id == added.recurrence_id != series[0].recurrence_id
+    # One series still (the rule lives in each occurrence): the first one keeps its rule, and its following
+    # ones are the rest of the series.
+    assert {a.recurrence_id for a in rows} == {series[0].recurrence_id}
     assert kept.pk == series[3].pk  # the occurrence on a kept day is the same action, with its history
     assert record_data(added, bob.keyring)["name"] == "Maraude" and timezone.localtime(added.due_at).hour == 9
     assert [t.pk for t in added.teams.all()] == [org_a.day.pk]
@@ -92,6 +94,34 @@ def test_changing_the_rule_from_an_occurrence_keeps_matching_days_and_work_done(
     deleted = AuditEvent.objects.get(action=AuditAction.RECORD_DELETE)
     assert (deleted.detail["count"], deleted.detail["comments"], deleted.actor_id) == (1, 1, bob.user.pk)
     assertContains(client.get(f"/agenda/{this.pk}/"), "Tous les 14 jours jusqu’au 12/04/2027")
+
+
+def test_the_old_rule_saved_again_from_an_earlier_occurrence_adds_no_copies(bob, org_a, person, unlocked_client):
+    series = _series(bob, org_a.day, person)
+    client = unlocked_client(bob)
+    client.post(f"/agenda/{series[2].pk}/repeter/", _rule(series[2]))  # every 14 days from 15 March
+    assert _days(_alive()) == ["01/03", "08/03", "15/03", "29/03", "12/04"]
+    first = Action.objects.get(pk=series[0].pk)
+    page = client.get(f"/agenda/{first.pk}/repeter/")
+    assertContains(page, 'value="2027-03-29"')  # the first one's own rule, weekly until 29 March
+    weekly = _rule(first, recurrence_interval="7", recurrence_end="2027-03-29")
+    assert client.post(f"/agenda/{first.pk}/repeter/", weekly).status_code == 302
+    days = _days(_alive())
+    assert days == ["01/03", "08/03", "15/03", "22/03", "29/03"] and len(days) == len(set(days))
+
+
+def test_removing_occurrences_is_confirmed_first_with_the_numbers(bob, org_a, person, unlocked_client):
+    series = _series(bob, org_a.day, person)
+    client = unlocked_client(bob)
+    data = _rule(series[0])
+    del data["repeat"], data["confirm"]  # stop repeating: the four following ones would go
+    page = client.post(f"/agenda/{series[0].pk}/repeter/", data)
+    assert page.status_code == 200
+    assertContains(page, "Cette règle ferait : 4 actions supprimées.")
+    assertContains(page, 'name="confirm" value="1"')
+    assert len(_alive()) == 5 and {a.version for a in _alive()} == {1}
+    assert client.post(f"/agenda/{series[0].pk}/repeter/", {**data, "confirm": "1"}).status_code == 302
+    assert _days(_alive()) == ["01/03"]
 
 
 def test_a_one_off_action_is_repeated_from_its_page(bob, org_a, person, unlocked_client):

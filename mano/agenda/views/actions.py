@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mano.accounts.selectors import current_team
 from mano.agenda import selectors, series, services
 from mano.agenda.action_page import action_page
+from mano.agenda.days import agenda_day_of
 from mano.agenda.family import family_field_keep
 from mano.agenda.forms import ActionEditForm, ActionForm
 from mano.agenda.forms_recurrence import RecurrenceForm, ScopeForm, add_errors, scope_of, start_of
@@ -48,9 +49,13 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     candidates = persons_of(request.user).filter(pk__in=[*uuids(chosen), *found])
     team = current_team(request)
+    night = bool(team and team.night_team)
     due = timezone.localtime()
-    if day := asked_day(request.GET.get("jour", "")):  # a day of the agenda: at nine, or nine at night for night teams
-        due = timezone.make_aware(datetime.combine(day, time(21 if team and team.night_team else 9)))
+    # A day of the agenda: at nine, or nine at night for a night team, which also gets tonight (or, after
+    # midnight, the night still going on) rather than "now", whose date may be the next night's.
+    if (day := asked_day(request.GET.get("jour", ""))) or night:
+        day = day or agenda_day_of(timezone.now(), night=True)
+        due = timezone.make_aware(datetime.combine(day, time(21 if night else 9)))
     initial = {"persons": uuids(chosen), "teams": [team] if team else [], "due_at": due}
     posted = None
     if request.method == "POST":
@@ -65,9 +70,12 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     names = card_names(request.user.organisation_id, candidates.values_list("pk", flat=True), request.keyring)
     form.fields["persons"].label_from_instance = lambda p: names.get(p.pk, "?")  # type: ignore[attr-defined]
-    family_field_keep(form, user=request.user, keyring=request.keyring, persons=candidates, current=False)
+    if candidates:
+        family_field_keep(form, user=request.user, keyring=request.keyring, persons=candidates, current=False)
+    elif not request.user.organisation.families_enabled:  # type: ignore[union-attr]
+        form.fields.pop("family", None)  # no person yet: those found while typing may have a family
     if not candidates:
-        form.fields["persons"].help_text = _("Tapez quelques lettres d’un nom dans la recherche, puis cochez.")
+        form.fields["persons"].help_text = _("Cochez les personnes trouvées par la recherche, au-dessus.")
     repeat = RecurrenceForm(request.POST or None, start=start_of(request.POST or None, timezone.localdate(due)))
     if searching:
         form, repeat = _unbound(form), _unbound(repeat)

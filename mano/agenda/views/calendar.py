@@ -74,7 +74,7 @@ def _tab_labels(night: bool) -> tuple[str, str, str]:
     if not night:
         return str(_("Hier")), str(_("Aujourd’hui")), str(_("Demain"))
     if timezone.localtime().hour < 12:
-        return str(_("Nuit d’avant")), str(_("Cette nuit")), str(_("Ce soir"))
+        return str(_("Nuit précédente")), str(_("Cette nuit")), str(_("Ce soir"))
     return str(_("Nuit dernière")), str(_("Ce soir")), str(_("Nuit suivante"))
 
 

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -19,7 +20,7 @@ from mano.agenda import selectors
 from mano.agenda.forms_recurrence import RecurrenceForm, add_errors
 from mano.agenda.models import Status
 from mano.agenda.recurrence import Rule
-from mano.agenda.reschedule import NOT_TO_DO, Rescheduled, series_reschedule
+from mano.agenda.reschedule import NOT_TO_DO, Rescheduled, reschedule_preview, series_reschedule
 from mano.agenda.views.common import ROLES
 from mano.core.http import AuthenticatedHttpRequest, member_required, posted_version
 from mano.core.records import ConflictError
@@ -38,6 +39,12 @@ def action_repeat_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Ht
     form = RecurrenceForm(posted, start=start.date(), **_initial(row.data))
     form.initial.setdefault("repeat", True)  # a one-off action comes here to be repeated
     if request.method == "POST" and form.is_valid() and (checked := form.rule_from(start))[0]:
+        if (
+            request.POST.get("confirm") != "1"
+            and (preview := reschedule_preview(action=action, rule=checked[1])).removed
+        ):
+            # Removing occurrences (and their comments) is asked for first, with the numbers.
+            return render(request, "agenda/repeat.html", {"form": form, "row": row, "preview": _counts(preview)})
         try:
             done = series_reschedule(
                 user=request.user,
@@ -75,12 +82,19 @@ def _initial(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _summary(done: Rescheduled) -> str:
+def _counts(done: Rescheduled) -> str:
     """Only the counts that are not zero (French says "0 action", which ngettext's default rule would not)."""
+
+    def part(singular: str, plural: str, n: int) -> str:
+        return ngettext(singular, plural, n) % {"n": number_format(n, force_grouping=True)} if n else ""
+
     parts = [
-        ngettext("%(n)s action ajoutée", "%(n)s actions ajoutées", n) % {"n": n} if (n := done.added) else "",
-        ngettext("%(n)s action gardée", "%(n)s actions gardées", n) % {"n": n} if (n := done.kept) else "",
-        ngettext("%(n)s action supprimée", "%(n)s actions supprimées", n) % {"n": n} if (n := done.removed) else "",
+        part("%(n)s action ajoutée", "%(n)s actions ajoutées", done.added),
+        part("%(n)s action gardée", "%(n)s actions gardées", done.kept),
+        part("%(n)s action supprimée", "%(n)s actions supprimées", done.removed),
     ]
-    said = ", ".join(part for part in parts if part) or _("aucune action ajoutée ni supprimée")
-    return _("Récurrence enregistrée : %(parts)s.") % {"parts": said}
+    return ", ".join(p for p in parts if p) or _("aucune action ajoutée ni supprimée")
+
+
+def _summary(done: Rescheduled) -> str:
+    return _("Récurrence enregistrée : %(parts)s.") % {"parts": _counts(done)}

@@ -49,3 +49,13 @@ def test_a_next_to_another_site_falls_back_to_the_person_page(bob, org_a, passag
 def test_without_next_the_edit_still_goes_back_to_the_person_page(bob, org_a, passage, unlocked_client):
     response = unlocked_client(bob).post(f"/personnes/passages/{passage.pk}/modifier/", _form(org_a))
     assert response["Location"] == f"/personnes/{passage.person_id}/#passages"
+
+
+def test_a_deletion_opened_from_the_desk_goes_back_to_the_desk(bob, org_a, passage, unlocked_client):
+    client = unlocked_client(bob)
+    url = f"/personnes/passages/{passage.pk}/supprimer/?next=/agenda/accueil/"
+    assertContains(client.get(url), 'name="next" value="/agenda/accueil/"')
+    response = client.post(url, {"confirm": "1", "next": "/agenda/accueil/"})
+    assert response["Location"] == "/agenda/accueil/"
+    passage.refresh_from_db()
+    assert passage.deleted_at is not None

@@ -196,15 +196,16 @@ def _conflict(
 @member_required(roles=DELETE_ROLES)
 def encounter_delete_view(request: AuthenticatedHttpRequest, record_id: UUID, kind: str) -> HttpResponse:
     record = selectors.encounter_get(user=request.user, kind=kind, record_id=record_id)
+    back = safe_next(request, default_url=_back(record))  # the reception desk, when opened from it
     if request.method == "POST":
         # Only the confirmation form deletes; any other POST goes back to it.
         if request.POST.get("confirm") != "1":
             return redirect(request.path)
         services.encounter_delete(user=request.user, record=record, request=request)
         messages.success(request, _("Suppression réussie."))
-        return redirect(_back(record))
+        return redirect(back)
     row = selectors.encounter_row(user=request.user, keyring=request.keyring, kind=kind, record=record)
-    return render(request, "persons/passage_delete.html", {"row": row, "kind": kind})
+    return render(request, "persons/passage_delete.html", {"row": row, "kind": kind, "back": back})
 
 
 @require_http_methods(["GET"])
