@@ -46,3 +46,11 @@ def test_persons_ticked_among_the_results_get_the_action(bob, org_a, persons, un
 def test_a_restricted_member_finds_by_name_only(org_a, persons, unlocked_client):
     response = unlocked_client(org_a["restricted"]).post(URL, {"q": "roux"})
     assertContains(response, "Karine Roux")
+
+
+def test_namesakes_are_told_apart_by_their_birth_date(bob, org_a, unlocked_client):
+    for born in ("1980-05-02", "1992-11-30"):
+        person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Patrice Diallo", birth_date=born)
+    page = unlocked_client(bob).post(URL, {"q": "patrice"})
+    assertContains(page, "né·e le 02/05/1980")
+    assertContains(page, "né·e le 30/11/1992")
