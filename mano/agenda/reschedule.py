@@ -23,7 +23,14 @@ from mano.accounts.models import User
 from mano.agenda import recurrence, series
 from mano.agenda.models import Action, Status
 from mano.agenda.recurrence import Rule
-from mano.agenda.services import DELETE_ROLES, PROPAGATED, WRITE_ROLES, actions_remove, series_create
+from mano.agenda.services import (
+    DELETE_ROLES,
+    PROPAGATED,
+    WRITE_ROLES,
+    actions_remove,
+    audit_deletion,
+    series_create,
+)
 from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
 from mano.core.records import ConflictError, record_data, records_rewrite
@@ -87,17 +94,7 @@ def series_reschedule(
     records_rewrite(rewritten, keyring=keyring, user=user, fields=["recurrence_id"])
     if removed:
         comments = actions_remove(user, [o.pk for o in removed])
-        audit(
-            AuditAction.RECORD_DELETE,
-            organisation=user.organisation,
-            actor=user,
-            request=request,
-            obj=current,
-            person=str(current.person_id),
-            count=len(removed),
-            comments=comments,
-            scope="reschedule",
-        )
+        audit_deletion(user, current, count=len(removed), comments=comments, scope="reschedule", request=request)
     added = _add(user, keyring, current, data, sorted(wanted - {_day(o) for o in kept}), start, recurrence_id)
     index_refresh(current.person, keyring)
     result = Rescheduled(added=added, kept=len(kept), removed=len(removed))

@@ -411,6 +411,14 @@ def action_delete(
     ids = [action.pk, *later]
     comments = comments_delete(user, action.organisation_id, ids)
     index_refresh(action.person, keyring)
+    audit_deletion(user, action, count=len(ids), comments=comments, scope=scope, request=request)
+    return len(ids)
+
+
+def audit_deletion(
+    user: User, action: Action, *, count: int, comments: int, scope: str, request: HttpRequest | None
+) -> None:
+    """One audit line for actions deleted together (from `action`), with how many comments went with them."""
     audit(
         AuditAction.RECORD_DELETE,
         organisation=user.organisation,
@@ -418,8 +426,7 @@ def action_delete(
         request=request,
         obj=action,
         person=str(action.person_id),
-        count=len(ids),
+        count=count,
         comments=comments,
         scope=scope,
     )
-    return len(ids)
