@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,14 +24,7 @@ from mano.accounts.models import User
 from mano.agenda import recurrence, series
 from mano.agenda.models import Action, Status
 from mano.agenda.recurrence import Rule
-from mano.agenda.services import (
-    DELETE_ROLES,
-    PROPAGATED,
-    WRITE_ROLES,
-    actions_remove,
-    audit_deletion,
-    series_create,
-)
+from mano.agenda.services import DELETE_ROLES, PROPAGATED, actions_remove, audit_deletion, check_writer, series_create
 from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
 from mano.core.records import ConflictError, record_data, records_rewrite
@@ -64,8 +58,7 @@ def series_reschedule(
 ) -> Rescheduled:
     """Make `action` (seen at `expected_version`, ConflictError otherwise) the start of `rule` (None: no longer
     repeated). Restricted members may add occurrences but not remove any (ValidationError, nothing written)."""
-    if user.role not in WRITE_ROLES or user.organisation_id != action.organisation_id:
-        raise PermissionDenied
+    check_writer(user, action.organisation_id)
     current = Action.objects.select_for_update().filter(pk=action.pk, deleted_at=None).first()
     if current is None or current.version != expected_version:
         raise ConflictError(current.version if current else None)
@@ -74,8 +67,7 @@ def series_reschedule(
     if rule is None and current.recurrence_id is None:
         return Rescheduled(added=0, kept=0, removed=0)  # a one-off action left one-off
     start = timezone.localtime(current.due_at)
-    wanted = _days_after(rule, start.date())
-    kept, removed = _match(list(series.following(current).select_for_update().order_by("due_at")), wanted)
+    wanted, kept, removed = _plan(current, rule, series.following(current).select_for_update())
     if removed and user.role not in DELETE_ROLES:
         raise ValidationError(NO_REMOVAL)
     data = record_data(current, keyring)
@@ -95,7 +87,7 @@ def series_reschedule(
     if removed:
         comments = actions_remove(user, [o.pk for o in removed])
         audit_deletion(user, current, count=len(removed), comments=comments, scope="reschedule", request=request)
-    added = _add(user, keyring, current, data, sorted(wanted - {_day(o) for o in kept}), start, recurrence_id)
+    added = _add(user, keyring, current, data, sorted(_missing(wanted, kept)), start, recurrence_id)
     index_refresh(current.person, keyring)
     result = Rescheduled(added=added, kept=len(kept), removed=len(removed))
     audit(
@@ -113,16 +105,24 @@ def series_reschedule(
 
 def reschedule_preview(*, action: Action, rule: Rule | None) -> Rescheduled:
     """What `series_reschedule` would do now, without writing: the confirmation page says it first."""
-    wanted = _days_after(rule, timezone.localtime(action.due_at).date())
-    kept, removed = _match(list(series.following(action).order_by("due_at")), wanted)
-    return Rescheduled(added=len(wanted - {_day(o) for o in kept}), kept=len(kept), removed=len(removed))
+    wanted, kept, removed = _plan(action, rule, series.following(action))
+    return Rescheduled(added=len(_missing(wanted, kept)), kept=len(kept), removed=len(removed))
 
 
-def _days_after(rule: Rule | None, start: date) -> set[date]:
-    if rule is None:
-        return set()
-    recurrence.check(rule, start)
-    return {day for day in recurrence.occurrence_days(rule, start) if day > start}
+def _plan(action: Action, rule: Rule | None, later: QuerySet[Action]) -> tuple[set[date], list[Action], list[Action]]:
+    """(the rule's days after the action's, the `later` occurrences kept, those removed)."""
+    start = timezone.localtime(action.due_at).date()
+    wanted: set[date] = set()
+    if rule is not None:
+        recurrence.check(rule, start)
+        wanted = {day for day in recurrence.occurrence_days(rule, start) if day > start}
+    kept, removed = _match(list(later.order_by("due_at")), wanted)
+    return wanted, kept, removed
+
+
+def _missing(wanted: set[date], kept: list[Action]) -> set[date]:
+    """The rule's days that no kept occurrence stands on: each gets a copy."""
+    return wanted - {_day(o) for o in kept}
 
 
 def _day(action: Action) -> date:

@@ -56,7 +56,8 @@ def day_only(due_at: datetime, with_time: bool) -> datetime:
     return timezone.make_aware(datetime.combine(timezone.localtime(due_at).date(), NOON))
 
 
-def _check(user: User, organisation_id: Any) -> None:
+def check_writer(user: User, organisation_id: Any) -> None:
+    """Members who write actions, on their own organisation's rows (PermissionDenied otherwise)."""
     if user.role not in WRITE_ROLES or user.organisation_id != organisation_id:
         raise PermissionDenied
 
@@ -123,7 +124,7 @@ def actions_create(
     plain = {"with_time": with_time, "urgent": urgent}
     created = []
     for person in persons:
-        _check(user, person.organisation_id)
+        check_writer(user, person.organisation_id)
         recurrence_id = uuid.uuid4() if recurrence is not None else None
         series = series_create(user, keyring, person, moments, teams, data, plain, recurrence_id)
         if comment.strip():  # the comment service also touches and re-indexes the person
@@ -207,7 +208,7 @@ def action_update(
     `scope` FOLLOWING on an occurrence also copies what this edit changed (name, description, categories,
     teams, priority, shown time, time of day) onto the later occurrences still to do; their dates and
     statuses stay theirs. Only the edited one is version-checked: the later ones are locked and rewritten."""
-    _check(user, action.organisation_id)
+    check_writer(user, action.organisation_id)
     teams = list(teams)
     _validate(user, name=name, persons=[action.person], teams=teams, due_at=due_at)
     assert due_at is not None  # _validate refused it
@@ -217,7 +218,8 @@ def action_update(
     before = Action(
         due_at=action.due_at, with_time=action.with_time, urgent=action.urgent, recurrence_id=action.recurrence_id
     )
-    before_teams = set(action.teams.values_list("pk", flat=True))
+    previous_teams = list(action.teams.all())
+    before_teams = {t.pk for t in previous_teams}
     old = record_data(action, keyring)
     data = {**old, "name": name.strip(), "categories": list(categories)}
     if user.role != "restricted":
@@ -228,7 +230,9 @@ def action_update(
     changes = _changes(old, data)
     if status != action.status:
         changes["status"] = [action.status, status]
-    changes |= _plain_changes(action, teams, due_at=due_at, with_time=with_time, urgent=urgent, completed=completed)
+    changes |= _plain_changes(
+        action, previous_teams, teams, due_at=due_at, with_time=with_time, urgent=urgent, completed=completed
+    )
     if changes:
         history.append(data, history.entry(user, changes=changes))
     saved = record_update(
@@ -294,7 +298,7 @@ def _propagate(
     return len(later)
 
 
-def _plain_changes(action: Action, teams: list[Team], **after: Any) -> dict[str, list[Any]]:
+def _plain_changes(action: Action, previous_teams: list[Team], teams: list[Team], **after: Any) -> dict[str, list[Any]]:
     """The history lines of the plaintext columns an edit changed, as the page shows them."""
     changes: dict[str, list[Any]] = {}
     was_due = _when(action.due_at, action.with_time)
@@ -306,7 +310,7 @@ def _plain_changes(action: Action, teams: list[Team], **after: Any) -> dict[str,
     was_done, done = _when(action.completed_at, True), _when(after["completed"], True)
     if was_done != done and action.completed_at and after["completed"]:  # the status line covers the others
         changes["completed_at"] = [was_done, done]
-    names = sorted(str(t.name) for t in action.teams.all())
+    names = sorted(str(t.name) for t in previous_teams)
     if names != (now := sorted(str(t.name) for t in teams)):
         changes["teams"] = [", ".join(names), ", ".join(now)]
     return changes
@@ -346,7 +350,7 @@ def action_set_status(
 ) -> Action:
     """The one-tap "Fait" / "Annulé" / "À faire" of the agenda, version-checked like any edit; the done or
     cancelled date is now unless `completed_at` is given."""
-    _check(user, action.organisation_id)
+    check_writer(user, action.organisation_id)
     data = record_data(action, keyring)
     if status != action.status:
         history.append(data, history.entry(user, changes={"status": [action.status, status]}))
@@ -371,17 +375,13 @@ def _gone(user: User) -> dict[str, Any]:
 
 
 def actions_remove(user: User, ids: list[Any]) -> int:
-    """Soft-delete the occurrences `ids` (already locked and checked by the caller) and their comments;
+    """Soft-delete the actions `ids` (already locked and checked by the caller) and their comments;
     how many comments went with them."""
     Action.objects.filter(pk__in=ids, deleted_at=None).update(**_gone(user))
-    return comments_delete(user, user.organisation_id, ids)
-
-
-def comments_delete(user: User, organisation_id: Any, action_ids: list[Any]) -> int:
     now = timezone.now()
-    return Comment.objects.filter(organisation_id=organisation_id, action_id__in=action_ids, deleted_at=None).update(
-        deleted_at=now, updated_at=now, updated_by=user
-    )
+    return Comment.objects.filter(
+        organisation_id=user.member_organisation_id, action_id__in=ids, deleted_at=None
+    ).update(deleted_at=now, updated_at=now, updated_by=user)
 
 
 @transaction.atomic
@@ -407,9 +407,8 @@ def action_delete(
         # Only those still to do now: one marked done or cancelled since they were listed records work done.
         kept = Action.objects.filter(pk__in=later, deleted_at=None, status=Status.TODO)
         later = list(kept.select_for_update().order_by("due_at").values_list("pk", flat=True))
-        Action.objects.filter(pk__in=later).update(**_gone(user))
     ids = [action.pk, *later]
-    comments = comments_delete(user, action.organisation_id, ids)
+    comments = actions_remove(user, ids)  # the action itself is already gone, version-checked above
     index_refresh(action.person, keyring)
     audit_deletion(user, action, count=len(ids), comments=comments, scope=scope, request=request)
     return len(ids)
