@@ -28,7 +28,7 @@ from mano.accounts.models import Team, User
 from mano.agenda.days import agenda_day_of, day_window
 from mano.agenda.filters import DECRYPTED_SORTS, AgendaFilters
 from mano.agenda.models import Action, Status
-from mano.core.crypto import Keyring
+from mano.core.crypto import Envelope, Keyring
 from mano.core.pagination import page_with_rows
 from mano.core.records import payload_data, record_data, records_data
 from mano.persons.index import card_names
@@ -156,7 +156,7 @@ class Lean(NamedTuple):
 
     pk: UUID
     person_id: UUID
-    payload: bytes | memoryview
+    payload: Envelope
 
 
 def _window_matching(user: User, keyring: Keyring, window: QuerySet[Action], filters: AgendaFilters) -> list[Pair]:

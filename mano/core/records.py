@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import F, Field
 from django.utils import timezone
 
-from mano.core.crypto import Keyring, decrypt_record, encrypt_record
+from mano.core.crypto import Envelope, Keyring, decrypt_record, encrypt_record
 from mano.core.models import EncryptedRecord
 
 R = TypeVar("R", bound=EncryptedRecord)
@@ -78,7 +78,7 @@ def record_data(record: EncryptedRecord, keyring: Keyring) -> dict[str, Any]:
 
 
 def payload_data(
-    model: type[EncryptedRecord], keyring: Keyring, *, row_id: Any, organisation_id: Any, payload: bytes | memoryview
+    model: type[EncryptedRecord], keyring: Keyring, *, row_id: Any, organisation_id: Any, payload: Envelope
 ) -> dict[str, Any]:
     """Decrypt a row's payload read without its model (values_list), for scans of thousands of rows."""
     return decrypt_record(keyring, table=model._meta.db_table, row_id=row_id, org_id=organisation_id, envelope=payload)

@@ -89,12 +89,8 @@ def search_of(request: HttpRequest, *, limit: int) -> Search:
         return Search(text, token if text else "")
     text = _clean(request.GET.get(TEXT, ""), limit)
     search = Search(text, seal(request, text))
-    _replace_clear_text(request, search)
-    return search
-
-
-def _replace_clear_text(request: HttpRequest, search: Search) -> None:
     replace_params(request, (TEXT, SEALED), search.pairs())
+    return search
 
 
 def replace_params(request: HttpRequest, names: tuple[str, ...], pairs: list[tuple[str, str]]) -> None:

@@ -26,7 +26,7 @@ from mano.agenda.family import family_field_keep
 from mano.agenda.forms import ActionEditForm, ActionForm
 from mano.agenda.forms_recurrence import RecurrenceForm, ScopeForm, add_errors, scope_of, start_of
 from mano.agenda.models import Status
-from mano.agenda.views.common import ROLES, asked_day, uuids
+from mano.agenda.views.common import CHANGED_MEANWHILE, ROLES, asked_day, uuids
 from mano.agenda.views.person_options import FOUND
 from mano.core.http import AuthenticatedHttpRequest, member_required, posted_version, safe_next
 from mano.core.records import ConflictError
@@ -72,10 +72,10 @@ def action_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form.fields["persons"].label_from_instance = lambda p: names.get(p.pk, "?")  # type: ignore[attr-defined]
     if candidates:
         family_field_keep(form, user=request.user, keyring=request.keyring, persons=candidates, current=False)
-    elif not request.user.organisation.families_enabled:  # type: ignore[union-attr]
-        form.fields.pop("family", None)  # no person yet: those found while typing may have a family
-    if not candidates:
+    else:
         form.fields["persons"].help_text = _("Cochez les personnes trouvées par la recherche, au-dessus.")
+        if not request.user.organisation.families_enabled:  # type: ignore[union-attr]
+            form.fields.pop("family", None)  # no person yet: those found while typing may have a family
     repeat = RecurrenceForm(request.POST or None, start=start_of(request.POST or None, timezone.localdate(due)))
     if searching:
         form, repeat = _unbound(form), _unbound(repeat)
@@ -248,7 +248,7 @@ def action_status_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Ht
                 request=request,
             )
         except ConflictError:
-            messages.error(request, _("Cette action vient d’être modifiée par quelqu’un d’autre : vérifiez-la."))
+            messages.error(request, CHANGED_MEANWHILE)
         else:
             messages.success(request, _("Statut mis à jour."))
     return redirect(safe_next(request, "agenda:day"))

@@ -20,6 +20,8 @@ from mano.core.http import AuthenticatedHttpRequest
 from mano.core.search_param import search_of, see_other
 
 ROLES = ("admin", "normal", "restricted")
+# A one-tap change, a deletion or a repetition made on a version someone has changed since.
+CHANGED_MEANWHILE = _("Cette action vient d’être modifiée par quelqu’un d’autre : vérifiez-la.")
 STATUS_FILTERS = filters.STATUS_FILTERS
 
 

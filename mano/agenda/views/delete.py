@@ -7,12 +7,12 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from mano.agenda import selectors, series, services
 from mano.agenda.forms_recurrence import scope_of
+from mano.agenda.views.common import CHANGED_MEANWHILE
 from mano.core.http import AuthenticatedHttpRequest, member_required, posted_version, safe_next
 from mano.core.records import ConflictError
 
@@ -36,7 +36,7 @@ def action_delete_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Ht
                 request=request,
             )
         except ConflictError:
-            messages.error(request, _("Cette action vient d’être modifiée par quelqu’un d’autre : vérifiez-la."))
+            messages.error(request, CHANGED_MEANWHILE)
             row = selectors.action_get(user=request.user, keyring=request.keyring, action_id=action_id)
             status = 409
         else:

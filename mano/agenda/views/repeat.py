@@ -21,7 +21,7 @@ from mano.agenda.forms_recurrence import RecurrenceForm, add_errors
 from mano.agenda.models import Status
 from mano.agenda.recurrence import Rule
 from mano.agenda.reschedule import NOT_TO_DO, Rescheduled, reschedule_preview, series_reschedule
-from mano.agenda.views.common import ROLES
+from mano.agenda.views.common import CHANGED_MEANWHILE, ROLES
 from mano.core.http import AuthenticatedHttpRequest, member_required, posted_version
 from mano.core.records import ConflictError
 
@@ -55,7 +55,7 @@ def action_repeat_view(request: AuthenticatedHttpRequest, action_id: UUID) -> Ht
                 request=request,
             )
         except ConflictError:
-            messages.error(request, _("Cette action vient d’être modifiée par quelqu’un d’autre : vérifiez-la."))
+            messages.error(request, CHANGED_MEANWHILE)
             return redirect(page)
         except ValidationError as exc:
             add_errors(exc, form)
