@@ -12,9 +12,8 @@ from mano.accounts.models import Team
 from mano.agenda.categories import categories_of
 from mano.agenda.category_picker import CategoriesField
 from mano.agenda.models import Status
+from mano.core.dates import check_range
 from mano.persons.models import Person
-
-DATE_OUT_OF_RANGE = _("Date hors limites (entre 1900 et 2100).")
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -69,10 +68,7 @@ class ActionForm(forms.Form):
             del self.fields["description"], self.fields["comment"]
 
     def clean_due_at(self) -> datetime:
-        value: datetime = self.cleaned_data["due_at"]
-        if not 1900 <= value.year <= 2100:
-            raise forms.ValidationError(DATE_OUT_OF_RANGE)
-        return value
+        return check_range(self.cleaned_data["due_at"])  # type: ignore[return-value]
 
     def category_list(self) -> list[str]:
         return list(dict.fromkeys(self.cleaned_data.get("categories") or []))
@@ -111,7 +107,4 @@ class ActionEditForm(ActionForm):
         self.fields.pop("comment", None)
 
     def clean_completed_at(self) -> datetime | None:
-        value: datetime | None = self.cleaned_data.get("completed_at")
-        if value is not None and not 1900 <= value.year <= 2100:
-            raise forms.ValidationError(DATE_OUT_OF_RANGE)
-        return value
+        return check_range(self.cleaned_data.get("completed_at"))  # type: ignore[return-value]

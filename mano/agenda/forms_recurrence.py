@@ -13,9 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from mano.agenda import recurrence
 from mano.agenda.recurrence import MONTHLY, RANKS, WEEKDAYS, Rule
 from mano.agenda.series import FOLLOWING, ONE
+from mano.core.dates import in_range
 
-# The due dates the action form accepts (forms.DATE_OUT_OF_RANGE).
-FIRST_YEAR, LAST_YEAR = 1900, 2100
 UNIT_CHOICES = [("day", _("jours")), ("week", _("semaines")), ("month", _("mois")), ("year", _("années"))]
 WEEKDAY_CHOICES = [(str(i), name) for i, name in enumerate(WEEKDAYS)]
 
@@ -35,7 +34,7 @@ def start_of(data: Any, default: date) -> date:
             value = forms.DateTimeField().clean(raw)
         except ValidationError:
             return default
-        if not FIRST_YEAR <= value.year <= LAST_YEAR:  # the action form refuses it; the year 9999 has no "+2 months"
+        if not in_range(value):  # the action form refuses it; the year 9999 has no "+2 months"
             return default
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return default

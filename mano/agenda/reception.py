@@ -22,6 +22,7 @@ from mano.accounts.selectors import teams_for
 from mano.agenda.models import ServiceCount
 from mano.agenda.reception_selectors import offers, reception_day
 from mano.core.crypto import Keyring
+from mano.core.dates import DATE_OUT_OF_RANGE, in_range
 from mano.persons.models import Passage, Person
 from mano.persons.selectors.persons import likely_duplicates
 from mano.persons.services import passages
@@ -31,7 +32,6 @@ WRITE_ROLES = ("admin", "normal", "restricted")
 RECEPTION_OFF = _("L’accueil de jour n’est pas activé pour votre organisation.")
 SERVICE_UNKNOWN = _("Ce service n’est pas (ou plus) proposé par cette équipe : rechargez la page.")
 FUTURE_DAY = _("On ne peut pas compter un service pour un jour qui n’est pas encore arrivé.")
-DAY_OUT_OF_RANGE = _("Date hors limites (entre 1900 et 2100).")
 COUNT_RANGE = _("Le nombre doit être compris entre 0 et 100 000.")
 PERSON_EXISTS = _("Une personne porte déjà ce nom : sélectionnez-la dans la liste plutôt que d’en créer une autre.")
 TEAM_REQUIRED = _("Choisissez d’abord une équipe.")
@@ -62,8 +62,8 @@ def service_count_change(
     organisation = _check(user, team)
     if day > reception_day(team):
         raise ValidationError({"date": FUTURE_DAY})
-    if day.year < 1900:
-        raise ValidationError({"date": DAY_OUT_OF_RANGE})
+    if not in_range(day):  # (a day after today was refused above)
+        raise ValidationError({"date": DATE_OUT_OF_RANGE})
     if count is not None and not 0 <= count <= MAX_COUNT:
         raise ValidationError({"count": COUNT_RANGE})
     if count is None and (delta is None or abs(delta) > MAX_COUNT):

@@ -9,10 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Team
+from mano.core.dates import check_range
 from mano.persons import custom_fields
 from mano.persons.models import GENDERS
-
-DATE_OUT_OF_RANGE = _("Date hors limites (entre 1900 et 2100).")
 
 
 class DateInput(forms.DateInput):
@@ -20,12 +19,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self) -> None:
         super().__init__(format="%Y-%m-%d")
-
-
-def check_range(value: date | None) -> date | None:
-    if value is not None and not (1900 <= value.year <= 2100):
-        raise forms.ValidationError(DATE_OUT_OF_RANGE)
-    return value
 
 
 class PersonForm(forms.Form):

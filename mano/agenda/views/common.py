@@ -16,6 +16,7 @@ from mano.agenda import filters
 from mano.agenda.categories import categories_of
 from mano.agenda.category_picker import choice_groups
 from mano.agenda.days import agenda_day_of
+from mano.core.dates import in_range
 from mano.core.http import AuthenticatedHttpRequest
 from mano.core.search_param import search_of, see_other
 
@@ -25,18 +26,13 @@ CHANGED_MEANWHILE = _("Cette action vient d’être modifiée par quelqu’un d�
 STATUS_FILTERS = filters.STATUS_FILTERS
 
 
-# The days an agenda page can show: the dates a form accepts (see forms.DATE_OUT_OF_RANGE). Beyond, the day
-# before or after the one asked for would not exist (year 1 or 9999) and the page would fail.
-FIRST_YEAR, LAST_YEAR = 1900, 2100
-
-
 def asked_day(value: str) -> date | None:
     """The ISO day of a `jour` parameter when it is a real day between 1900 and 2100, else None."""
     try:
         day = date.fromisoformat(value)
     except ValueError:
         return None
-    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
+    return day if in_range(day) else None
 
 
 def day_shown(request: AuthenticatedHttpRequest, night: bool) -> date:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from mano.accounts.models import Team, User
 from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
+from mano.core.dates import DATE_OUT_OF_RANGE, in_range
 from mano.core.records import ConflictError, record_data, record_update
 from mano.persons import history
 from mano.persons.index import index_refresh, index_remove
@@ -38,7 +39,6 @@ from mano.persons.services.persons import FIXED_FIELDS, NAME_REQUIRED
 
 REASON_UNKNOWN = _("Ce motif ne fait pas partie des motifs de sortie de votre organisation.")
 REASON_REQUIRED = _("Précisez au moins un motif de sortie.")
-DATE_OUT_OF_RANGE = _("Date hors limites (entre 1900 et 2100).")
 NOT_OUT = _("Cette personne est déjà dans la file active de votre équipe.")
 TEAM_OUTSIDE = _("Cette équipe n'appartient pas à votre organisation.")
 MERGE_ITSELF = _("Un dossier ne peut pas être fusionné avec lui-même.")
@@ -80,7 +80,7 @@ def person_leave_active_list(
         raise ValidationError({"reasons": REASON_UNKNOWN})
     if allowed and not reasons:
         raise ValidationError({"reasons": REASON_REQUIRED})
-    if not 1900 <= day.year <= 2100:
+    if not in_range(day):
         raise ValidationError({"date": DATE_OUT_OF_RANGE})
     data = record_data(person, keyring)
     exits = dict(data.get("out_of_active_list") or {})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from mano.accounts.selectors import current_team
+from mano.core.dates import DATE_OUT_OF_RANGE, in_range
 from mano.core.http import AuthenticatedHttpRequest, member_required, posted_version
 from mano.core.records import ConflictError
 from mano.core.search_param import search_of, see_other
@@ -202,8 +204,8 @@ class MergeForm(forms.Form):
             override = cleaned.get(f"value_{row.name}")
             picked = row.left if cleaned.get(f"pick_{row.name}") == "left" else row.right
             value = custom_fields.to_payload(override) if override not in (None, "") else picked
-            if override is not None and hasattr(override, "year") and not 1900 <= override.year <= 2100:
-                self.add_error(f"value_{row.name}", services.DATE_OUT_OF_RANGE)
+            if isinstance(override, date) and not in_range(override):
+                self.add_error(f"value_{row.name}", DATE_OUT_OF_RANGE)
             if row.name == "f_name" and not str(value or "").strip():
                 self.add_error(f"pick_{row.name}", services.NAME_REQUIRED)
             (self.custom if row.custom else self.fixed)[row.key] = value
