@@ -27,14 +27,13 @@ def person_options_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         persons_of(request.user).filter(pk__in=uuids(request.POST.getlist(FOUND)[:50])).values_list("pk", flat=True)
     )
     shown = {*picked, *uuids(request.POST.getlist("persons"))}
-    found, born = [], {}
+    found = []
     if len(query) >= 2:
-        rows = [row for row in person_search(user=request.user, keyring=request.keyring, query=query, page=1)]
-        found = [row.person_id for row in rows if row.person_id not in shown][:SHOWN]
-        # The birth date tells namesakes apart (it is on the search line already, nothing more is opened).
-        born = {row.person_id: row.line.birth_date for row in rows if row.line is not None}
-    names = card_names(request.user.organisation_id, [*picked, *found], request.keyring)
+        rows = person_search(user=request.user, keyring=request.keyring, query=query, page=1)
+        found = [row for row in rows if row.person_id not in shown][:SHOWN]
+    names = card_names(request.user.organisation_id, picked, request.keyring) if picked else {}
     options = [(pk, names.get(pk, "?"), "", True) for pk in picked]
-    options += [(pk, names.get(pk, "?"), born.get(pk, ""), False) for pk in found]
+    # The search rows carry their cards already: name, and the birth date that tells namesakes apart.
+    options += [(row.person_id, row.name, row.line.birth_date if row.line else "", False) for row in found]
     context = {"options": options, "query": query, "found": bool(found), "name": FOUND}
     return render(request, "agenda/_person_options.html", context)
