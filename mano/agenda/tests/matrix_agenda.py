@@ -49,6 +49,10 @@ GET_ROWS: dict[tuple[str, str], Row] = {
     ),
 }
 POST_ROWS: dict[tuple[str, str], Row] = {
+    # The filter forms post (their text never reaches a URL): back to the same page with the filters, 303.
+    ("agenda:day", "filters"): (lambda w: reverse("agenda:day"), expect(only=PERSON_ROLES, members=303)),
+    ("agenda:week", "filters"): (lambda w: reverse("agenda:week"), expect(only=PERSON_ROLES, members=303)),
+    ("agenda:list", "filters"): (lambda w: reverse("agenda:list"), expect(only=PERSON_ROLES, members=303)),
     ("agenda:person-options", "empty"): (lambda w: reverse("agenda:person-options"), expect(only=PERSON_ROLES)),
     ("agenda:deprioritize", "empty"): (
         lambda w: reverse("agenda:deprioritize"),

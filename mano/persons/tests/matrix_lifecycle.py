@@ -51,6 +51,8 @@ GET_ROWS: dict[tuple[str, str], Row] = {
 POST_ROWS: dict[tuple[str, str], Row] = {
     **_rows("persons:active-out"),
     **_rows("persons:active-in", expect(only=FULL_ROLES, members=302)),
+    # The person search posts its text and comes back 303 with a token.
+    **_rows("persons:merge-choose", expect(only=FULL_ROLES, members=303)),
     ("persons:merge", "own"): (_merge("life_a", "life_a2"), OWN),
     ("persons:merge", "other org target"): (_merge("life_a", "life_b"), OTHER_ORG),
     ("persons:merge", "other org origin"): (_merge("life_b", "life_a"), OTHER_ORG),

@@ -40,4 +40,7 @@ GET_ROWS: dict[tuple[str, str], Row] = {
     **_person_rows("persons:history", FULL_ROLES),
     **_person_rows("persons:print", FULL_ROLES),
 }
-POST_ROWS: dict[tuple[str, str], Row] = {}
+# The search and filter forms post their text and come back 303 with its token.
+POST_ROWS: dict[tuple[str, str], Row] = {
+    ("persons:list", "filters"): (lambda w: reverse("persons:list"), expect(only=PERSON_ROLES, members=303)),
+}
