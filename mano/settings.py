@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.leaflet as xstatic_leaflet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "mano.accounts",
     "mano.persons",
     "mano.agenda",
+    "mano.structures",
 ]
 
 MIDDLEWARE = [
@@ -156,7 +158,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Leaflet comes from its wheel (xstatic-leaflet), served as /static/leaflet/: no CDN, nothing committed.
+STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", xstatic_leaflet.BASE_DIR)]
 # Hashed, compressed assets in production (needs collectstatic); plain finders in development and tests.
 STATIC_MANIFEST = env_bool("MANO_STATIC_MANIFEST", not DEBUG)
 STORAGES = {
@@ -201,12 +204,18 @@ SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 
+# Map tiles of the structures directory, e.g. "https://tiles.example.org/{z}/{x}/{y}.png". Empty (the default,
+# and in tests): the map shows its markers on a plain background and the browser fetches nothing elsewhere.
+MANO_MAP_TILES_URL = env_str("MANO_MAP_TILES_URL")
+MANO_MAP_ATTRIBUTION = env_str("MANO_MAP_ATTRIBUTION")
+_TILES_ORIGIN = "/".join(MANO_MAP_TILES_URL.split("/")[:3]) if MANO_MAP_TILES_URL.startswith("https://") else ""
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([_TILES_ORIGIN] if _TILES_ORIGIN else [])],
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],

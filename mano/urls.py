@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("mano.accounts.urls")),
     path("personnes/", include("mano.persons.urls")),
     path("agenda/", include("mano.agenda.urls")),
+    path("structures/", include("mano.structures.urls")),
 ]

@@ -11,6 +11,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from mano.persons.custom_fields import default_active_list_reasons, default_person_field_groups
+from mano.structures.vocabulary import default_structure_categories
 
 
 def default_action_categories() -> list[dict[str, object]]:
@@ -39,6 +40,9 @@ class Organisation(models.Model):
     services = models.JSONField(default=default_services)
     # Service name -> team ids offering it; a service absent from this map is offered by every team.
     service_teams = models.JSONField(default=dict)
+    structure_categories = models.JSONField(default=default_structure_categories)
+    # Admins always manage the directory; with this switch every member (not restricted) does too.
+    structures_members_edit = models.BooleanField(_("tous les membres gèrent l’annuaire"), default=False)
 
     class Meta:
         ordering = ["name"]

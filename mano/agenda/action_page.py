@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,9 @@ LABELS = {
 # Restricted members never read descriptions: their history says a description changed, not what it says.
 HIDDEN_FOR_RESTRICTED = {"description"}
 TABS = ("commentaires", "historique")
+# Other apps add a card above the tabs (structures: the structure a referral points to); each returns its HTML
+# for this action, or "" when it has nothing to show.
+CARDS: list[Callable[[AuthenticatedHttpRequest, ActionRow], str]] = []
 
 
 @dataclass(frozen=True)
@@ -97,4 +101,5 @@ def action_page(request: AuthenticatedHttpRequest, row: ActionRow) -> dict[str, 
         tabs["comment_form"] = form
     if tab == "historique":
         tabs["history"] = action_history(user=user, data=row.data)
+    tabs["cards"] = [card for card in (make(request, row) for make in CARDS) if card]
     return {"action_tabs": tabs}

@@ -1,7 +1,12 @@
-"""Action categories of an organisation: the grouped configuration and the rewrite of actions on rename or merge.
+"""Grouped category lists of an organisation (action categories, structure categories…): the configuration and
+the rewrite of the rows that use a category on rename or merge.
+
+Each list is a `GroupedList`: the Organisation field that holds it and how to count and rewrite the rows using a
+category. Action categories are `ACTIONS`; other apps declare theirs and reuse these services and the editor pages
+(views/categories.py) unchanged.
 
 Every configuration save locks the organisation row and refuses a form built on an older configuration
-(ConfigChanged). Renaming a category rewrites, in one transaction, every action of the organisation that uses it;
+(ConfigChanged). Renaming a category rewrites, in one transaction, every row of the organisation that uses it;
 a version conflict on any of them aborts the whole operation. Deleting a category only touches the configuration.
 """
 
@@ -42,18 +47,40 @@ REWRITE_CONFLICT = _(
 BATCH = 500
 
 
-def categories_of(organisation: Organisation) -> grouped.Grouped:
+@dataclass(frozen=True)
+class RenamePlan:
+    old: str
+    new: str
+    merge: bool
+
+
+@dataclass(frozen=True)
+class GroupedList:
+    """One grouped category list kept on the Organisation, and the rows whose payload or columns use its names."""
+
+    field: str  # the Organisation attribute
+    namespace: str  # URL namespace of its editor pages (views/categories.py category_patterns)
+    default_group: str  # stored as is on the first save: a data value, not translated
+    title: Any
+    intro: Any
+    singular: Any  # the rows using a category, feminine in French ("action", "structure")
+    plural: Any
+    usage: Callable[[User, Keyring, str], int]
+    rewrite: Callable[[User, Keyring, Organisation, RenamePlan], int]
+
+
+def categories_of(organisation: Organisation, spec: GroupedList | None = None) -> grouped.Grouped:
     """The organisation's grouped categories, never empty of groups (the original's default group otherwise)."""
-    value = organisation.action_categories
+    spec = spec or ACTIONS
+    value = getattr(organisation, spec.field)
     if not isinstance(value, list) or not value:
-        # Stored as is in the configuration on the first save: a data value, not translated.
-        return [{"group": "Toutes mes catégories", "items": []}]
+        return [{"group": spec.default_group, "items": []}]
     return value
 
 
-def config_version(organisation: Organisation) -> str:
+def config_version(organisation: Organisation, spec: GroupedList | None = None) -> str:
     """A short hash of the configuration: forms carry it, services refuse a save if it moved on."""
-    return config_hash(categories_of(organisation))
+    return config_hash(categories_of(organisation, spec))
 
 
 def find(config: grouped.Grouped, name: str) -> str | None:
@@ -61,21 +88,28 @@ def find(config: grouped.Grouped, name: str) -> str | None:
     return grouped.find(config, name, key=fold)
 
 
-def _locked(user: User, version: str) -> Organisation:
+def _locked(user: User, version: str, spec: GroupedList | None) -> Organisation:
     if not user.is_admin:
         raise PermissionDenied
     organisation = Organisation.objects.select_for_update().get(pk=user.member_organisation_id)
-    if version != config_version(organisation):
+    if version != config_version(organisation, spec):
         raise ConfigChanged
     return organisation
 
 
 def _change(
-    *, user: User, version: str, request: HttpRequest | None, change: str, edit: Callable[[grouped.Grouped], Any]
+    *,
+    user: User,
+    version: str,
+    request: HttpRequest | None,
+    change: str,
+    edit: Callable[[grouped.Grouped], Any],
+    spec: GroupedList | None,
 ) -> Organisation:
-    organisation = _locked(user, version)
-    organisation.action_categories = edit(categories_of(organisation))
-    organisation.save(update_fields=["action_categories"])
+    spec = spec or ACTIONS
+    organisation = _locked(user, version, spec)
+    setattr(organisation, spec.field, edit(categories_of(organisation, spec)))
+    organisation.save(update_fields=[spec.field])
     audit(
         AuditAction.SETTINGS_CHANGE,
         organisation=organisation,
@@ -83,25 +117,35 @@ def _change(
         request=request,
         obj=organisation,
         change=change,
+        list=spec.field,
     )
     return organisation
 
 
 @transaction.atomic
-def category_group_add(*, user: User, title: str, config_version: str, request: HttpRequest | None = None) -> None:
+def category_group_add(
+    *, user: User, title: str, config_version: str, request: HttpRequest | None = None, spec: GroupedList | None = None
+) -> None:
     """Append an empty group ("Le titre du groupe est obligatoire", "Ce groupe existe déjà")."""
     _change(
         user=user,
         version=config_version,
         request=request,
         change="category_group_add",
+        spec=spec,
         edit=lambda c: grouped.add_group(c, title),
     )
 
 
 @transaction.atomic
 def category_group_rename(
-    *, user: User, old: str, new: str, config_version: str, request: HttpRequest | None = None
+    *,
+    user: User,
+    old: str,
+    new: str,
+    config_version: str,
+    request: HttpRequest | None = None,
+    spec: GroupedList | None = None,
 ) -> None:
     """Rename a group; its categories and the actions are unchanged (actions only store category names)."""
     _change(
@@ -109,6 +153,7 @@ def category_group_rename(
         version=config_version,
         request=request,
         change="category_group_rename",
+        spec=spec,
         edit=lambda c: grouped.rename_group(c, old, new),
     )
 
@@ -131,7 +176,13 @@ def _delete_group(config: grouped.Grouped, title: str, move_to: str | None) -> g
 
 @transaction.atomic
 def category_group_delete(
-    *, user: User, title: str, move_to: str | None, config_version: str, request: HttpRequest | None = None
+    *,
+    user: User,
+    title: str,
+    move_to: str | None,
+    config_version: str,
+    request: HttpRequest | None = None,
+    spec: GroupedList | None = None,
 ) -> None:
     """Delete a group; its categories (if any) go to the end of `move_to`, so no category is lost."""
     _change(
@@ -139,13 +190,20 @@ def category_group_delete(
         version=config_version,
         request=request,
         change="category_group_delete",
+        spec=spec,
         edit=lambda c: _delete_group(c, title, move_to),
     )
 
 
 @transaction.atomic
 def category_group_move(
-    *, user: User, title: str, offset: int, config_version: str, request: HttpRequest | None = None
+    *,
+    user: User,
+    title: str,
+    offset: int,
+    config_version: str,
+    request: HttpRequest | None = None,
+    spec: GroupedList | None = None,
 ) -> None:
     """Move a group up (offset -1) or down (+1)."""
     _change(
@@ -153,6 +211,7 @@ def category_group_move(
         version=config_version,
         request=request,
         change="category_group_move",
+        spec=spec,
         edit=lambda c: grouped.move_group(c, title, offset),
     )
 
@@ -168,13 +227,22 @@ def _add(config: grouped.Grouped, group: str, name: str) -> grouped.Grouped:
 
 
 @transaction.atomic
-def category_add(*, user: User, group: str, name: str, config_version: str, request: HttpRequest | None = None) -> None:
+def category_add(
+    *,
+    user: User,
+    group: str,
+    name: str,
+    config_version: str,
+    request: HttpRequest | None = None,
+    spec: GroupedList | None = None,
+) -> None:
     """Add a category at the end of a group; names are unique in the organisation (ignoring case and accents)."""
     _change(
         user=user,
         version=config_version,
         request=request,
         change="category_add",
+        spec=spec,
         edit=lambda c: _add(c, group, name),
     )
 
@@ -188,6 +256,7 @@ def category_move(
     to_group: str | None = None,
     config_version: str,
     request: HttpRequest | None = None,
+    spec: GroupedList | None = None,
 ) -> None:
     """Move a category up/down in its group, or to the end of another group."""
     _change(
@@ -195,32 +264,29 @@ def category_move(
         version=config_version,
         request=request,
         change="category_move",
+        spec=spec,
         edit=lambda c: grouped.move_item(c, name, offset=offset, to_group=to_group),
     )
 
 
 @transaction.atomic
-def category_delete(*, user: User, name: str, config_version: str, request: HttpRequest | None = None) -> None:
+def category_delete(
+    *, user: User, name: str, config_version: str, request: HttpRequest | None = None, spec: GroupedList | None = None
+) -> None:
     """Remove a category from the configuration only: actions that have it keep it (as in the original)."""
     _change(
         user=user,
         version=config_version,
         request=request,
         change="category_delete",
+        spec=spec,
         edit=lambda c: grouped.delete_item(c, name),
     )
 
 
-@dataclass(frozen=True)
-class RenamePlan:
-    old: str
-    new: str
-    merge: bool
-
-
-def rename_plan(organisation: Organisation, old: str, new: str) -> RenamePlan:
+def rename_plan(organisation: Organisation, old: str, new: str, spec: GroupedList | None = None) -> RenamePlan:
     """Validate a rename: `new` equal to another category (ignoring case and accents) means a merge into it."""
-    config = categories_of(organisation)
+    config = categories_of(organisation, spec)
     if grouped.group_of(config, old) is None:
         raise ValidationError({"name": grouped.UNKNOWN_ITEM})
     new = grouped.clean_name(new, CATEGORY_REQUIRED)
@@ -245,40 +311,59 @@ def _actions(organisation_id: Any, keyring: Keyring) -> Iterator[tuple[Action, d
         last = batch[-1].pk
 
 
-def category_usage(*, user: User, keyring: Keyring, name: str) -> int:
-    """How many live actions of the user's organisation carry this category (shown before a rename)."""
+def category_usage(*, user: User, keyring: Keyring, name: str, spec: GroupedList | None = None) -> int:
+    """How many live rows of the user's organisation carry this category (shown before a rename)."""
     if not user.is_admin:
         raise PermissionDenied
+    return (spec or ACTIONS).usage(user, keyring, name)
+
+
+def _action_usage(user: User, keyring: Keyring, name: str) -> int:
     return sum(1 for _, data in _actions(user.organisation_id, keyring) if name in (data.get("categories") or []))
 
 
-def _renamed(categories: list[str], old: str, new: str) -> list[str]:
+def renamed(categories: list[str], old: str, new: str) -> list[str]:
+    """`categories` with `old` replaced by `new`, without a double when `new` was there already (a merge)."""
     return list(dict.fromkeys(new if c == old else c for c in categories))
 
 
-@transaction.atomic
-def category_rename(
-    *, user: User, keyring: Keyring, old: str, new: str, config_version: str, request: HttpRequest | None = None
-) -> int:
-    """Rename (or merge into an existing category) and rewrite every action using `old`; returns how many.
-
-    All or nothing: the configuration and the actions change in one transaction. Each action is saved with the
-    version it was read at; if anyone saved one meanwhile, ConflictError rolls everything back.
-    """
-    organisation = _locked(user, config_version)
-    plan = rename_plan(organisation, old, new)
+def _action_rewrite(user: User, keyring: Keyring, organisation: Organisation, plan: RenamePlan) -> int:
+    """Rewrite every action using `plan.old`, each saved with the version it was read at (ConflictError)."""
     rewritten = 0
     for action, data in _actions(organisation.pk, keyring):
         before = list(data.get("categories") or [])
         if plan.old not in before:
             continue
-        data["categories"] = _renamed(before, plan.old, plan.new)
+        data["categories"] = renamed(before, plan.old, plan.new)
         history.append(data, history.entry(user, changes={"categories": [before, data["categories"]]}))
         record_update(action, keyring=keyring, user=user, data=data, expected_version=action.version)
         rewritten += 1
-    config = categories_of(organisation)
-    organisation.action_categories = grouped.rename_item(config, plan.old, plan.new)
-    organisation.save(update_fields=["action_categories"])
+    return rewritten
+
+
+@transaction.atomic
+def category_rename(
+    *,
+    user: User,
+    keyring: Keyring,
+    old: str,
+    new: str,
+    config_version: str,
+    request: HttpRequest | None = None,
+    spec: GroupedList | None = None,
+) -> int:
+    """Rename (or merge into an existing category) and rewrite every row using `old`; returns how many.
+
+    All or nothing: the configuration and the rows change in one transaction. Each row is saved with the
+    version it was read at; if anyone saved one meanwhile, ConflictError rolls everything back.
+    """
+    spec = spec or ACTIONS
+    organisation = _locked(user, config_version, spec)
+    plan = rename_plan(organisation, old, new, spec)
+    rewritten = spec.rewrite(user, keyring, organisation, plan)
+    config = categories_of(organisation, spec)
+    setattr(organisation, spec.field, grouped.rename_item(config, plan.old, plan.new))
+    organisation.save(update_fields=[spec.field])
     audit(
         AuditAction.ACTION_CATEGORY_RENAME,
         organisation=organisation,
@@ -287,5 +372,22 @@ def category_rename(
         obj=organisation,
         actions=rewritten,
         merge=plan.merge,
+        list=spec.field,
     )
     return rewritten
+
+
+ACTIONS = GroupedList(
+    field="action_categories",
+    namespace="agenda",
+    default_group="Toutes mes catégories",
+    title=_("Catégories d’action"),
+    intro=_(
+        "Ces catégories valent pour toute l’organisation ; elles se choisissent dans le formulaire d’une action et "
+        "servent de filtre dans l’agenda. Prévenez vos équipes quand vous les modifiez."
+    ),
+    singular=_("action"),
+    plural=_("actions"),
+    usage=_action_usage,
+    rewrite=_action_rewrite,
+)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from mano.accounts.models import User
 from mano.agenda.models import Action
+from mano.agenda.services import actions_removed
 from mano.core.crypto import Keyring
 from mano.core.records import records_data
 from mano.persons.models import Comment, Person
@@ -36,6 +37,7 @@ def family_actions_hand_down(*, person: Person, heir: Person, user: User, keyrin
 
 def actions_delete(*, person: Person, user: User, keyring: Keyring) -> None:
     now = timezone.now()
-    Action.objects.filter(organisation_id=person.organisation_id, person=person, deleted_at=None).update(
-        deleted_at=now, updated_at=now, updated_by=user, version=F("version") + 1
-    )
+    live = Action.objects.filter(organisation_id=person.organisation_id, person=person, deleted_at=None)
+    ids = list(live.values_list("pk", flat=True))
+    Action.objects.filter(pk__in=ids).update(deleted_at=now, updated_at=now, updated_by=user, version=F("version") + 1)
+    actions_removed(keyring, ids)

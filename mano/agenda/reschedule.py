@@ -85,7 +85,7 @@ def series_reschedule(
         rewritten.append((occurrence, payload))
     records_rewrite(rewritten, keyring=keyring, user=user, fields=["recurrence_id"])
     if removed:
-        comments = actions_remove(user, [o.pk for o in removed])
+        comments = actions_remove(user, keyring, [o.pk for o in removed])
         audit_deletion(user, current, count=len(removed), comments=comments, scope="reschedule", request=request)
     added = _add(user, keyring, current, data, sorted(_missing(wanted, kept)), start, recurrence_id)
     index_refresh(current.person, keyring)

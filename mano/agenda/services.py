@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, time
 from typing import Any
 
@@ -96,13 +96,15 @@ def actions_create(
     comment: str = "",
     family: bool = False,
     recurrence: Rule | None = None,
+    links: dict[str, str] | None = None,
     request: HttpRequest | None = None,
 ) -> list[Action]:
     """One action per person, each with its own copy of the first comment (restricted: no description/comment).
 
     With a `recurrence`, every occurrence is created now, in this transaction: one series per person sharing a
     `recurrence_id`, the rule in each payload. The comment goes on the person's first occurrence only: it is
-    about the request being made, and a copy on every occurrence would repeat it on the person's page."""
+    about the request being made, and a copy on every occurrence would repeat it on the person's page.
+    `links` are payload keys another app attaches (structures: "structure", the id a referral points to)."""
     persons, teams = list(persons), list(teams)
     _validate(user, name=name, persons=persons, teams=teams, due_at=due_at)
     assert due_at is not None  # _validate refused it
@@ -118,6 +120,7 @@ def actions_create(
         "categories": list(categories),
         "family": family,
         "history": [history.entry(user, kind="creation")],
+        **(links or {}),
     }
     if recurrence is not None:
         data["recurrence"] = {**recurrence.to_payload(), "start": timezone.localtime(due_at).date().isoformat()}
@@ -374,10 +377,22 @@ def _gone(user: User) -> dict[str, Any]:
     return {"deleted_at": now, "version": F("version") + 1, "updated_at": now, "updated_by": user}
 
 
-def actions_remove(user: User, ids: list[Any]) -> int:
+# Other apps clean up after actions are deleted (structures: the referral counted for an action); each gets the
+# keyring, since what they keep about an action may be keyed by it.
+REMOVED_HANDLERS: list[Callable[[Keyring, list[Any]], None]] = []
+
+
+def actions_removed(keyring: Keyring, ids: list[Any]) -> None:
+    """Tell the other apps that the actions `ids` are gone."""
+    for handler in REMOVED_HANDLERS:
+        handler(keyring, ids)
+
+
+def actions_remove(user: User, keyring: Keyring, ids: list[Any]) -> int:
     """Soft-delete the actions `ids` (already locked and checked by the caller) and their comments;
     how many comments went with them."""
     Action.objects.filter(pk__in=ids, deleted_at=None).update(**_gone(user))
+    actions_removed(keyring, ids)
     now = timezone.now()
     return Comment.objects.filter(
         organisation_id=user.member_organisation_id, action_id__in=ids, deleted_at=None
@@ -408,7 +423,7 @@ def action_delete(
         kept = Action.objects.filter(pk__in=later, deleted_at=None, status=Status.TODO)
         later = list(kept.select_for_update().order_by("due_at").values_list("pk", flat=True))
     ids = [action.pk, *later]
-    comments = actions_remove(user, ids)  # the action itself is already gone, version-checked above
+    comments = actions_remove(user, keyring, ids)  # the action itself is already gone, version-checked above
     index_refresh(action.person, keyring)
     audit_deletion(user, action, count=len(ids), comments=comments, scope=scope, request=request)
     return len(ids)

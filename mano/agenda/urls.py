@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
+from mano.agenda.categories import ACTIONS
 from mano.agenda.views import (
     actions,
     calendar,
@@ -34,15 +35,7 @@ urlpatterns = [
     path("accueil/reglages/", reception_settings.reception_settings_view, name="reception-settings"),
     path("accueil/reglages/groupe/", reception_settings.service_group_view, name="reception-service-group"),
     path("accueil/reglages/service/", reception_settings.service_view, name="reception-service"),
-    path("reglages/categories/", category_views.categories_view, name="categories"),
-    path("reglages/categories/groupes/ajouter/", category_views.group_add_view, name="category-group-add"),
-    path("reglages/categories/groupe/", category_views.group_edit_view, name="category-group-edit"),
-    path("reglages/categories/groupe/supprimer/", category_views.group_delete_view, name="category-group-delete"),
-    path("reglages/categories/groupe/deplacer/", category_views.group_move_view, name="category-group-move"),
-    path("reglages/categories/ajouter/", category_views.category_add_view, name="category-add"),
-    path("reglages/categories/categorie/", category_views.category_edit_view, name="category-edit"),
-    path("reglages/categories/categorie/deplacer/", category_views.category_move_view, name="category-move"),
-    path("reglages/categories/categorie/supprimer/", category_views.category_delete_view, name="category-delete"),
+    path("reglages/categories/", include(category_views.category_patterns(ACTIONS))),
     path("<uuid:action_id>/", actions.action_edit_view, name="edit"),
     path("<uuid:action_id>/statut/", actions.action_status_view, name="status"),
     path("<uuid:action_id>/supprimer/", action_delete_view, name="delete"),

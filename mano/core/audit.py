@@ -46,6 +46,9 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Export")
     IMPORT = "import", _("Import")
     MEDICAL_OPEN = "medical_open", _("Dossier médical ouvert")
+    STRUCTURE_CHANGE = "structure_change", _("Structure ajoutée ou modifiée")
+    STRUCTURE_DELETE = "structure_delete", _("Structure supprimée")
+    REFERRAL_CREATE = "referral_create", _("Orientation enregistrée")
 
 
 class AppendOnlyError(Exception):

@@ -294,6 +294,21 @@ def envelope_key_kind(envelope: Envelope) -> KeyKind:
     return _CODE_KINDS[code]
 
 
+# --- Keyed links (no plaintext join between tables) --------------------------------------
+
+
+def keyed_link(keyring: Keyring, kind: KeyKind, *, purpose: str, value: object) -> str:
+    """A hex HMAC-SHA256 of `value` under a subkey of the current `kind` key, one subkey per `purpose`.
+
+    Stored instead of a plaintext id where a column must not join two tables in a dump (a referral and its
+    action, a health row and its person): only a session holding the key can compute it again. A key rotation
+    must recompute these columns, like it re-encrypts the records.
+    """
+    version, key = keyring.current(kind)
+    subkey = hashlib.blake2b(purpose.encode(), key=key, digest_size=KEY_BYTES, person=b"mano-link").digest()
+    return hmac.new(subkey, f"{version}|{value}".encode(), hashlib.sha256).hexdigest()
+
+
 # --- Tokens ----------------------------------------------------------------------------
 
 
