@@ -26,8 +26,8 @@ from mano.accounts.services.bootstrap import (
     teams_create,
 )
 from mano.agenda.models import Action, Status
-from mano.core.demo_data import DESCRIPTIONS, demo_person, seed_reception
 from mano.core.records import records_build
+from mano.demo.data import DESCRIPTIONS, demo_person, seed_reception
 from mano.persons.index import bucket_of, card_envelope, card_of, search_of, shard_envelope, shard_line
 from mano.persons.models import Comment, Passage, Person, PersonIndex, PersonShard, Rencontre
 from mano.persons.services.persons import FIXED_FIELDS

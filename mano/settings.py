@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "mano.persons",
     "mano.agenda",
     "mano.structures",
+    "mano.demo",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.conf import settings
@@ -10,14 +11,21 @@ from django.db import models
 from mano.persons.text import fold
 
 
+def name_key_of(name: str) -> str:
+    """What makes two names the same structure: case, accents, spaces and punctuation ignored."""
+    return " ".join(re.findall(r"\w+", fold(name)))
+
+
 def facet(kind: str, value: str) -> str:
     """One value of a list field as it appears in `Structure.facets`."""
     return f"|{kind}:{fold(value)}|"
 
 
 def facets_of(categories: list[str], publics: list[str]) -> str:
-    return "|" + "".join(facet("categories", c)[1:] for c in categories) + "".join(
-        facet("publics", p)[1:] for p in publics
+    return (
+        "|"
+        + "".join(facet("categories", c)[1:] for c in categories)
+        + "".join(facet("publics", p)[1:] for p in publics)
     )
 
 

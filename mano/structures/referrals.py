@@ -84,7 +84,9 @@ def referral_create(
             user=user, keyring=keyring, action=action, status=Status.DONE, expected_version=action.version
         )
     Referral.objects.bulk_create(
-        Referral(organisation_id=structure.organisation_id, structure=structure, team=team, action_link=link(keyring, a.pk))
+        Referral(
+            organisation_id=structure.organisation_id, structure=structure, team=team, action_link=link(keyring, a.pk)
+        )
         for a in actions
     )
     audit(

@@ -24,11 +24,11 @@ from mano.core.audit import AuditAction, audit
 from mano.core.records import ConflictError
 from mano.persons.text import fold
 from mano.structures import hours
-from mano.structures.models import Structure, facets_of
+from mano.structures.models import Structure, facets_of, name_key_of
 from mano.structures.vocabulary import ACCESS_CONDITIONS, PUBLICS
 
 NAME_REQUIRED = _("Le nom de la structure est obligatoire.")
-NAME_TAKEN = _("Une structure porte déjà ce nom (majuscules et accents ne comptent pas) : « {name} ».")
+NAME_TAKEN = _("Une structure porte déjà ce nom (majuscules, accents et tirets ne comptent pas) : « {name} ».")
 LATITUDE_RANGE = _("La latitude va de -90 à 90.")
 LONGITUDE_RANGE = _("La longitude va de -180 à 180.")
 POSITION_PAIR = _("Donnez la latitude et la longitude, ou aucune des deux.")
@@ -183,7 +183,7 @@ def search_text(fields: dict[str, Any]) -> str:
 
 
 def _check_name(organisation_id: Any, name: str, exclude: Any = None) -> None:
-    taken = Structure.objects.filter(organisation_id=organisation_id, name_key=fold(name)).exclude(pk=exclude)
+    taken = Structure.objects.filter(organisation_id=organisation_id, name_key=name_key_of(name)).exclude(pk=exclude)
     existing = taken.values_list("name", flat=True).first()
     if existing is not None:
         raise ValidationError({"name": str(NAME_TAKEN).format(name=existing)})
@@ -192,7 +192,7 @@ def _check_name(organisation_id: Any, name: str, exclude: Any = None) -> None:
 def _save_new(user: User, fields: dict[str, Any]) -> Structure:
     structure = Structure(
         organisation_id=user.organisation_id,
-        name_key=fold(fields["name"]),
+        name_key=name_key_of(fields["name"]),
         search_text=search_text(fields),
         facets=facets_of(fields["categories"], fields["publics"]),
         created_by=user,
@@ -233,7 +233,7 @@ def structure_update(
     _check_name(organisation.pk, fields["name"], exclude=structure.pk)
     changed = Structure.objects.filter(pk=structure.pk, version=expected_version).update(
         **fields,
-        name_key=fold(fields["name"]),
+        name_key=name_key_of(fields["name"]),
         search_text=search_text(fields),
         facets=facets_of(fields["categories"], fields["publics"]),
         version=F("version") + 1,
@@ -248,9 +248,7 @@ def structure_update(
 
 
 @transaction.atomic
-def structure_archive(
-    *, user: User, structure: Structure, archived: bool, request: HttpRequest | None = None
-) -> None:
+def structure_archive(*, user: User, structure: Structure, archived: bool, request: HttpRequest | None = None) -> None:
     """Archive (hidden from searches and referrals, kept for old referrals) or restore a structure."""
     _check_manager(user, structure.organisation_id)
     Structure.objects.filter(pk=structure.pk).update(

@@ -14,8 +14,8 @@ from mano.agenda import categories
 from mano.agenda.models import Action
 from mano.agenda.services import actions_create
 from mano.core.audit import AuditAction, AuditEvent
-from mano.core.demo_data import seed_actions
 from mano.core.records import record_data
+from mano.demo.data import seed_actions
 from mano.persons.services import person_create
 
 pytestmark = pytest.mark.django_db

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mano.core.http import AuthenticatedHttpRequest, admin_required, member_required, posted_version
 from mano.core.records import ConflictError
 from mano.structures import selectors, services
-from mano.structures.views.directory import tiles_url
 from mano.structures.forms import SettingsForm, StructureForm, initial_of
 from mano.structures.models import Structure
+from mano.structures.views.directory import tiles_url
 
 MANAGER_ROLES = ("admin", "normal")
 
@@ -131,9 +131,7 @@ def structure_delete_view(request: AuthenticatedHttpRequest, structure_id: UUID)
 def settings_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = request.user.organisation
     assert organisation is not None
-    form = SettingsForm(
-        request.POST or None, initial={"structures_members_edit": organisation.structures_members_edit}
-    )
+    form = SettingsForm(request.POST or None, initial={"structures_members_edit": organisation.structures_members_edit})
     if request.method == "POST" and form.is_valid():
         enabled = form.cleaned_data["structures_members_edit"]
         services.structures_members_edit_set(user=request.user, enabled=enabled, request=request)

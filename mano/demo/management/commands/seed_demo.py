@@ -13,7 +13,8 @@ from django.utils.text import slugify
 
 from mano.accounts.models import Organisation, User
 from mano.accounts.services.bootstrap import member_add_active, organisation_bootstrap, superadmin_create, teams_create
-from mano.core.demo_data import demo_person, seed_activity
+from mano.demo.data import demo_person, seed_activity
+from mano.demo.structures import seed_structures
 from mano.persons.services import person_create
 
 ORGANISATION = "Maraude démo"
@@ -87,6 +88,7 @@ class Command(BaseCommand):
                 )
             )
         seed_activity(admin, teams, persons, rng)
+        seed_structures(admin, teams, persons, rng)
         kept = recovery_file()
         kept.parent.mkdir(exist_ok=True)
         kept.write_text(code + "\n")
