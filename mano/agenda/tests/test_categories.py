@@ -151,7 +151,7 @@ def test_rename_rewrites_the_actions_only_after_confirmation(alice, bob, configu
     assert _categories_of(other, bob.keyring) == ["Dossier RSA"] and other.version == 1
     assert _config(configured)[0]["items"] == ["Domiciliation CCAS", "Dossier RSA"]
     event = AuditEvent.objects.get(action=AuditAction.ACTION_CATEGORY_RENAME)
-    assert event.detail == {"actions": 2, "merge": False}
+    assert event.detail == {"actions": 2, "merge": False, "list": "action_categories"}
 
 
 def test_renaming_to_an_existing_category_merges_and_dedupes(alice, bob, configured, person, unlocked_client):

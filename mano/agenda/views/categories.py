@@ -126,7 +126,7 @@ def group_add_view(request: AuthenticatedHttpRequest, spec: services.GroupedList
         if _attempt(request, form, call):
             messages.success(request, gettext("Groupe ajouté."))
             return _back(spec)
-    return _page(request, spec, group_form=form) if form.errors else _back()
+    return _page(request, spec, group_form=form) if form.errors else _back(spec)
 
 
 def _group(request: AuthenticatedHttpRequest, spec: services.GroupedList, title: str) -> dict[str, Any]:
@@ -213,7 +213,7 @@ def category_add_view(request: AuthenticatedHttpRequest, spec: services.GroupedL
         if _attempt(request, form, call):
             messages.success(request, gettext("Catégorie ajoutée. Prévenez vos équipes."))
             return _back(spec, f"#groupe-{index}")
-    return _page(request, spec, add_forms={title: form}) if form.errors else _back()
+    return _page(request, spec, add_forms={title: form}) if form.errors else _back(spec)
 
 
 def _edit_url(spec: services.GroupedList, name: str) -> str:
@@ -256,10 +256,10 @@ def _rename(request: AuthenticatedHttpRequest, spec: services.GroupedList, plan:
     if not ok:
         return redirect(_edit_url(spec, plan.old))
     if plan.merge:
-        done = gettext("Catégorie « %(old)s » fusionnée avec « %(new)s » ; actions mises à jour.")
+        done = gettext("Catégorie « %(old)s » fusionnée avec « %(new)s » ; %(rows)s mises à jour.")
     else:
-        done = gettext("Catégorie « %(old)s » renommée en « %(new)s » ; actions mises à jour.")
-    messages.success(request, done % {"old": plan.old, "new": plan.new})
+        done = gettext("Catégorie « %(old)s » renommée en « %(new)s » ; %(rows)s mises à jour.")
+    messages.success(request, done % {"old": plan.old, "new": plan.new, "rows": spec.plural})
     return _back(spec)
 
 
