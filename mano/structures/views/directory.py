@@ -87,6 +87,7 @@ def structure_view(request: AuthenticatedHttpRequest, structure_id: UUID) -> Htt
     context = {
         "card": selectors.card_of(structure, now=timezone.now()),
         "hours_lines": hours.describe(structure.opening_hours),
+        "hours_unreadable": bool(hours.check(structure.opening_hours)),
         "referral_count": referrals.referral_count(user=request.user, structure=structure),
         "can_manage": services.can_manage(request.user),
         "for_person": _for_person(request),
