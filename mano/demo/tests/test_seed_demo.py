@@ -7,7 +7,9 @@ from django.core.management import call_command
 
 from mano.accounts.models import Organisation, User
 from mano.agenda.models import Action
+from mano.demo.structures import DEMO_STRUCTURES
 from mano.persons.models import Comment, Person
+from mano.structures.models import Referral, Structure
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +18,9 @@ def test_the_demo_seed_creates_an_encrypted_organisation_once(capsys):
     call_command("seed_demo", persons=9)
     call_command("seed_demo", persons=9)  # idempotent: the second run only prints the logins
     assert Organisation.objects.filter(name="Maraude démo").count() == 1
-    assert Person.objects.count() == 9 and Action.objects.count() == 3
+    # Three actions, and one "Orientation vers …" action per referral of the demo directory.
+    assert Person.objects.count() == 9 and Action.objects.count() == 3 + Referral.objects.count()
+    assert Structure.objects.count() == len(DEMO_STRUCTURES) and Referral.objects.count() == 9
     assert Comment.objects.exists()
     assert User.objects.filter(email="admin@demo.mano.local").exists()
     output = capsys.readouterr().out
