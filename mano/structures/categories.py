@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
@@ -13,14 +15,14 @@ from mano.structures.services import search_text
 from mano.structures.vocabulary import default_structure_categories
 
 
-def _using(organisation_id: object, name: str) -> list[Structure]:
+def _using(organisation_id: UUID, name: str) -> list[Structure]:
     """Structures (archived too) carrying `name`; a JSON list is read in Python, the same on every database."""
     rows = Structure.objects.filter(organisation_id=organisation_id, facets__contains="|categories:")
     return [s for s in rows if name in (s.categories or [])]
 
 
 def _usage(user: User, keyring: Keyring, name: str) -> int:
-    return len(_using(user.organisation_id, name))
+    return len(_using(user.member_organisation_id, name))
 
 
 def _rewrite(user: User, keyring: Keyring, organisation: Organisation, plan: RenamePlan) -> int:

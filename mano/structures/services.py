@@ -191,7 +191,7 @@ def _check_name(organisation_id: Any, name: str, exclude: Any = None) -> None:
 
 def _save_new(user: User, fields: dict[str, Any]) -> Structure:
     structure = Structure(
-        organisation_id=user.organisation_id,
+        organisation_id=user.member_organisation_id,
         name_key=name_key_of(fields["name"]),
         search_text=search_text(fields),
         facets=facets_of(fields["categories"], fields["publics"]),
@@ -280,7 +280,7 @@ def structures_members_edit_set(*, user: User, enabled: bool, request: HttpReque
     """The switch that lets every member (not restricted) manage the directory. Admins only."""
     if user.role != "admin":
         raise PermissionDenied
-    Organisation.objects.filter(pk=user.organisation_id).update(structures_members_edit=enabled)
+    Organisation.objects.filter(pk=user.member_organisation_id).update(structures_members_edit=enabled)
     audit(
         AuditAction.SETTINGS_CHANGE,
         organisation=user.organisation,

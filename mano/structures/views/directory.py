@@ -30,7 +30,7 @@ def filters_of(params: QueryDict) -> selectors.Filters:
         publics=tuple(p for p in params.getlist("public")[:20] if p in PUBLICS),
         open_now=params.get("ouvert") == "1",
         archived=params.get("archives") == "1",
-        sort=params.get("tri") if params.get("tri") in selectors.SORTS else "nom",
+        sort=params.get("tri", "nom") if params.get("tri") in selectors.SORTS else "nom",
         position=selectors.Position.parse(params.get("lat", ""), params.get("lon", "")),
     )
 
