@@ -41,10 +41,12 @@ def refer_view(request: AuthenticatedHttpRequest, structure_id: UUID) -> HttpRes
     structure = selectors.structure_get(user=request.user, structure_id=structure_id)
     persons = list(persons_of(request.user).filter(pk__in=_chosen(request)))
     form = ReferralForm(request.POST or None)
+    if request.user.role == "restricted":  # restricted members write no comment (issue 4): none is offered
+        del form.fields["comment"]
     team = current_team(request)
     error = ""
     if request.method == "POST" and "chercher" not in request.POST and form.is_valid():
-        error = _refer(request, structure, persons, team, form.cleaned_data["comment"])
+        error = _refer(request, structure, persons, team, form.cleaned_data.get("comment", ""))
         if not error:
             return redirect(_after(request, structure.pk, persons))
     names = card_names(request.user.organisation_id, {p.pk for p in persons}, request.keyring)
