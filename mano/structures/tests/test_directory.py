@@ -209,3 +209,12 @@ def test_charlie_gets_404_on_alices_structures(alice, charlie):
         assert client.get(reverse(f"structures:{name}", args=[structure.pk])).status_code == 404
     assert client.post(reverse("structures:archive", args=[structure.pk]), {"archiver": "1"}).status_code == 404
     assertNotContains(client.get(reverse("structures:directory")), "Chez Alice")
+
+
+def test_unticking_the_members_switch_turns_it_off(alice, org_a):
+    org_a.organisation.structures_members_edit = True
+    org_a.organisation.save(update_fields=["structures_members_edit"])
+    response = login_client(alice).post(reverse("structures:settings"), {})
+    assert response.status_code == 302
+    org_a.organisation.refresh_from_db()
+    assert not org_a.organisation.structures_members_edit

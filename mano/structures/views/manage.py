@@ -131,7 +131,8 @@ def structure_delete_view(request: AuthenticatedHttpRequest, structure_id: UUID)
 def settings_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = request.user.organisation
     assert organisation is not None
-    form = SettingsForm(request.POST or None, initial={"structures_members_edit": organisation.structures_members_edit})
+    posted = request.POST if request.method == "POST" else None  # an unticked box posts nothing: still a save
+    form = SettingsForm(posted, initial={"structures_members_edit": organisation.structures_members_edit})
     if request.method == "POST" and form.is_valid():
         enabled = form.cleaned_data["structures_members_edit"]
         services.structures_members_edit_set(user=request.user, enabled=enabled, request=request)
