@@ -31,6 +31,8 @@ SCENARIOS = [
     "report_month",
     "stats_year",
     "export",
+    "structures_search",
+    "structures_list",
 ]
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -123,6 +125,10 @@ def run() -> list[Result]:
             get("/agenda/semaine/?equipe=toutes&statut=all&q=rsa"),
         ),
         _measure("agenda_list", "whole organisation, to do, text 'rsa'", get("/agenda/liste/?equipe=toutes&q=rsa")),
+        # The directory: words in SQL, "ouvert maintenant" evaluated on the matching rows.
+        _measure("structures_search", "5,000 structures: douche, open now", get("/structures/?q=douche&ouvert=1")),
+        _measure("structures_search", "5,000 structures: douche", get("/structures/?q=douche")),
+        _measure("structures_list", "5,000 structures, no filter, sorted by name", get("/structures/")),
     ]
     return results
 

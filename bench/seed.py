@@ -1,6 +1,7 @@
 """A large organisation for benchmarks, written with the real encryption through bulk paths.
 
-Sizes are the reference of issue 5; BENCH_SIZE=small divides them by ten. Features that do not exist yet
+Sizes are the reference of issue 5; BENCH_SIZE=small divides them by ten. The directory keeps its 5,000
+structures at both sizes: a city's directory does not shrink with the team. Features that do not exist yet
 (observations, consultations) are reported as skipped.
 """
 
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.utils import timezone
 
-from mano.accounts.models import Organisation, Role
+from mano.accounts.models import Organisation, Role, User
 from mano.accounts.services.bootstrap import (
     Member,
     charter_accept,
@@ -26,12 +27,16 @@ from mano.accounts.services.bootstrap import (
     teams_create,
 )
 from mano.agenda.models import Action, Status
+from mano.core import grouped
 from mano.core.records import records_build
 from mano.demo.data import DESCRIPTIONS, demo_person, seed_reception
 from mano.persons.index import bucket_of, card_envelope, card_of, search_of, shard_envelope, shard_line
 from mano.persons.models import Comment, Passage, Person, PersonIndex, PersonShard, Rencontre
 from mano.persons.services.persons import FIXED_FIELDS
 from mano.persons.text import fold
+from mano.structures.models import Structure, facets_of, name_key_of
+from mano.structures.services import categories_of, search_text, structure_clean
+from mano.structures.vocabulary import ACCESS_CONDITIONS, PUBLICS
 
 Meeting = TypeVar("Meeting", Passage, Rencontre)
 
@@ -61,6 +66,7 @@ COMMENT_TEXTS = [
     "Dort sous le pont avec son chien.",
 ]
 BATCH = 5000
+STRUCTURES = 5000
 
 
 @dataclass
@@ -72,7 +78,7 @@ class Report:
 
 def sizes_for(size: str) -> dict[str, int]:
     divisor = 10 if size == "small" else 1
-    return {k: max(1, v // divisor) for k, v in FULL.items()}
+    return {**{k: max(1, v // divisor) for k, v in FULL.items()}, "structures": STRUCTURES}
 
 
 def _timed(report: Report, name: str, work: Callable[[], Any]) -> Any:
@@ -96,6 +102,9 @@ def seed(size: str) -> Report:
     if existing is not None:
         if not existing.reception_enabled:  # a database seeded before the reception desk existed
             _timed(report, "reception", lambda: _reception(existing))
+        if not Structure.objects.filter(organisation=existing).exists():  # seeded before the directory existed
+            _timed(report, "structures", lambda: _structures(existing, sizes["structures"]))
+            _timed(report, "analyze", _analyze)
         return report
     rng = random.Random(20)  # noqa: S311  (reproducible bench data)
     admin, teams = _timed(report, "organisation", lambda: _organisation(sizes))
@@ -105,6 +114,7 @@ def seed(size: str) -> Report:
     _timed(report, "passages+rencontres", lambda: _meetings(admin, teams, persons, sizes, rng))
     names = _timed(report, "actions", lambda: _actions(admin, persons, team_of, sizes["actions"], rng))
     _timed(report, "reception", lambda: _reception(Organisation.objects.get(name=ORGANISATION)))
+    _timed(report, "structures", lambda: _structures(Organisation.objects.get(name=ORGANISATION), sizes["structures"]))
     _timed(report, "search index", lambda: _indexes(admin, persons, texts, team_of, names))
     _timed(report, "analyze", _analyze)
     return report
@@ -323,3 +333,152 @@ def _indexes(
             for b, lines in buckets.items()
         ]
     )
+
+
+# The kinds of place by category, the names they take and where they are: combined into distinct names.
+STRUCTURE_KINDS = {
+    "Douche": ["Bains-douches", "Douches solidaires", "Espace hygiène"],
+    "Laverie": ["Laverie solidaire", "Espace hygiène et laverie"],
+    "Halte de nuit": ["Halte de nuit", "Accueil de nuit"],
+    "Hébergement d’urgence": ["Mise à l’abri", "Centre d’hébergement d’urgence"],
+    "Distribution alimentaire": ["Restos du Cœur", "Distribution alimentaire", "Banque alimentaire"],
+    "Épicerie solidaire": ["Épicerie solidaire"],
+    "Accueil de jour": ["Accueil de jour", "Boutique solidarité"],
+    "PASS": ["PASS"],
+    "CSAPA": ["CSAPA"],
+    "CAARUD": ["CAARUD"],
+    "Domiciliation": ["Point Droits", "Domiciliation"],
+    "Santé mentale": ["Centre médico-psychologique", "Équipe mobile psychiatrie précarité"],
+    "Insertion professionnelle": ["Chantier d’insertion", "Atelier d’insertion"],
+}
+PLACE_NAMES = [
+    "Saint-Jean",
+    "Le Phare",
+    "Horizon",
+    "L’Escale",
+    "Les Tilleuls",
+    "Le Panier",
+    "La Passerelle",
+    "Rive Gauche",
+    "Gerland",
+    "Guillotière",
+    "Croix-Rousse",
+    "Part-Dieu",
+    "Perrache",
+    "Vaise",
+    "Monplaisir",
+    "Les Brotteaux",
+    "La Duchère",
+    "Jean-Macé",
+    "Le Relais",
+    "L’Étape",
+    "La Boussole",
+    "Le Refuge",
+    "L’Oasis",
+    "Le Pont",
+    "Les Minimes",
+    "Saint-Georges",
+    "La Confluence",
+    "Les États-Unis",
+    "Mermoz",
+    "Les Pentes",
+    "Villette",
+    "Sans Souci",
+    "Le Tonkin",
+    "Charpennes",
+    "Gratte-Ciel",
+    "Les Minguettes",
+    "Parilly",
+    "La Soie",
+    "Le Moulin",
+    "Les Platanes",
+]
+STRUCTURE_TEXTS = [
+    "Serviettes et savon fournis, casiers à la journée.",
+    "Accueil sans condition, boissons chaudes, chiens acceptés.",
+    "Consultations sur rendez-vous, permanence sociale le mardi.",
+    "Douche sur inscription, café et bagagerie.",
+    "Colis alimentaires sur inscription.",
+    "Domiciliation, ouverture de droits, aide aux démarches.",
+    "Matériel de réduction des risques, accueil, écoute.",
+    "",
+]
+CITIES = [
+    ("Lyon", "69007", 45.75, 4.84),
+    ("Villeurbanne", "69100", 45.77, 4.88),
+    ("Vénissieux", "69200", 45.70, 4.88),
+    ("Vaulx-en-Velin", "69120", 45.78, 4.92),
+    ("Bron", "69500", 45.74, 4.91),
+    ("Saint-Fons", "69190", 45.71, 4.85),
+    ("Oullins", "69600", 45.71, 4.81),
+    ("Caluire-et-Cuire", "69300", 45.80, 4.85),
+]
+OPENING_HOURS = [
+    "24/7",
+    "Mo-Su 21:00-08:00",
+    "Mo-Fr 09:00-12:00,14:00-17:00; PH off",
+    "Mo-Fr 09:00-17:00; PH off",
+    "Tu-Sa 08:30-12:00,13:30-17:00; PH off",
+    "Mo-Fr 08:30-16:30; PH off",
+    "Tu,Th 14:00-17:00; PH off",
+    "Mo-Fr 09:00-16:00; Sa 09:00-12:00",
+    "Mo,We,Fr 09:30-12:30",
+    "We,Fr 10:00-18:00",
+    "Mo-Th 08:00-12:00",
+    "Mo-Fr 13:30-18:00; PH off",
+    "Sa,Su 10:00-16:00",
+    "",
+]
+
+
+def _structure_data(rng: random.Random, categories: list[str], taken: set[str]) -> dict[str, Any]:
+    """One directory entry as a form would send it: a third without a position, a few without hours."""
+    kind = rng.choice(list(STRUCTURE_KINDS))
+    city, postcode, lat, lon = rng.choice(CITIES)
+    others = rng.sample(categories, rng.randint(0, 2))
+    located = rng.random() < 2 / 3
+    name = base = f"{rng.choice(STRUCTURE_KINDS[kind])} {rng.choice(PLACE_NAMES)} – {city}"
+    site = 1
+    while name_key_of(name) in taken:
+        site += 1
+        name = f"{base} (site {site})"
+    taken.add(name_key_of(name))
+    return {
+        "name": name,
+        "description": rng.choice(STRUCTURE_TEXTS),
+        "address": f"{rng.randint(1, 120)} rue {rng.choice(PLACE_NAMES)}",
+        "postcode": postcode,
+        "city": city,
+        "latitude": round(lat + rng.uniform(-0.03, 0.03), 6) if located else None,
+        "longitude": round(lon + rng.uniform(-0.04, 0.04), 6) if located else None,
+        "phones": [f"04 72 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"],
+        "categories": [kind, *others],
+        "publics": rng.sample(PUBLICS, rng.randint(1, 3)),
+        "access_conditions": rng.sample(ACCESS_CONDITIONS, rng.randint(0, 2)),
+        "languages": ["français"],
+        "opening_hours": rng.choice(OPENING_HOURS),
+    }
+
+
+@transaction.atomic
+def _structures(organisation: Organisation, count: int) -> None:
+    """The directory, held to the form's rules (structure_clean) and written in bulk."""
+    rng = random.Random(22)  # noqa: S311
+    admin = User.objects.get(email=ADMIN_EMAIL)
+    categories = grouped.all_items(categories_of(organisation))
+    rows: list[Structure] = []
+    taken: set[str] = set()
+    for _ in range(count):
+        fields = structure_clean(organisation, _structure_data(rng, categories, taken))
+        rows.append(
+            Structure(
+                organisation=organisation,
+                name_key=name_key_of(fields["name"]),
+                search_text=search_text(fields),
+                facets=facets_of(fields["categories"], fields["publics"]),
+                created_by=admin,
+                updated_by=admin,
+                **fields,
+            )
+        )
+    Structure.objects.bulk_create(rows, batch_size=BATCH)

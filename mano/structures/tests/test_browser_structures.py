@@ -171,10 +171,10 @@ def test_a_member_finds_an_open_shower_then_refers_a_person_from_their_page(
 
     expect(page.get_by_text("Orientation enregistrée.")).to_be_visible()
     expect(page.get_by_role("heading", name=PERSON, exact=True)).to_be_visible()
-    expect(page).to_have_url(re.compile(r"#orientations$"))
+    expect(page).to_have_url(re.compile(r"/personnes/[0-9a-f-]+/$"))  # the top, where the message shows
     expect(referrals.get_by_role("link", name=OPEN)).to_be_visible()
     assert scroll_width(page) <= PHONE_WIDTH
-    page.screenshot(path=str(SHOTS / "structures-person-referred-390.png"))  # what the phone shows: the anchor
+    page.screenshot(path=str(SHOTS / "structures-person-referred-390.png"))  # what the phone shows
     assert Referral.objects.filter(structure=world.structure).count() == 1
 
     assert outside == []

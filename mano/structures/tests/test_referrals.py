@@ -41,7 +41,7 @@ def test_referring_from_the_person_page_creates_a_done_action_and_lists_it(bob, 
         {"persons": [karim.pk], "retour": "personne", "comment": "Attend une douche jeudi"},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("persons:detail", args=[karim.pk]) + "#orientations"
+    assert response["Location"] == reverse("persons:detail", args=[karim.pk])
     action = Action.objects.get(person=karim)
     data = record_data(action, bob.keyring)
     assert data["name"] == "Orientation vers Bains-douches Saint-Jean"

@@ -63,7 +63,7 @@ def refer_view(request: AuthenticatedHttpRequest, structure_id: UUID) -> HttpRes
 def _after(request: AuthenticatedHttpRequest, structure_id: UUID, persons: list[Person]) -> str:
     """Back to the person's referrals when one person was referred from their page, else to the structure."""
     if request.POST.get("retour") == "personne" and len(persons) == 1:
-        return reverse("persons:detail", args=[persons[0].pk]) + "#orientations"
+        return reverse("persons:detail", args=[persons[0].pk])  # the top of the page, where the message shows
     return reverse("structures:detail", args=[structure_id])
 
 
