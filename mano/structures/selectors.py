@@ -14,11 +14,11 @@ from datetime import date, datetime
 from typing import Any, NamedTuple, overload
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from mano.accounts.models import User
-from mano.persons.text import fold, words
+from mano.persons.text import words
 from mano.structures import hours
 from mano.structures.models import Structure, facet
 
@@ -238,13 +238,3 @@ def markers(cards: Sequence[Card]) -> list[dict[str, Any]]:
         }
         for c in located[:MAP_MARKERS]
     ]
-
-
-def referral_counts(*, user: User) -> dict[UUID, int]:
-    """Referrals per structure of the organisation (for the directory's admin export)."""
-    rows = structures_of(user).annotate(n=Count("referrals")).values_list("pk", "n")
-    return dict(rows)
-
-
-def folded_name(name: str) -> str:
-    return fold(name)

@@ -218,3 +218,12 @@ def test_unticking_the_members_switch_turns_it_off(alice, org_a):
     assert response.status_code == 302
     org_a.organisation.refresh_from_db()
     assert not org_a.organisation.structures_members_edit
+
+
+def test_the_pager_keeps_the_search_and_filters(alice):
+    for n in range(35):
+        _make(alice, name=f"Douche {n:02d}", categories=["Douche"])
+    response = login_client(alice).get(reverse("structures:directory"), {"q": "douche", "categorie": "Douche"})
+    assertContains(response, "?q=douche&amp;categorie=Douche&page=2")
+    second = login_client(alice).get(reverse("structures:directory"), {"q": "douche", "page": "2"})
+    assert len(_names(second)) == 5

@@ -62,16 +62,8 @@ def directory_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "can_manage": services.can_manage(request.user),
         "for_person": _for_person(request),
         "tiles": tiles_url(),
-        "query_without_page": _without(request.GET, "page"),
     }
     return render(request, "structures/directory.html", context)
-
-
-def _without(params: QueryDict, *names: str) -> str:
-    kept = params.copy()
-    for name in names:
-        kept.pop(name, None)
-    return kept.urlencode()
 
 
 def tiles_url() -> str:
@@ -84,8 +76,9 @@ def structure_view(request: AuthenticatedHttpRequest, structure_id: UUID) -> Htt
     structure = selectors.structure_get(user=request.user, structure_id=structure_id)
     organisation = request.user.organisation
     assert organisation is not None
+    card = selectors.card_of(structure, now=timezone.now())
     context = {
-        "card": selectors.card_of(structure, now=timezone.now()),
+        "card": card,
         "hours_lines": hours.describe(structure.opening_hours),
         "hours_unreadable": bool(hours.check(structure.opening_hours)),
         "referral_count": referrals.referral_count(user=request.user, structure=structure),
@@ -93,6 +86,6 @@ def structure_view(request: AuthenticatedHttpRequest, structure_id: UUID) -> Htt
         "for_person": _for_person(request),
         "groups": {c: grouped.group_of(services.categories_of(organisation), c) for c in structure.categories},
         "tiles": tiles_url(),
-        "markers": selectors.markers([selectors.card_of(structure, now=timezone.now())]),
+        "markers": selectors.markers([card]),
     }
     return render(request, "structures/detail.html", context)
