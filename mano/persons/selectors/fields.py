@@ -5,7 +5,6 @@ The config is plaintext JSON on the organisation; only the "is this value used?"
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,21 +14,19 @@ from django.utils.translation import gettext
 from mano.accounts.models import Organisation, Team, User
 from mano.core.config import config_hash
 from mano.core.crypto import Keyring
-from mano.core.records import record_data
+from mano.core.models import EncryptedRecord
 from mano.persons import custom_fields
-from mano.persons.models import Person
-from mano.persons.selectors.persons import persons_of
+from mano.persons.fieldsets import FIELDSETS, PERSON_FIELDS, FieldSet
 
 # The two groups every organisation starts with: their names are stable, other modules may look them up.
-DEFAULT_GROUPS = ("Informations sociales", "Informations de santé")
+DEFAULT_GROUPS = PERSON_FIELDS.default_groups
 FEATURES = ("passages_enabled", "rencontres_enabled", "families_enabled")
-SCAN_CHUNK = 1000
 
 
 def config_part(organisation: Organisation, part: str) -> Any:
-    """One editable part of the config: "groups", "reasons" or "features"."""
-    if part == "groups":
-        return organisation.person_field_groups
+    """One editable part of the config: a field set's part ("groups" for persons), "reasons" or "features"."""
+    if part in FIELDSETS:
+        return getattr(organisation, FIELDSETS[part].column)
     if part == "reasons":
         return organisation.active_list_reasons
     return {flag: getattr(organisation, flag) for flag in FEATURES}
@@ -55,24 +52,29 @@ def field_find(groups: list[dict[str, Any]], key: str) -> FieldRef | None:
     return None
 
 
-def field_get(*, organisation: Organisation, key: str) -> FieldRef:
+def groups_of(organisation: Organisation, spec: FieldSet = PERSON_FIELDS) -> list[dict[str, Any]]:
+    groups: list[dict[str, Any]] = getattr(organisation, spec.column)
+    return groups
+
+
+def field_get(*, organisation: Organisation, key: str, spec: FieldSet = PERSON_FIELDS) -> FieldRef:
     """A field of this organisation, or 404 (keys of other organisations are simply unknown here)."""
-    found = field_find(organisation.person_field_groups, key)
+    found = field_find(groups_of(organisation, spec), key)
     if found is None:
         raise Http404
     return found
 
 
-def group_get(*, organisation: Organisation, index: int) -> dict[str, Any]:
-    groups = organisation.person_field_groups
+def group_get(*, organisation: Organisation, index: int, spec: FieldSet = PERSON_FIELDS) -> dict[str, Any]:
+    groups = groups_of(organisation, spec)
     if index >= len(groups):
         raise Http404
     group: dict[str, Any] = groups[index]
     return group
 
 
-def is_default_group(group: dict[str, Any]) -> bool:
-    return group.get("name") in DEFAULT_GROUPS
+def is_default_group(group: dict[str, Any], spec: FieldSet = PERSON_FIELDS) -> bool:
+    return group.get("name") in spec.default_groups
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class GroupRow:
     fields: list[FieldRow]
     first: bool
     last: bool
+    archived: bool = False
 
 
 def _scope(field: dict[str, Any], team_names: dict[str, str]) -> str:
@@ -101,10 +104,10 @@ def _scope(field: dict[str, Any], team_names: dict[str, str]) -> str:
     return ", ".join(names) if names else gettext("aucune équipe (champ désactivé)")
 
 
-def settings_groups(*, organisation: Organisation) -> list[GroupRow]:
+def settings_groups(*, organisation: Organisation, spec: FieldSet = PERSON_FIELDS) -> list[GroupRow]:
     """The groups and fields as the settings page lists them, with who sees each field."""
     team_names = {str(t.pk): t.name for t in Team.objects.filter(organisation=organisation)}
-    groups = organisation.person_field_groups
+    groups = groups_of(organisation, spec)
     rows = []
     for index, group in enumerate(groups):
         fields = group.get("fields", [])
@@ -119,23 +122,25 @@ def settings_groups(*, organisation: Organisation) -> list[GroupRow]:
             for i, f in enumerate(fields)
         ]
         rows.append(
-            GroupRow(index, group["name"], is_default_group(group), field_rows, index == 0, index == len(groups) - 1)
+            GroupRow(
+                index,
+                group["name"],
+                is_default_group(group, spec),
+                field_rows,
+                index == 0,
+                index == len(groups) - 1,
+                bool(group.get("archived")),
+            )
         )
     return rows
 
 
-def _payloads(user: User, keyring: Keyring) -> Iterator[tuple[Person, dict[str, Any]]]:
-    rows = persons_of(user).only("id", "organisation_id", "payload", "version").order_by().iterator(SCAN_CHUNK)
-    for person in rows:
-        yield person, record_data(person, keyring)
-
-
-def field_has_data(*, user: User, keyring: Keyring, key: str) -> bool:
-    """True when any non-deleted person of the organisation has a non-empty value for this custom field.
+def field_has_data(*, user: User, keyring: Keyring, key: str, spec: FieldSet = PERSON_FIELDS) -> bool:
+    """True when any live row of the set (a person, a consultation…) has a non-empty value for this custom field.
 
     Opens payloads one by one and stops at the first hit; a full scan of 20,000 persons takes well under a second.
     """
-    return any(data.get("custom", {}).get(key) not in (None, "", []) for _, data in _payloads(user, keyring))
+    return any((data.get("custom") or {}).get(key) not in (None, "", []) for _, data in spec.payloads(user, keyring))
 
 
 def uses_choice(data: dict[str, Any], key: str, choice: str) -> bool:
@@ -143,6 +148,8 @@ def uses_choice(data: dict[str, Any], key: str, choice: str) -> bool:
     return choice in value if isinstance(value, list) else value == choice
 
 
-def persons_with_choice(*, user: User, keyring: Keyring, key: str, choice: str) -> list[tuple[Person, dict[str, Any]]]:
-    """Every non-deleted person whose value for `key` is `choice` (or contains it, for multi-choice), decrypted."""
-    return [(person, data) for person, data in _payloads(user, keyring) if uses_choice(data, key, choice)]
+def records_with_choice(
+    *, user: User, keyring: Keyring, key: str, choice: str, spec: FieldSet = PERSON_FIELDS
+) -> list[tuple[EncryptedRecord, dict[str, Any]]]:
+    """Every live row whose value for `key` is `choice` (or contains it, for multi-choice), decrypted."""
+    return [(row, data) for row, data in spec.payloads(user, keyring) if uses_choice(data, key, choice)]

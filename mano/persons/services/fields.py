@@ -20,10 +20,10 @@ from mano.accounts.models import Organisation, Team, User
 from mano.core.audit import AuditAction, audit
 from mano.core.config import ConfigChanged
 from mano.core.crypto import Keyring
+from mano.core.models import EncryptedRecord
 from mano.core.records import ConflictError, record_data, record_update
 from mano.persons import custom_fields, history
-from mano.persons.index import index_refresh_many
-from mano.persons.models import Person
+from mano.persons.fieldsets import PERSON_FIELDS, FieldSet
 from mano.persons.selectors import fields as selectors
 from mano.persons.text import fold
 
@@ -45,6 +45,15 @@ GROUP_PROTECTED = _("Ce groupe fait partie des groupes par défaut : il ne peut 
 CONFIRMATION_WRONG = _("Le texte renseigné est incorrect")
 REASON_REQUIRED = _("Ajoutez au moins un motif")
 NOT_A_CHOICE_FIELD = _("Ce champ n’a pas de choix à renommer")
+KEY_NEEDED = _(
+    "Seul·e un·e professionnel·le de santé peut faire ce changement : il faut relire et réécrire des données de santé."
+)
+
+
+def _need_key(spec: FieldSet, keyring: Keyring) -> None:
+    """Rewriting or inspecting the set's rows needs their key: a non-health admin cannot touch health rows."""
+    if not keyring.has(spec.key_kind):
+        raise ValidationError(KEY_NEEDED)
 
 
 def _locked(user: User, part: str, version: str) -> Organisation:
@@ -92,48 +101,79 @@ def _field(groups: list[dict[str, Any]], key: str) -> selectors.FieldRef:
 
 
 @transaction.atomic
-def field_group_add(*, user: User, name: str, config_version: str, request: HttpRequest | None = None) -> int:
+def field_group_add(
+    *, user: User, name: str, config_version: str, request: HttpRequest | None = None, spec: FieldSet = PERSON_FIELDS
+) -> int:
     """Append an empty group; names are unique in the organisation (ignoring case and accents)."""
-    organisation = _locked(user, "groups", config_version)
-    groups = organisation.person_field_groups
+    organisation = _locked(user, spec.part, config_version)
+    groups = selectors.groups_of(organisation, spec)
     groups.append({"name": _group_name(groups, name), "fields": []})
-    _save(organisation, user=user, request=request, columns=["person_field_groups"], change="group_add")
+    _save(organisation, user=user, request=request, columns=[spec.column], change="group_add")
     return len(groups) - 1
 
 
-def _own_group(groups: list[dict[str, Any]], index: int) -> dict[str, Any]:
+def _own_group(groups: list[dict[str, Any]], index: int, spec: FieldSet) -> dict[str, Any]:
     if index >= len(groups):
         raise ConfigChanged
-    if selectors.is_default_group(groups[index]):
+    if selectors.is_default_group(groups[index], spec):
         raise ValidationError(GROUP_PROTECTED)
     return groups[index]
 
 
 @transaction.atomic
 def field_group_rename(
-    *, user: User, index: int, name: str, config_version: str, request: HttpRequest | None = None
+    *,
+    user: User,
+    index: int,
+    name: str,
+    config_version: str,
+    request: HttpRequest | None = None,
+    spec: FieldSet = PERSON_FIELDS,
+    keyring: Keyring | None = None,
 ) -> None:
-    """Rename a group the organisation added (the two default groups keep their names)."""
-    organisation = _locked(user, "groups", config_version)
-    groups = organisation.person_field_groups
-    group = _own_group(groups, index)
-    group["name"] = _group_name(groups, name, skip=index)
-    _save(organisation, user=user, request=request, columns=["person_field_groups"], change="group_rename")
+    """Rename a group the organisation added (the default groups keep their names). When the rows name their group
+    (a consultation's type), they are rewritten in the same transaction, which needs the rows' key."""
+    organisation = _locked(user, spec.part, config_version)
+    groups = selectors.groups_of(organisation, spec)
+    group = _own_group(groups, index, spec)
+    old, new = group["name"], _group_name(groups, name, skip=index)
+    rows = 0
+    if spec.rename_group is not None and old != new:
+        if keyring is None:
+            raise ValidationError(KEY_NEEDED)
+        _need_key(spec, keyring)
+        rows = spec.rename_group(user, keyring, old, new)
+    group["name"] = new
+    _save(organisation, user=user, request=request, columns=[spec.column], change="group_rename", rows=rows)
 
 
 @transaction.atomic
 def field_group_delete(
-    *, user: User, index: int, confirmation: str, config_version: str, request: HttpRequest | None = None
+    *,
+    user: User,
+    index: int,
+    confirmation: str,
+    config_version: str,
+    request: HttpRequest | None = None,
+    spec: FieldSet = PERSON_FIELDS,
 ) -> None:
-    """Delete an added group; if it still has fields, only when `confirmation` is exactly its name."""
-    organisation = _locked(user, "groups", config_version)
-    groups = organisation.person_field_groups
-    group = _own_group(groups, index)
+    """Delete an added group; if it still has fields, only when `confirmation` is exactly its name.
+
+    In a set whose rows name their group (consultation types), the group is archived instead, or restored when it
+    was: rows keep their type and data, new rows can no longer choose it."""
+    organisation = _locked(user, spec.part, config_version)
+    groups = selectors.groups_of(organisation, spec)
+    group = _own_group(groups, index, spec)
+    if spec.archive_groups:
+        group["archived"] = not group.get("archived")
+        detail = {"change": "group_archive", "archived": group["archived"]}
+        _save(organisation, user=user, request=request, columns=[spec.column], **detail)
+        return
     if group["fields"] and confirmation != group["name"]:
         raise ValidationError({"confirmation": CONFIRMATION_WRONG})
     del groups[index]
     detail = {"change": "group_delete", "fields": len(group["fields"])}
-    _save(organisation, user=user, request=request, columns=["person_field_groups"], **detail)
+    _save(organisation, user=user, request=request, columns=[spec.column], **detail)
 
 
 def _swap(items: list[Any], index: int, direction: int) -> bool:
@@ -146,12 +186,18 @@ def _swap(items: list[Any], index: int, direction: int) -> bool:
 
 @transaction.atomic
 def field_group_move(
-    *, user: User, index: int, direction: int, config_version: str, request: HttpRequest | None = None
+    *,
+    user: User,
+    index: int,
+    direction: int,
+    config_version: str,
+    request: HttpRequest | None = None,
+    spec: FieldSet = PERSON_FIELDS,
 ) -> None:
     """Move a group one place up (-1) or down (+1); a move past either end changes nothing."""
-    organisation = _locked(user, "groups", config_version)
-    if _swap(organisation.person_field_groups, index, direction):
-        _save(organisation, user=user, request=request, columns=["person_field_groups"], change="group_move")
+    organisation = _locked(user, spec.part, config_version)
+    if _swap(selectors.groups_of(organisation, spec), index, direction):
+        _save(organisation, user=user, request=request, columns=[spec.column], change="group_move")
 
 
 def _definition(
@@ -196,17 +242,23 @@ def _definition(
 
 @transaction.atomic
 def field_add(
-    *, user: User, group_index: int, config_version: str, request: HttpRequest | None = None, **definition: Any
+    *,
+    user: User,
+    group_index: int,
+    config_version: str,
+    request: HttpRequest | None = None,
+    spec: FieldSet = PERSON_FIELDS,
+    **definition: Any,
 ) -> str:
     """Add a field at the end of a group under a new random key; returns the key."""
-    organisation = _locked(user, "groups", config_version)
-    groups = organisation.person_field_groups
+    organisation = _locked(user, spec.part, config_version)
+    groups = selectors.groups_of(organisation, spec)
     if group_index >= len(groups):
         raise ConfigChanged
     key = f"custom-{uuid.uuid4().hex[:12]}"
     groups[group_index]["fields"].append({"key": key, **_definition(user, groups, **definition)})
     detail = {"change": "field_add", "field": key, "group": group_index}
-    _save(organisation, user=user, request=request, columns=["person_field_groups"], **detail)
+    _save(organisation, user=user, request=request, columns=[spec.column], **detail)
     return key
 
 
@@ -219,23 +271,25 @@ def field_update(
     config_version: str,
     group_index: int | None = None,
     request: HttpRequest | None = None,
+    spec: FieldSet = PERSON_FIELDS,
     **definition: Any,
 ) -> None:
     """Change a field's definition, and optionally move it to the end of another group.
 
     Its type may change freely while no person has a value for it; afterwards only along custom_fields.COMPATIBLE.
     """
-    organisation = _locked(user, "groups", config_version)
-    groups = organisation.person_field_groups
+    organisation = _locked(user, spec.part, config_version)
+    groups = selectors.groups_of(organisation, spec)
     found = selectors.field_find(groups, key)
     if found is None or (group_index is not None and group_index >= len(groups)):
         raise ConfigChanged
     new = {"key": key, **_definition(user, groups, key=key, **definition)}
     old_type = found.field["type"]
-    if new["type"] not in custom_fields.COMPATIBLE.get(old_type, {old_type}) and selectors.field_has_data(
-        user=user, keyring=keyring, key=key
-    ):
-        raise ValidationError({"type": TYPE_LOCKED})
+    if new["type"] not in custom_fields.COMPATIBLE.get(old_type, {old_type}):
+        if not keyring.has(spec.key_kind):
+            raise ValidationError({"type": KEY_NEEDED})
+        if selectors.field_has_data(user=user, keyring=keyring, key=key, spec=spec):
+            raise ValidationError({"type": TYPE_LOCKED})
     fields = groups[found.group_index]["fields"]
     if group_index is None or group_index == found.group_index:
         fields[found.index] = new
@@ -243,33 +297,45 @@ def field_update(
         del fields[found.index]
         groups[group_index]["fields"].append(new)
     detail = {"change": "field_update", "field": key, "type_changed": new["type"] != old_type}
-    _save(organisation, user=user, request=request, columns=["person_field_groups"], **detail)
+    _save(organisation, user=user, request=request, columns=[spec.column], **detail)
 
 
 @transaction.atomic
 def field_delete(
-    *, user: User, key: str, confirmation: str, config_version: str, request: HttpRequest | None = None
+    *,
+    user: User,
+    key: str,
+    confirmation: str,
+    config_version: str,
+    request: HttpRequest | None = None,
+    spec: FieldSet = PERSON_FIELDS,
 ) -> None:
     """Remove a field when `confirmation` is exactly its label; stored values stay in payloads, no longer shown."""
-    organisation = _locked(user, "groups", config_version)
-    groups = organisation.person_field_groups
+    organisation = _locked(user, spec.part, config_version)
+    groups = selectors.groups_of(organisation, spec)
     found = _field(groups, key)
     if confirmation != found.field["label"]:
         raise ValidationError({"confirmation": CONFIRMATION_WRONG})
     del groups[found.group_index]["fields"][found.index]
-    _save(organisation, user=user, request=request, columns=["person_field_groups"], change="field_delete", field=key)
+    _save(organisation, user=user, request=request, columns=[spec.column], change="field_delete", field=key)
 
 
 @transaction.atomic
 def field_move(
-    *, user: User, key: str, direction: int, config_version: str, request: HttpRequest | None = None
+    *,
+    user: User,
+    key: str,
+    direction: int,
+    config_version: str,
+    request: HttpRequest | None = None,
+    spec: FieldSet = PERSON_FIELDS,
 ) -> None:
     """Move a field one place up (-1) or down (+1) inside its group."""
-    organisation = _locked(user, "groups", config_version)
-    groups = organisation.person_field_groups
+    organisation = _locked(user, spec.part, config_version)
+    groups = selectors.groups_of(organisation, spec)
     found = _field(groups, key)
     if _swap(groups[found.group_index]["fields"], found.index, direction):
-        _save(organisation, user=user, request=request, columns=["person_field_groups"], change="field_move", field=key)
+        _save(organisation, user=user, request=request, columns=[spec.column], change="field_move", field=key)
 
 
 def _renamed(value: Any, old: str, new: str) -> Any:
@@ -279,12 +345,12 @@ def _renamed(value: Any, old: str, new: str) -> Any:
 
 
 def _rename_in(
-    person: Person, data: dict[str, Any], *, user: User, keyring: Keyring, key: str, old: str, new: str
-) -> Person:
+    row: EncryptedRecord, data: dict[str, Any], *, user: User, keyring: Keyring, key: str, old: str, new: str
+) -> EncryptedRecord:
     before = data["custom"][key]
     data["custom"][key] = _renamed(before, old, new)
     history.append(data, history.entry(user, changes={f"custom.{key}": [before, data["custom"][key]]}))
-    return record_update(person, keyring=keyring, user=user, data=data, expected_version=person.version)
+    return record_update(row, keyring=keyring, user=user, data=data, expected_version=row.version)
 
 
 @transaction.atomic
@@ -297,14 +363,17 @@ def field_choice_rename(
     new: str,
     config_version: str,
     request: HttpRequest | None = None,
+    spec: FieldSet = PERSON_FIELDS,
 ) -> int:
-    """Rename one choice of an enum / multi-choice field and rewrite every person that has it; returns how many.
+    """Rename one choice of an enum / multi-choice field and rewrite every row that has it; returns how many.
 
-    All or nothing: persons, their search cards and the config change in one transaction. A person saved by someone
-    else meanwhile is re-read and retried once; a second conflict raises ConflictError and nothing is kept.
+    All or nothing: rows (persons, consultations…), the person search cards and the config change in one transaction.
+    A row saved by someone else meanwhile is re-read and retried once; a second conflict raises ConflictError and
+    nothing is kept. Health rows can only be rewritten by a health professional.
     """
-    organisation = _locked(user, "groups", config_version)
-    found = _field(organisation.person_field_groups, key)
+    _need_key(spec, keyring)
+    organisation = _locked(user, spec.part, config_version)
+    found = _field(selectors.groups_of(organisation, spec), key)
     field, new = found.field, new.strip()
     if field["type"] not in custom_fields.CHOICE_TYPES:
         raise ValidationError(NOT_A_CHOICE_FIELD)
@@ -314,24 +383,24 @@ def field_choice_rename(
         raise ValidationError({"new": CHOICE_REQUIRED})
     if new in field["options"]:
         raise ValidationError({"new": CHOICE_TAKEN})
-    affected = selectors.persons_with_choice(user=user, keyring=keyring, key=key, choice=old)
+    affected = selectors.records_with_choice(user=user, keyring=keyring, key=key, choice=old, spec=spec)
     rename = partial(_rename_in, user=user, keyring=keyring, key=key, old=old, new=new)
-    refreshed: list[tuple[Person, dict[str, Any] | None]] = []
-    for person, data in affected:
+    refreshed: list[EncryptedRecord] = []
+    for row, data in affected:
         try:
-            saved = rename(person, data)
+            saved = rename(row, data)
         except ConflictError:
-            fresh = Person.objects.filter(pk=person.pk, deleted_at=None).first()
+            fresh = type(row)._default_manager.filter(pk=row.pk, deleted_at=None).first()
             data = record_data(fresh, keyring) if fresh else {}
             if fresh is None or not selectors.uses_choice(data, key, old):
                 continue
             saved = rename(fresh, data)
-        refreshed.append((saved, None))
-    index_refresh_many(refreshed, keyring)
+        refreshed.append(saved)
+    spec.refresh(refreshed, keyring)
     updated = len(refreshed)
     field["options"] = [new if o == old else o for o in field["options"]]
-    detail = {"change": "choice_rename", "field": key, "persons": updated}
-    _save(organisation, user=user, request=request, columns=["person_field_groups"], **detail)
+    detail = {"change": "choice_rename", "field": key, "rows": updated}
+    _save(organisation, user=user, request=request, columns=[spec.column], **detail)
     return updated
 
 

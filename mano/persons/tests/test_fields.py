@@ -344,7 +344,7 @@ def test_renaming_a_used_choice_asks_then_rewrites_every_person(alice, charlie, 
     assertNotContains(found, "Zoé")
     assertNotContains(client.get("/personnes/?tout=1&f=" + quote("personal_situation~eq~Homme isolé")), "Karim")
     event = AuditEvent.objects.get(detail__change="choice_rename")
-    assert event.detail == {"change": "choice_rename", "field": "personal_situation", "persons": 2}
+    assert event.detail == {"change": "choice_rename", "field": "personal_situation", "rows": 2}
 
 
 def test_renaming_a_multi_choice_option_rewrites_lists(alice, org_a):

@@ -14,8 +14,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.translation import gettext, ngettext
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,10 +23,11 @@ from mano.accounts.models import Organisation, Team
 from mano.core.http import AuthenticatedHttpRequest, admin_required
 from mano.core.records import ConflictError
 from mano.persons import custom_fields
+from mano.persons.fieldsets import PERSON_FIELDS, FieldSet
 from mano.persons.selectors import fields as selectors
 from mano.persons.services import fields as services
 
-GROUPS, REASONS, FEATURES = "groups", "reasons", "features"
+REASONS, FEATURES = "reasons", "features"
 DIRECTIONS = {"up": -1, "down": 1}
 RENAME_CONFLICT = _(
     "Une personne concernée a été modifiée deux fois pendant l’opération : rien n’a été changé. Recommencez."
@@ -73,13 +74,18 @@ class FieldForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, organisation: Organisation, current: dict[str, Any] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        organisation: Organisation,
+        current: dict[str, Any] | None = None,
+        spec: FieldSet = PERSON_FIELDS,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["enabled_teams"].queryset = Team.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
         if current is not None:
             self.fields["type"].help_text = _compatible_help(current["type"])
-            groups = [(i, g["name"]) for i, g in enumerate(organisation.person_field_groups)]
+            groups = [(i, g["name"]) for i, g in enumerate(selectors.groups_of(organisation, spec))]
             self.fields["group"] = forms.TypedChoiceField(
                 label=_("Groupe"), choices=groups, coerce=int, required=False, empty_value=None
             )
@@ -168,18 +174,21 @@ def _attempt(request: AuthenticatedHttpRequest, form: forms.Form | None, action:
     return False, None
 
 
-def _render(request: AuthenticatedHttpRequest, template: str, part: str, **context: Any) -> HttpResponse:
+def _render(
+    request: AuthenticatedHttpRequest, template: str, part: str, spec: FieldSet = PERSON_FIELDS, **context: Any
+) -> HttpResponse:
     """A settings form page. It resubmits the version the user saw, unless that version was just refused."""
     form = context.get("form")
     stale = form is not None and services.CONFIG_CHANGED in form.non_field_errors()
     version = request.POST.get("version", "") if request.method == "POST" and not stale else None
     context["version"] = version or selectors.config_version(_org(request), part)
+    context["spec"] = spec
     return render(request, template, context)
 
 
-def _back(group_index: int | None = None) -> HttpResponse:
-    anchor = f"#groupe-{group_index}" if group_index is not None else ""
-    return redirect(reverse("persons:settings") + anchor)
+def _back(spec: FieldSet, group_index: int | None = None) -> HttpResponse:
+    anchor = f"#{spec.part}-{group_index}" if group_index is not None else f"#{spec.part}"
+    return redirect(reverse(spec.settings_url) + anchor)
 
 
 @require_http_methods(["GET"])
@@ -187,10 +196,11 @@ def _back(group_index: int | None = None) -> HttpResponse:
 def settings_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = _org(request)
     context = {
-        "groups": selectors.settings_groups(organisation=organisation),
+        "groups": selectors.settings_groups(organisation=organisation, spec=PERSON_FIELDS),
+        "spec": PERSON_FIELDS,
         "features": FeaturesForm(initial=selectors.config_part(organisation, FEATURES)),
         "reasons": organisation.active_list_reasons,
-        "versions": {part: selectors.config_version(organisation, part) for part in (GROUPS, FEATURES)},
+        "versions": {part: selectors.config_version(organisation, part) for part in (PERSON_FIELDS.part, FEATURES)},
     }
     return render(request, "persons/fields_settings.html", context)
 
@@ -231,7 +241,7 @@ def reasons_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def group_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+def group_add_view(request: AuthenticatedHttpRequest, spec: FieldSet = PERSON_FIELDS) -> HttpResponse:
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         version = request.POST.get("version", "")
@@ -241,47 +251,54 @@ def group_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             config_version=version,
             request=request,
+            spec=spec,
         )
         ok, index = _attempt(request, form, call)
         if ok:
             messages.success(request, _("Groupe ajouté. Ajoutez-y maintenant des champs."))
-            return _back(index)
-    return _render(request, "persons/fields_group_form.html", GROUPS, form=form)
+            return _back(spec, index)
+    return _render(request, "persons/fields_group_form.html", spec.part, spec, form=form)
 
 
-def _own_group(request: AuthenticatedHttpRequest, group_index: int) -> dict[str, Any]:
-    """A group the organisation added; the two default groups have no rename or delete page."""
-    group = selectors.group_get(organisation=_org(request), index=group_index)
-    if selectors.is_default_group(group):
+def _own_group(request: AuthenticatedHttpRequest, group_index: int, spec: FieldSet) -> dict[str, Any]:
+    """A group the organisation added; the default groups have no rename or delete page."""
+    group = selectors.group_get(organisation=_org(request), index=group_index, spec=spec)
+    if selectors.is_default_group(group, spec):
         raise Http404
     return group
 
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def group_edit_view(request: AuthenticatedHttpRequest, group_index: int) -> HttpResponse:
-    group = _own_group(request, group_index)
+def group_edit_view(
+    request: AuthenticatedHttpRequest, group_index: int, spec: FieldSet = PERSON_FIELDS
+) -> HttpResponse:
+    group = _own_group(request, group_index, spec)
     form = GroupForm(request.POST or None, initial={"name": group["name"]})
     if request.method == "POST" and form.is_valid():
         version = request.POST.get("version", "")
         call = partial(
             services.field_group_rename,
             user=request.user,
+            keyring=request.keyring,
             index=group_index,
             name=form.cleaned_data["name"],
             config_version=version,
             request=request,
+            spec=spec,
         )
         if _attempt(request, form, call)[0]:
             messages.success(request, _("Groupe renommé."))
-            return _back(group_index)
-    return _render(request, "persons/fields_group_form.html", GROUPS, form=form, group=group)
+            return _back(spec, group_index)
+    return _render(request, "persons/fields_group_form.html", spec.part, spec, form=form, group=group)
 
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def group_delete_view(request: AuthenticatedHttpRequest, group_index: int) -> HttpResponse:
-    group = _own_group(request, group_index)
+def group_delete_view(
+    request: AuthenticatedHttpRequest, group_index: int, spec: FieldSet = PERSON_FIELDS
+) -> HttpResponse:
+    group = _own_group(request, group_index, spec)
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         version = request.POST.get("version", "")
@@ -292,18 +309,21 @@ def group_delete_view(request: AuthenticatedHttpRequest, group_index: int) -> Ht
             confirmation=form.cleaned_data["confirmation"],
             config_version=version,
             request=request,
+            spec=spec,
         )
         if _attempt(request, form, call)[0]:
             messages.success(request, _("Groupe « %(name)s » supprimé.") % {"name": group["name"]})
-            return _back()
+            return _back(spec)
     context = {"form": form, "group": group, "group_index": group_index}
-    return _render(request, "persons/fields_group_delete.html", GROUPS, **context)
+    return _render(request, "persons/fields_group_delete.html", spec.part, spec, **context)
 
 
 @require_POST
 @admin_required
-def group_move_view(request: AuthenticatedHttpRequest, group_index: int) -> HttpResponse:
-    selectors.group_get(organisation=_org(request), index=group_index)
+def group_move_view(
+    request: AuthenticatedHttpRequest, group_index: int, spec: FieldSet = PERSON_FIELDS
+) -> HttpResponse:
+    selectors.group_get(organisation=_org(request), index=group_index, spec=spec)
     direction = DIRECTIONS.get(request.POST.get("direction", ""), 0)
     version = request.POST.get("version", "")
     call = partial(
@@ -315,14 +335,14 @@ def group_move_view(request: AuthenticatedHttpRequest, group_index: int) -> Http
         request=request,
     )
     _attempt(request, None, call)
-    return _back(max(0, group_index + direction))
+    return _back(spec, max(0, group_index + direction))
 
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def field_add_view(request: AuthenticatedHttpRequest, group_index: int) -> HttpResponse:
-    group = selectors.group_get(organisation=_org(request), index=group_index)
-    form = FieldForm(request.POST or None, organisation=_org(request))
+def field_add_view(request: AuthenticatedHttpRequest, group_index: int, spec: FieldSet = PERSON_FIELDS) -> HttpResponse:
+    group = selectors.group_get(organisation=_org(request), index=group_index, spec=spec)
+    form = FieldForm(request.POST or None, organisation=_org(request), spec=spec)
     if request.method == "POST" and form.is_valid():
         version = request.POST.get("version", "")
         call = partial(
@@ -331,21 +351,22 @@ def field_add_view(request: AuthenticatedHttpRequest, group_index: int) -> HttpR
             group_index=group_index,
             config_version=version,
             request=request,
+            spec=spec,
             **form.definition(),
         )
         if _attempt(request, form, call)[0]:
             messages.success(request, _("Champ « %(label)s » ajouté.") % {"label": form.cleaned_data["label"]})
-            return _back(group_index)
-    return _render(request, "persons/fields_field_form.html", GROUPS, form=form, group=group)
+            return _back(spec, group_index)
+    return _render(request, "persons/fields_field_form.html", spec.part, spec, form=form, group=group)
 
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def field_edit_view(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
+def field_edit_view(request: AuthenticatedHttpRequest, key: str, spec: FieldSet = PERSON_FIELDS) -> HttpResponse:
     organisation = _org(request)
-    found = selectors.field_get(organisation=organisation, key=key)
+    found = selectors.field_get(organisation=organisation, key=key, spec=spec)
     initial = _field_initial(found, organisation)
-    form = FieldForm(request.POST or None, organisation=organisation, current=found.field, initial=initial)
+    form = FieldForm(request.POST or None, organisation=organisation, current=found.field, initial=initial, spec=spec)
     if request.method == "POST" and form.is_valid():
         version = request.POST.get("version", "")
         call = partial(
@@ -356,20 +377,21 @@ def field_edit_view(request: AuthenticatedHttpRequest, key: str) -> HttpResponse
             config_version=version,
             group_index=form.cleaned_data["group"],
             request=request,
+            spec=spec,
             **form.definition(),
         )
         if _attempt(request, form, call)[0]:
             messages.success(request, _("Champ « %(label)s » enregistré.") % {"label": form.cleaned_data["label"]})
             group = form.cleaned_data["group"]
-            return _back(found.group_index if group is None else group)
+            return _back(spec, found.group_index if group is None else group)
     context = {"form": form, "found": found, "field": found.field}
-    return _render(request, "persons/fields_field_form.html", GROUPS, **context)
+    return _render(request, "persons/fields_field_form.html", spec.part, spec, **context)
 
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def field_delete_view(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
-    found = selectors.field_get(organisation=_org(request), key=key)
+def field_delete_view(request: AuthenticatedHttpRequest, key: str, spec: FieldSet = PERSON_FIELDS) -> HttpResponse:
+    found = selectors.field_get(organisation=_org(request), key=key, spec=spec)
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         version = request.POST.get("version", "")
@@ -380,31 +402,38 @@ def field_delete_view(request: AuthenticatedHttpRequest, key: str) -> HttpRespon
             confirmation=form.cleaned_data["confirmation"],
             config_version=version,
             request=request,
+            spec=spec,
         )
         if _attempt(request, form, call)[0]:
             messages.success(request, _("Champ « %(label)s » supprimé.") % {"label": found.field["label"]})
-            return _back(found.group_index)
-    return _render(request, "persons/fields_field_delete.html", GROUPS, form=form, field=found.field)
+            return _back(spec, found.group_index)
+    return _render(request, "persons/fields_field_delete.html", spec.part, spec, form=form, field=found.field)
 
 
 @require_POST
 @admin_required
-def field_move_view(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
-    found = selectors.field_get(organisation=_org(request), key=key)
+def field_move_view(request: AuthenticatedHttpRequest, key: str, spec: FieldSet = PERSON_FIELDS) -> HttpResponse:
+    found = selectors.field_get(organisation=_org(request), key=key, spec=spec)
     direction = DIRECTIONS.get(request.POST.get("direction", ""), 0)
     version = request.POST.get("version", "")
     call = partial(
-        services.field_move, user=request.user, key=key, direction=direction, config_version=version, request=request
+        services.field_move,
+        user=request.user,
+        key=key,
+        direction=direction,
+        config_version=version,
+        request=request,
+        spec=spec,
     )
     _attempt(request, None, call)
-    return _back(found.group_index)
+    return _back(spec, found.group_index)
 
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def choice_rename_view(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
+def choice_rename_view(request: AuthenticatedHttpRequest, key: str, spec: FieldSet = PERSON_FIELDS) -> HttpResponse:
     """Step 1 picks the choice and its new name; when persons have it, step 2 asks for confirmation."""
-    found = selectors.field_get(organisation=_org(request), key=key)
+    found = selectors.field_get(organisation=_org(request), key=key, spec=spec)
     if found.field["type"] not in custom_fields.CHOICE_TYPES:
         raise Http404
     form = ChoiceRenameForm(
@@ -414,10 +443,16 @@ def choice_rename_view(request: AuthenticatedHttpRequest, key: str) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         old, new = form.cleaned_data["old"], form.cleaned_data["new"]
         if request.POST.get("confirm") != "1":
-            count = len(selectors.persons_with_choice(user=request.user, keyring=request.keyring, key=key, choice=old))
+            if not request.keyring.has(spec.key_kind):
+                form.add_error(None, services.KEY_NEEDED)
+                return _render(request, "persons/fields_choice_rename.html", spec.part, spec, **context)
+            rows = selectors.records_with_choice(
+                user=request.user, keyring=request.keyring, key=key, choice=old, spec=spec
+            )
+            count = len(rows)
             if count:
                 context.update(old=old, new=new, count=count)
-                return _render(request, "persons/fields_choice_confirm.html", GROUPS, **context)
+                return _render(request, "persons/fields_choice_confirm.html", spec.part, spec, **context)
         version = request.POST.get("version", "")
         call = partial(
             services.field_choice_rename,
@@ -428,6 +463,7 @@ def choice_rename_view(request: AuthenticatedHttpRequest, key: str) -> HttpRespo
             new=new,
             config_version=version,
             request=request,
+            spec=spec,
         )
         try:
             ok, updated = _attempt(request, form, call)
@@ -436,12 +472,22 @@ def choice_rename_view(request: AuthenticatedHttpRequest, key: str) -> HttpRespo
             form.add_error(None, RENAME_CONFLICT)
         if ok:
             done = _("Choix mis à jour : « %(old)s » devient « %(new)s » (%(updated)s).")
-            messages.success(request, done % {"old": old, "new": new, "updated": _updated(updated)})
-            return redirect("persons:field-edit", key=key)
-    return _render(request, "persons/fields_choice_rename.html", GROUPS, **context)
+            messages.success(request, done % {"old": old, "new": new, "updated": spec.updated_text(updated)})
+            return redirect(f"{spec.namespace}:field-edit", key=key)
+    return _render(request, "persons/fields_choice_rename.html", spec.part, spec, **context)
 
 
-def _updated(count: int) -> str:
-    if count == 0:
-        return gettext("aucune personne n’avait ce choix")
-    return ngettext("%(count)s personne mise à jour", "%(count)s personnes mises à jour", count) % {"count": count}
+def field_patterns(spec: FieldSet) -> list[URLPattern]:
+    """The editor's pages for one field set, to include under its namespace (groups, fields, choice renames)."""
+    kwargs = {"spec": spec}
+    return [
+        path("groupes/ajouter/", group_add_view, kwargs, name="field-group-add"),
+        path("groupes/<int:group_index>/", group_edit_view, kwargs, name="field-group-edit"),
+        path("groupes/<int:group_index>/supprimer/", group_delete_view, kwargs, name="field-group-delete"),
+        path("groupes/<int:group_index>/deplacer/", group_move_view, kwargs, name="field-group-move"),
+        path("groupes/<int:group_index>/ajouter-un-champ/", field_add_view, kwargs, name="field-add"),
+        path("champs/<str:key>/", field_edit_view, kwargs, name="field-edit"),
+        path("champs/<str:key>/supprimer/", field_delete_view, kwargs, name="field-delete"),
+        path("champs/<str:key>/deplacer/", field_move_view, kwargs, name="field-move"),
+        path("champs/<str:key>/renommer-un-choix/", choice_rename_view, kwargs, name="field-choice-rename"),
+    ]
