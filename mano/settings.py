@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "mano.persons",
     "mano.agenda",
     "mano.structures",
+    "mano.medical",
     "mano.demo",
 ]
 
@@ -106,6 +107,7 @@ MIDDLEWARE = [
     "mano.core.middleware.KeyringMiddleware",
     "mano.core.middleware.NoStoreMiddleware",
     "mano.core.middleware.DecryptionErrorMiddleware",
+    "mano.medical.middleware.PendingHealthChangesMiddleware",
 ]
 
 ROOT_URLCONF = "mano.urls"

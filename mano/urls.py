@@ -2,10 +2,14 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from mano.medical.urls import editors as medical_editors
+
 urlpatterns = [
     path("", include("mano.core.urls")),
     path("", include("mano.accounts.urls")),
     path("personnes/", include("mano.persons.urls")),
     path("agenda/", include("mano.agenda.urls")),
     path("structures/", include("mano.structures.urls")),
+    path("sante/", include("mano.medical.urls")),
+    *medical_editors,
 ]

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from mano.medical.vocabulary import default_consultation_types, default_medical_field_groups
 from mano.persons.custom_fields import default_active_list_reasons, default_person_field_groups
 from mano.structures.vocabulary import default_structure_categories
 
@@ -43,6 +44,10 @@ class Organisation(models.Model):
     structure_categories = models.JSONField(default=default_structure_categories)
     # Admins always manage the directory; with this switch every member (not restricted) does too.
     structures_members_edit = models.BooleanField(_("tous les membres gèrent l’annuaire"), default=False)
+    # Field sets of the medical half (see mano.persons.fieldsets): the medical file's fields, and the consultation
+    # types, each a group with its own fields.
+    medical_field_groups = models.JSONField(default=default_medical_field_groups)
+    consultation_types = models.JSONField(default=default_consultation_types)
 
     class Meta:
         ordering = ["name"]

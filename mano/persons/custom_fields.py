@@ -50,7 +50,9 @@ ACTIVE_LIST_REASONS = [
 ]
 
 
-def _field(key: str, label: str, type_: str, options: list[str] | None = None, **extra: Any) -> dict[str, Any]:
+def field_definition(
+    key: str, label: str, type_: str, options: list[str] | None = None, **extra: Any
+) -> dict[str, Any]:
     return {
         "key": key,
         "label": label,
@@ -68,7 +70,7 @@ def _field(key: str, label: str, type_: str, options: list[str] | None = None, *
 def default_person_field_groups() -> list[dict[str, Any]]:
     """The two groups a new organisation starts with (editable afterwards)."""
     social = [
-        _field(
+        field_definition(
             "personal_situation",
             "Situation personnelle",
             "enum",
@@ -83,16 +85,16 @@ def default_person_field_groups() -> list[dict[str, Any]]:
                 "Autre",
             ],
         ),
-        _field("nationality_situation", "Nationalité", "enum", ["Hors UE", "UE", "Française", "Apatride"]),
-        _field("has_animal", "Avec animaux", "yes-no"),
-        _field("structure_social", "Structure de suivi social", "text"),
-        _field(
+        field_definition("nationality_situation", "Nationalité", "enum", ["Hors UE", "UE", "Française", "Apatride"]),
+        field_definition("has_animal", "Avec animaux", "yes-no"),
+        field_definition("structure_social", "Structure de suivi social", "text"),
+        field_definition(
             "employment",
             "Emploi",
             "enum",
             ["DPH", "CDD", "CDDI", "CDI", "Interim", "Bénévolat", "Sans activité", "Étudiant", "Non déclaré", "Autre"],
         ),
-        _field(
+        field_definition(
             "resources",
             "Ressources",
             "multi-choice",
@@ -116,8 +118,8 @@ def default_person_field_groups() -> list[dict[str, Any]]:
                 "Autre",
             ],
         ),
-        _field("address", "Hébergement", "yes-no"),
-        _field(
+        field_definition("address", "Hébergement", "yes-no"),
+        field_definition(
             "address_detail",
             "Type d'hébergement",
             "enum",
@@ -134,7 +136,7 @@ def default_person_field_groups() -> list[dict[str, Any]]:
             ],
             allow_create_option=True,
         ),
-        _field(
+        field_definition(
             "reasons",
             "Motif de la situation en rue",
             "multi-choice",
@@ -155,14 +157,14 @@ def default_person_field_groups() -> list[dict[str, Any]]:
         ),
     ]
     health = [
-        _field(
+        field_definition(
             "health_insurances",
             "Couverture(s) médicale(s)",
             "multi-choice",
             ["Aucune", "Régime Général", "PUMa", "AME", "CSS", "Autre"],
         ),
-        _field("structure_medical", "Structure de suivi médical", "text"),
-        _field(
+        field_definition("structure_medical", "Structure de suivi médical", "text"),
+        field_definition(
             "consumptions",
             "Consommations",
             "multi-choice",
@@ -182,13 +184,13 @@ def default_person_field_groups() -> list[dict[str, Any]]:
                 "Tramadol",
             ],
         ),
-        _field(
+        field_definition(
             "vulnerabilities",
             "Vulnérabilités",
             "multi-choice",
             ["Pathologie chronique", "Psychologique", "Injecteur", "Handicap"],
         ),
-        _field(
+        field_definition(
             "case_history_description", "Informations complémentaires (antécédents)", "textarea", show_in_stats=False
         ),
     ]

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from mano.core.crypto import KeyKind
 from mano.persons.selectors import comments, documents, families, passages, places
 from mano.persons.selectors.persons import PersonView
 
@@ -24,10 +25,12 @@ class Section:
     name: str
     provider: Callable[[HttpRequest, PersonView], dict[str, Any]]
     roles: frozenset[str]
+    health: bool = False  # shown only to health professionals whose session holds K_health
+    template_name: str = ""  # another app's template; by default persons/sections/<name>.html
 
     @property
     def template(self) -> str:
-        return f"persons/sections/{self.name}.html"
+        return self.template_name or f"persons/sections/{self.name}.html"
 
 
 SECTIONS = [
@@ -41,4 +44,5 @@ SECTIONS = [
 
 def sections_for(request: HttpRequest, view: PersonView) -> list[tuple[Section, dict[str, Any]]]:
     role = request.user.role  # type: ignore[union-attr]
-    return [(s, s.provider(request, view)) for s in SECTIONS if role in s.roles]
+    health = bool(getattr(request.user, "is_health_professional", False)) and request.keyring.has(KeyKind.HEALTH)  # type: ignore[attr-defined]
+    return [(s, s.provider(request, view)) for s in SECTIONS if role in s.roles and (health or not s.health)]

@@ -49,6 +49,15 @@ def isodatetime(value: str | None) -> str:
 
 
 @register.filter
+def isodate(value: str | None) -> str:
+    """An ISO date from a decrypted payload (31/12/2026)."""
+    try:
+        return date.fromisoformat(str(value)[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return ""
+
+
+@register.filter
 def age(birth: str | None) -> int | str:
     try:
         born = date.fromisoformat(str(birth)[:10])

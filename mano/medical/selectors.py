@@ -1,0 +1,212 @@
+"""Reads of the medical half. Every function starts from the user's organisation and the health check; the
+health rows of a person are found through the keyed link, then decrypted (only those shown)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext
+
+from mano.accounts.models import User
+from mano.core.crypto import Keyring
+from mano.core.records import record_data
+from mano.medical.access import is_health, person_link
+from mano.medical.models import Consultation, MedicalComment, MedicalFile, Status, Treatment
+from mano.persons import custom_fields
+from mano.persons.index import card_names
+from mano.persons.models import Person
+from mano.persons.selectors.persons import PersonView, person_get
+
+TREATMENTS_SHOWN = 50
+
+
+def _check(user: User, keyring: Keyring) -> None:
+    if not is_health(user, keyring):
+        raise Http404
+
+
+def _of(model: Any, user: User) -> QuerySet[Any]:
+    return model.objects.filter(organisation_id=user.organisation_id, deleted_at=None)
+
+
+def _person_rows(model: Any, user: User, keyring: Keyring, person: Person) -> QuerySet[Any]:
+    return _of(model, user).filter(person_link=person_link(keyring, person.pk))
+
+
+@dataclass(frozen=True)
+class ConsultationRow:
+    consultation: Consultation
+    data: dict[str, Any] | None  # None: private to another health professional, shown greyed without content
+    person_name: str = ""
+
+    @property
+    def hidden(self) -> bool:
+        return self.data is None
+
+    @property
+    def type(self) -> str:
+        return str((self.data or {}).get("type") or "")
+
+    @property
+    def title(self) -> str:
+        if self.data is None:
+            return ""
+        return str(self.data.get("name") or "") or gettext("Consultation %(type)s") % {"type": self.type}
+
+    @property
+    def person_id(self) -> str:
+        return str((self.data or {}).get("person") or "")
+
+    @property
+    def owner_name(self) -> str:
+        return str(self.consultation.only_visible_by or "")
+
+
+def consultation_rows(
+    user: User, keyring: Keyring, rows: list[Consultation], *, names: bool = False
+) -> list[ConsultationRow]:
+    """Rows of consultations, the private ones of other professionals left sealed."""
+    opened = [(c, None if c.only_visible_by_id not in (None, user.pk) else record_data(c, keyring)) for c in rows]
+    if not names:
+        return [ConsultationRow(c, d) for c, d in opened]
+    ids = {UUID(d["person"]) for _, d in opened if d and d.get("person")}
+    known = card_names(user.organisation_id, ids, keyring) if ids else {}
+    return [ConsultationRow(c, d, known.get(UUID(d["person"]), "") if d else "") for c, d in opened]
+
+
+def consultation_get(*, user: User, keyring: Keyring, consultation_id: UUID) -> tuple[Consultation, dict[str, Any]]:
+    """A consultation the user may open, else 404 (another organisation, deleted, or private to a colleague)."""
+    _check(user, keyring)
+    consultation = (
+        _of(Consultation, user)
+        .select_related("only_visible_by")
+        .prefetch_related("teams")
+        .filter(pk=consultation_id)
+        .first()
+    )
+    if consultation is None or consultation.only_visible_by_id not in (None, user.pk):
+        raise Http404
+    return consultation, record_data(consultation, keyring)
+
+
+def treatment_get(*, user: User, keyring: Keyring, treatment_id: UUID) -> tuple[Treatment, dict[str, Any]]:
+    _check(user, keyring)
+    treatment = _of(Treatment, user).filter(pk=treatment_id).first()
+    if treatment is None:
+        raise Http404
+    return treatment, record_data(treatment, keyring)
+
+
+def comment_get(*, user: User, keyring: Keyring, comment_id: UUID) -> tuple[MedicalComment, dict[str, Any]]:
+    _check(user, keyring)
+    comment = _of(MedicalComment, user).filter(pk=comment_id).first()
+    if comment is None:
+        raise Http404
+    return comment, record_data(comment, keyring)
+
+
+def person_of(user: User, keyring: Keyring, data: dict[str, Any]) -> PersonView:
+    """The (live) person a health row belongs to; a row whose person is gone answers 404."""
+    try:
+        return person_get(user=user, keyring=keyring, person_id=UUID(str(data.get("person"))))
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    label: str
+    value: str
+
+
+@dataclass
+class MedicalView:
+    """Everything the medical section of a person page shows."""
+
+    person: PersonView
+    file: MedicalFile | None
+    file_data: dict[str, Any]
+    fields: list[tuple[str, list[FieldValue]]]
+    consultations: list[ConsultationRow]
+    current_treatments: list[tuple[Treatment, dict[str, Any]]]
+    ended_treatments: list[tuple[Treatment, dict[str, Any]]]
+    comments: list[tuple[MedicalComment, dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def version(self) -> int:
+        return self.file.version if self.file else 0
+
+
+def _field_values(groups: list[dict[str, Any]], custom: dict[str, Any]) -> list[tuple[str, list[FieldValue]]]:
+    return [
+        (g["name"], [FieldValue(f["label"], custom_fields.display(f, custom.get(f["key"]))) for f in g["fields"]])
+        for g in groups
+    ]
+
+
+def _ended(data: dict[str, Any], today: date) -> bool:
+    end = data.get("end")
+    return bool(end) and date.fromisoformat(str(end)) < today
+
+
+def medical_view(*, user: User, keyring: Keyring, person: PersonView, today: date | None = None) -> MedicalView:
+    """The person's medical file, consultations (to do first, then the latest), treatments and medical comments."""
+    _check(user, keyring)
+    today = today or date.today()
+    file = _person_rows(MedicalFile, user, keyring, person.person).first()
+    file_data = record_data(file, keyring) if file else {}
+    organisation = user.organisation
+    assert organisation is not None
+    consultations = list(
+        _person_rows(Consultation, user, keyring, person.person)
+        .select_related("only_visible_by")
+        .prefetch_related("teams")
+        .order_by("-due_at")
+    )
+    consultations.sort(key=lambda c: c.status != Status.TODO)
+    treatments = [(t, record_data(t, keyring)) for t in _person_rows(Treatment, user, keyring, person.person)]
+    treatments.sort(key=lambda pair: str(pair[1].get("start") or ""), reverse=True)
+    comments = [(c, record_data(c, keyring)) for c in _person_rows(MedicalComment, user, keyring, person.person)]
+    comments.sort(key=lambda pair: str(pair[1].get("date") or ""), reverse=True)
+    return MedicalView(
+        person=person,
+        file=file,
+        file_data=file_data,
+        fields=_field_values(organisation.medical_field_groups, file_data.get("custom") or {}),
+        consultations=consultation_rows(user, keyring, consultations),
+        current_treatments=[p for p in treatments if not _ended(p[1], today)][:TREATMENTS_SHOWN],
+        ended_treatments=[p for p in treatments if _ended(p[1], today)][:TREATMENTS_SHOWN],
+        comments=comments,
+    )
+
+
+def consultations_between(
+    *, user: User, keyring: Keyring, start: datetime, end: datetime, team_ids: list[Any] | None, statuses: list[str]
+) -> list[ConsultationRow]:
+    """The consultations placed in [start, end) by their agenda date, for these teams (None: the organisation)."""
+    if not is_health(user, keyring):
+        return []
+    rows = _of(Consultation, user).filter(agenda_at__gte=start, agenda_at__lt=end, status__in=statuses)
+    if team_ids is not None:
+        rows = rows.filter(teams__in=team_ids).distinct()
+    found = list(rows.select_related("only_visible_by").prefetch_related("teams").order_by("agenda_at")[:500])
+    return consultation_rows(user, keyring, found, names=True)
+
+
+def subject_comments(
+    user: User, keyring: Keyring, person: Person, kind: str, subject_id: Any
+) -> list[tuple[MedicalComment, dict[str, Any]]]:
+    """The medical comments written on one consultation or treatment, newest first."""
+    found = []
+    for comment in _person_rows(MedicalComment, user, keyring, person).select_related("created_by"):
+        data = record_data(comment, keyring)
+        subject = data.get("subject") or {}
+        if subject.get("kind") == kind and subject.get("id") == str(subject_id):
+            found.append((comment, data))
+    found.sort(key=lambda pair: str(pair[1].get("date") or ""), reverse=True)
+    return found

@@ -1,0 +1,186 @@
+"""Consultations: typed by the organisation's consultation types, planned, done or cancelled, optionally visible
+to their author only. Version-checked like every record; every change leaves a history line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mano.accounts.models import Team, User
+from mano.core.crypto import Keyring
+from mano.core.records import record_create, record_data, record_update
+from mano.medical.access import require_health
+from mano.medical.models import Consultation, MedicalComment, MedicalDocument, Status
+from mano.medical.services.common import checked_person, checked_teams, clean_text, link_of, soft_delete
+from mano.persons import history
+from mano.persons.models import Person
+
+TYPE_REQUIRED = _("Veuillez choisir un type de consultation.")
+TYPE_ARCHIVED = _("Ce type de consultation est archivé : choisissez-en un autre.")
+DUE_REQUIRED = _("La date prévue est obligatoire.")
+STATUS_UNKNOWN = _("Statut inconnu.")
+NAME_MAX = 200
+HISTORY_KEYS = ["type", "name", "status", "due_at", "completed_at", "teams", "only_me"]
+
+
+@dataclass
+class ConsultationInput:
+    type: str
+    due_at: datetime | None
+    status: str = Status.TODO
+    name: str = ""
+    completed_at: datetime | None = None
+    teams: Iterable[Team] = ()
+    only_me: bool = False
+    custom: dict[str, Any] = field(default_factory=dict)
+
+
+def active_types(organisation: Any) -> list[str]:
+    return [t["name"] for t in organisation.consultation_types if not t.get("archived")]
+
+
+def _check(user: User, values: ConsultationInput, *, current_type: str | None = None) -> list[Team]:
+    errors: dict[str, Any] = {}
+    names = [t["name"] for t in user.organisation.consultation_types]  # type: ignore[union-attr]
+    if not values.type or values.type not in names:
+        errors["type"] = TYPE_REQUIRED
+    elif values.type != current_type and values.type not in active_types(user.organisation):
+        errors["type"] = TYPE_ARCHIVED
+    if values.due_at is None:
+        errors["due_at"] = DUE_REQUIRED
+    if values.status not in Status.values:
+        errors["status"] = STATUS_UNKNOWN
+    teams: list[Team] = []
+    try:
+        teams = checked_teams(user, values.teams)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return teams
+
+
+def _completed(values: ConsultationInput, previous: datetime | None = None) -> datetime | None:
+    """Done: the given date, else the one it had, else now. To do: none. Cancelled keeps a date like an action."""
+    if values.status == Status.TODO:
+        return None
+    return values.completed_at or previous or timezone.now()
+
+
+@transaction.atomic
+def consultation_create(
+    *, user: User, keyring: Keyring, person: Person | None, values: ConsultationInput
+) -> Consultation:
+    person = checked_person(user, keyring, person)
+    teams = _check(user, values)
+    data = {
+        "person": str(person.pk),
+        "type": values.type,
+        "name": clean_text(values.name, NAME_MAX),
+        "custom": values.custom,
+        "history": [],
+    }
+    consultation = record_create(
+        Consultation,
+        keyring=keyring,
+        organisation=person.organisation,
+        user=user,
+        data=data,
+        person_link=link_of(keyring, person),
+        status=values.status,
+        due_at=values.due_at,
+        completed_at=_completed(values),
+        only_visible_by=user if values.only_me else None,
+    )
+    consultation.teams.set(teams)
+    return consultation
+
+
+def _snapshot(consultation: Consultation, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": data.get("type"),
+        "name": data.get("name"),
+        "status": consultation.status,
+        "due_at": consultation.due_at.isoformat() if consultation.due_at else None,
+        "completed_at": consultation.completed_at.isoformat() if consultation.completed_at else None,
+        "teams": sorted(str(t) for t in consultation.teams.values_list("pk", flat=True)),
+        "only_me": consultation.only_visible_by_id is not None,
+        **{f"custom.{k}": v for k, v in (data.get("custom") or {}).items()},
+    }
+
+
+def editable(consultation: Consultation, user: User, keyring: Keyring) -> None:
+    """Health professionals of the organisation; a private consultation by its author only."""
+    require_health(user, keyring, consultation.organisation_id)
+    if consultation.only_visible_by_id not in (None, user.pk):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def consultation_update(
+    *, user: User, keyring: Keyring, consultation: Consultation, values: ConsultationInput, expected_version: int
+) -> Consultation:
+    editable(consultation, user, keyring)
+    data = record_data(consultation, keyring)
+    teams = _check(user, values, current_type=data.get("type"))
+    before = _snapshot(consultation, data)
+    data.update(type=values.type, name=clean_text(values.name, NAME_MAX))
+    data["custom"] = {**(data.get("custom") or {}), **values.custom}
+    completed = _completed(values, consultation.completed_at)
+    after = {
+        **_snapshot(consultation, data),
+        "status": values.status,
+        "due_at": values.due_at.isoformat() if values.due_at else None,
+        "completed_at": completed.isoformat() if completed else None,
+        "teams": sorted(str(t.pk) for t in teams),
+        "only_me": bool(values.only_me),
+    }
+    changes = history.diff(before, after, sorted(set(before) | set(after)))
+    if changes:
+        history.append(data, history.entry(user, changes=changes))
+    saved = record_update(
+        consultation,
+        keyring=keyring,
+        user=user,
+        data=data,
+        expected_version=expected_version,
+        status=values.status,
+        due_at=values.due_at,
+        completed_at=completed,
+        only_visible_by=user if values.only_me else None,
+    )
+    saved.teams.set(teams)
+    return saved
+
+
+@transaction.atomic
+def consultation_delete(*, user: User, keyring: Keyring, consultation: Consultation, expected_version: int) -> None:
+    """The consultation and its comments and documents leave every list at once."""
+    editable(consultation, user, keyring)
+    soft_delete(consultation, user=user, expected_version=expected_version)
+    subject = str(consultation.pk)
+    for model in (MedicalComment, MedicalDocument):
+        rows = model.objects.filter(
+            organisation_id=consultation.organisation_id, person_link=consultation.person_link, deleted_at=None
+        )
+        doomed = [r.pk for r in rows if (record_data(r, keyring).get("subject") or {}).get("id") == subject]
+        model.objects.filter(pk__in=doomed).update(deleted_at=timezone.now(), updated_by=user)
+
+
+def duplicate_values(consultation: Consultation, keyring: Keyring) -> dict[str, Any]:
+    """What the creation form starts with when duplicating: everything but the status and dates."""
+    data = record_data(consultation, keyring)
+    return {
+        "type": data.get("type", ""),
+        "name": data.get("name", ""),
+        "teams": list(consultation.teams.all()),
+        "only_me": consultation.only_visible_by_id is not None,
+        **{f"c_{k}": v for k, v in (data.get("custom") or {}).items()},
+    }
