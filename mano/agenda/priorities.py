@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
+from django.utils.functional import Promise
 
 from mano.accounts.models import User
 from mano.agenda.models import Action, Status
@@ -21,6 +23,20 @@ from mano.persons.models import Comment
 
 LIMIT = 200
 COMMENT_ROLES = ("admin", "normal")  # restricted members never read comments
+
+
+@dataclass(frozen=True)
+class Source:
+    """Urgent items of another app (the medical comments, for health professionals): counted in the badge,
+    listed on the page. `count` and `rows` answer 0 and [] to a member who may not see them."""
+
+    title: Promise
+    template: str
+    count: Callable[[HttpRequest], int]
+    rows: Callable[[HttpRequest], list[Any]]
+
+
+SOURCES: list[Source] = []
 
 
 def _team_ids(user: User) -> list[Any]:

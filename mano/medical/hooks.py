@@ -12,6 +12,14 @@ def connect() -> None:
     if not any(s.name == "medical" for s in SECTIONS):
         # Right after the summary: the health professional's first look.
         SECTIONS.insert(0, Section("medical", medical_section, FULL, health=True, template_name="medical/section.html"))
+    from mano.agenda.extras import EXTRAS
+    from mano.agenda.priorities import SOURCES
+    from mano.medical.agenda import CONSULTATIONS, URGENT_COMMENTS
+
+    if CONSULTATIONS not in EXTRAS:
+        EXTRAS.append(CONSULTATIONS)
+    if URGENT_COMMENTS not in SOURCES:
+        SOURCES.append(URGENT_COMMENTS)
     if pending.on_merge not in MERGE_HANDLERS:
         MERGE_HANDLERS.append(pending.on_merge)
     if pending.on_delete not in DELETE_HANDLERS:

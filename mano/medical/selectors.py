@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext
 
@@ -61,6 +61,11 @@ class ConsultationRow:
     @property
     def person_id(self) -> str:
         return str((self.data or {}).get("person") or "")
+
+    @property
+    def moment(self) -> datetime:
+        """Where the agenda places it: done or cancelled date, else the planned date."""
+        return self.consultation.agenda_at or self.consultation.due_at
 
     @property
     def owner_name(self) -> str:
@@ -185,16 +190,32 @@ def medical_view(*, user: User, keyring: Keyring, person: PersonView, today: dat
     )
 
 
+AGENDA_CAP = 500
+
+
 def consultations_between(
-    *, user: User, keyring: Keyring, start: datetime, end: datetime, team_ids: list[Any] | None, statuses: list[str]
+    *,
+    user: User,
+    keyring: Keyring,
+    start: datetime | None,
+    end: datetime | None,
+    team_ids: list[Any] | None,
+    statuses: list[str],
+    without_team: bool = False,
 ) -> list[ConsultationRow]:
-    """The consultations placed in [start, end) by their agenda date, for these teams (None: the organisation)."""
+    """The consultations placed in [start, end) by their agenda date (no window: the latest ones), for these
+    teams (None: the whole organisation; `without_team` adds those with no team)."""
     if not is_health(user, keyring):
         return []
-    rows = _of(Consultation, user).filter(agenda_at__gte=start, agenda_at__lt=end, status__in=statuses)
+    rows = _of(Consultation, user).filter(status__in=statuses)
+    if start is not None and end is not None:
+        rows = rows.filter(agenda_at__gte=start, agenda_at__lt=end).order_by("agenda_at")
+    else:
+        rows = rows.order_by("-agenda_at")
     if team_ids is not None:
-        rows = rows.filter(teams__in=team_ids).distinct()
-    found = list(rows.select_related("only_visible_by").prefetch_related("teams").order_by("agenda_at")[:500])
+        chosen = Q(teams__in=team_ids) | Q(teams=None) if without_team else Q(teams__in=team_ids)
+        rows = rows.filter(pk__in=_of(Consultation, user).filter(chosen).values("pk"))
+    found = list(rows.select_related("only_visible_by").prefetch_related("teams")[:AGENDA_CAP])
     return consultation_rows(user, keyring, found, names=True)
 
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from mano.agenda import selectors
-from mano.agenda.days import agenda_day_of
+from mano.agenda import extras, selectors
+from mano.agenda.days import agenda_day_of, day_window
 from mano.agenda.views.common import ROLES, day_shown, filters_redirect, scope_of
 from mano.core.http import AuthenticatedHttpRequest, member_required
 
@@ -36,6 +36,14 @@ def _selection(request: AuthenticatedHttpRequest, scope: dict[str, Any]) -> dict
     }
 
 
+def _shown(request: AuthenticatedHttpRequest, scope: dict[str, Any]) -> extras.Shown:
+    """What to show besides the actions; the choice rides along in every link of the page."""
+    what = extras.shown(request)
+    if what.choice:
+        scope["query"] = "&".join(filter(None, [scope["query"], f"voir={what.choice}"]))
+    return what
+
+
 def _page(request: AuthenticatedHttpRequest) -> int:
     value = request.GET.get("page", "")
     return min(int(value), 1000) if value.isdigit() and 0 < len(value) < 5 and int(value) > 0 else 1
@@ -47,11 +55,16 @@ def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         return filters_redirect(request)
     scope = scope_of(request)
+    what = _shown(request, scope)
     day = day_shown(request, scope["night"])
     page = _page(request)
     counts, rows = selectors.day_agenda(**_selection(request, scope), day=day, page=page)
+    rows = rows if what.actions else []
     first = (page - 1) * selectors.DAY_PAGE
+    start, end = day_window(day, night=scope["night"])
     context = {
+        "shown": what,
+        "extra_blocks": extras.blocks(request, what, start, end, scope),
         **scope,
         "day": day,
         "is_today": day == agenda_day_of(timezone.now(), night=scope["night"]),
@@ -63,7 +76,7 @@ def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page_number": page,
         "first_shown": first + 1,
         "last_shown": first + len(rows),
-        "more": counts["today"] > first + len(rows),
+        "more": what.actions and counts["today"] > first + len(rows),
     }
     return render(request, "agenda/day.html", context)
 
@@ -84,11 +97,27 @@ def week_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         return filters_redirect(request)
     scope = scope_of(request)
+    what = _shown(request, scope)
     day = day_shown(request, scope["night"])
     monday = day - timedelta(days=day.weekday())
-    days = selectors.week_actions(**_selection(request, scope), monday=monday)
+    week = [monday + timedelta(days=i) for i in range(7)]
+    if what.actions:
+        days = selectors.week_actions(**_selection(request, scope), monday=monday)
+    else:
+        days = [selectors.WeekDay(d, [], 0) for d in week]
+    start, end = (
+        day_window(monday, night=scope["night"])[0],
+        day_window(monday + timedelta(days=6), night=scope["night"])[1],
+    )
+    extra_days = [
+        (extra, extras.by_day(rows, week, scope["night"]))
+        for extra, rows in extras.blocks(request, what, start, end, scope)
+    ]
     context = {
         **scope,
+        "shown": what,
+        "week": week,
+        "extra_days": extra_days,
         "days": days,
         "previous": monday - timedelta(days=7),
         "next": monday + timedelta(days=7),
@@ -104,12 +133,15 @@ def list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         return filters_redirect(request)
     scope = scope_of(request)
+    what = _shown(request, scope)
     filters = scope["filters"]
     page = selectors.actions_page(
         **_selection(request, scope), newest_first=filters.sort == "recentes", page=request.GET.get("page")
     )
     context = {
         **scope,
+        "shown": what,
+        "extra_blocks": extras.blocks(request, what, None, None, scope) if what.choice else [],
         "page": page,
         "newest_first": filters.sort == "recentes",
         "sort": filters.sort,

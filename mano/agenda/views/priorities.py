@@ -20,7 +20,8 @@ from mano.persons.models import Comment
 @member_required(roles=ROLES)
 def priorities_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     actions, comments = priorities.priorities(user=request.user, keyring=request.keyring)
-    return render(request, "agenda/priorities.html", {"actions": actions, "comments": comments})
+    extra = [(source, source.rows(request)) for source in priorities.SOURCES]
+    return render(request, "agenda/priorities.html", {"actions": actions, "comments": comments, "extra": extra})
 
 
 @require_POST
@@ -53,4 +54,5 @@ def deprioritize_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 @member_required(roles=ROLES)
 def priority_badge_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The count beside "Priorités", fetched after the page by htmx so that no page waits for it."""
-    return render(request, "agenda/_badge.html", {"count": priorities.priority_count(request.user)})
+    count = priorities.priority_count(request.user) + sum(s.count(request) for s in priorities.SOURCES)
+    return render(request, "agenda/_badge.html", {"count": count})

@@ -17,12 +17,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mano.accounts.models import Team
 from mano.accounts.selectors import current_team, team_for
-from mano.agenda import reception, selectors
+from mano.agenda import extras, reception, selectors
 from mano.agenda import reception_selectors as reads
 from mano.agenda.models import Status
 from mano.agenda.reception_forms import CounterForm
@@ -33,6 +33,7 @@ from mano.persons.text import fold
 
 ALL_STATUSES: list[str] = [Status.TODO, Status.DONE, Status.CANCELLED]
 MAX_PERSONS = 100
+ONE_PERSON = gettext_lazy("Une %(what)s concerne une seule personne : n’en cochez qu’une.")
 
 
 def _selected_ids(request: AuthenticatedHttpRequest) -> list[UUID]:
@@ -70,6 +71,7 @@ def _page(
         "counters": reads.team_counters(organisation=organisation, team=team, day=day),
         "rows": selectors.day_actions(user=user, keyring=keyring, teams=[team], day=day, statuses=ALL_STATUSES),
         "can_delete": user.role in ("admin", "normal"),
+        "extra_buttons": extras.reception_buttons(request),
     }
     return render(request, "agenda/reception.html", context)
 
@@ -103,6 +105,13 @@ def reception_selection_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.POST.get("do") == "action":
         params = [("personne", str(p.pk)) for p in persons] + [("next", reverse("agenda:reception"))]
         return redirect(f"{reverse('agenda:create')}?{urlencode(params)}")
+    extra = next((e for e in extras.reception_buttons(request) if e.key == request.POST.get("do")), None)
+    if extra is not None and extra.create_url is not None:
+        if len(persons) > 1:
+            return _page(
+                request, query=query, selected=ids, error=str(ONE_PERSON) % {"what": str(extra.button).lower()}
+            )
+        return redirect(f"{extra.create_url(persons[0].pk)}?{urlencode({'next': reverse('agenda:reception')})}")
     if not request.user.organisation.passages_enabled:  # type: ignore[union-attr]
         raise Http404
     created = reception.reception_passages(user=request.user, keyring=request.keyring, team=team, persons=persons)

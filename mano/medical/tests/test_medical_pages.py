@@ -20,7 +20,8 @@ def test_a_health_professional_fills_the_medical_file_and_sees_its_history(org_a
     page = client.get(reverse("persons:detail", args=[karim.pk]))
     assertContains(page, 'id="medical"')
     response = client.post(
-        reverse("medical:file-edit", args=[karim.pk]), {"version": "0", "c_numero_securite_sociale": "1 85 05 78 006 084 36"}
+        reverse("medical:file-edit", args=[karim.pk]),
+        {"version": "0", "c_numero_securite_sociale": "1 85 05 78 006 084 36"},
     )
     assert response.status_code == 302
     page = client.get(reverse("persons:detail", args=[karim.pk]))

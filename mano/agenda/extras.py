@@ -1,0 +1,71 @@
+"""Rows other apps show in the agenda beside the actions (the medical app's consultations, for health
+professionals). The agenda never imports those apps: they register an Extra in their AppConfig.ready.
+
+The `voir` parameter chooses what the agenda shows: everything (empty), only the actions ("actions") or only one
+extra (its key). An extra the user may not see is never offered and its key reads as "everything"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import Promise
+
+from mano.agenda.days import agenda_day_of
+
+ACTIONS_ONLY = "actions"
+
+
+@dataclass(frozen=True)
+class Extra:
+    key: str  # the `voir` value that shows only these rows
+    label: Promise  # "Consultations"
+    template: str  # renders `rows` (each with a `moment`)
+    allowed: Callable[[HttpRequest], bool]
+    # rows(request, start, end, scope): the rows placed in [start, end); with no window, the latest ones.
+    rows: Callable[[HttpRequest, datetime | None, datetime | None, dict[str, Any]], list[Any]]
+    # The reception desk's button for one ticked person: its label and the creation page for that person.
+    button: Promise | None = None
+    create_url: Callable[[Any], str] | None = None
+
+
+EXTRAS: list[Extra] = []
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What one agenda page shows: the actions or not, and which extras."""
+
+    choice: str
+    actions: bool
+    extras: list[Extra]
+    offered: list[Extra]
+
+
+def shown(request: HttpRequest) -> Shown:
+    offered = [e for e in EXTRAS if e.allowed(request)]
+    choice = request.GET.get("voir", "")
+    if choice not in {ACTIONS_ONLY, *(e.key for e in offered)}:
+        choice = ""
+    extras = [e for e in offered if choice in ("", e.key)]
+    return Shown(choice, choice in ("", ACTIONS_ONLY), extras, offered)
+
+
+def reception_buttons(request: HttpRequest) -> list[Extra]:
+    return [e for e in EXTRAS if e.button is not None and e.allowed(request)]
+
+
+def blocks(
+    request: HttpRequest, what: Shown, start: datetime | None, end: datetime | None, scope: dict[str, Any]
+) -> list[tuple[Extra, list[Any]]]:
+    return [(extra, extra.rows(request, start, end, scope)) for extra in what.extras]
+
+
+def by_day(rows: list[Any], days: list[date], night: bool) -> dict[date, list[Any]]:
+    buckets: dict[date, list[Any]] = {day: [] for day in days}
+    for row in rows:
+        buckets.setdefault(agenda_day_of(row.moment, night=night), []).append(row)
+    return buckets
