@@ -1,8 +1,8 @@
 """A large organisation for benchmarks, written with the real encryption through bulk paths.
 
 Sizes are the reference of issue 5; BENCH_SIZE=small divides them by ten. The directory keeps its 5,000
-structures at both sizes: a city's directory does not shrink with the team. Features that do not exist yet
-(observations, consultations) are reported as skipped.
+structures at both sizes: a city's directory does not shrink with the team. The health rows (consultations,
+treatments) are in bench.seed_medical. Features that do not exist yet (observations) are reported as skipped.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.utils import timezone
 
+from bench.seed_medical import seed_medical, seed_medical_later
 from mano.accounts.models import Organisation, Role, User
 from mano.accounts.services.bootstrap import (
     Member,
@@ -30,6 +31,7 @@ from mano.agenda.models import Action, Status
 from mano.core import grouped
 from mano.core.records import records_build
 from mano.demo.data import DESCRIPTIONS, demo_person, seed_reception
+from mano.medical.models import Consultation
 from mano.persons.index import bucket_of, card_envelope, card_of, search_of, shard_envelope, shard_line
 from mano.persons.models import Comment, Passage, Person, PersonIndex, PersonShard, Rencontre
 from mano.persons.services.persons import FIXED_FIELDS
@@ -54,6 +56,7 @@ FULL = {
     "actions": 100_000,
     "observations": 10_000,
     "consultations": 20_000,
+    "treatments": 5_000,
 }
 COMMENT_TEXTS = [
     "Vu au camion, va mieux depuis la semaine dernière.",
@@ -97,13 +100,16 @@ def _skewed(rng: random.Random, items: list[Any], count: int) -> Iterator[Any]:
 def seed(size: str) -> Report:
     """Create the bench organisation once (idempotent: an existing one is kept)."""
     sizes = sizes_for(size)
-    report = Report(sizes=sizes, seconds={}, skipped=["observations", "consultations"])
+    report = Report(sizes=sizes, seconds={}, skipped=["observations"])
     existing = Organisation.objects.filter(name=ORGANISATION).first()
     if existing is not None:
         if not existing.reception_enabled:  # a database seeded before the reception desk existed
             _timed(report, "reception", lambda: _reception(existing))
         if not Structure.objects.filter(organisation=existing).exists():  # seeded before the directory existed
             _timed(report, "structures", lambda: _structures(existing, sizes["structures"]))
+            _timed(report, "analyze", _analyze)
+        if not Consultation.objects.filter(organisation=existing).exists():  # seeded before the medical app
+            _timed(report, "medical", lambda: seed_medical_later(existing, sizes, ADMIN_EMAIL, PASSWORD, MARKED_PERSON))
             _timed(report, "analyze", _analyze)
         return report
     rng = random.Random(20)  # noqa: S311  (reproducible bench data)
@@ -116,6 +122,10 @@ def seed(size: str) -> Report:
     _timed(report, "reception", lambda: _reception(Organisation.objects.get(name=ORGANISATION)))
     _timed(report, "structures", lambda: _structures(Organisation.objects.get(name=ORGANISATION), sizes["structures"]))
     _timed(report, "search index", lambda: _indexes(admin, persons, texts, team_of, names))
+    people = [p for p, _ in persons]  # the marked person (first) gets no health rows; the second is the heavy one
+    _timed(
+        report, "medical", lambda: seed_medical(admin, heavy=people[1], people=people[2:], team_of=team_of, sizes=sizes)
+    )
     _timed(report, "analyze", _analyze)
     return report
 

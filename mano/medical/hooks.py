@@ -20,6 +20,13 @@ def connect() -> None:
         EXTRAS.append(CONSULTATIONS)
     if URGENT_COMMENTS not in SOURCES:
         SOURCES.append(URGENT_COMMENTS)
+    from mano.medical.search import LABELS, medical_matches
+    from mano.persons import search
+    from mano.persons.selectors.persons import SEARCH_PROVIDERS
+
+    search.LABELS.update(LABELS)
+    if medical_matches not in SEARCH_PROVIDERS:
+        SEARCH_PROVIDERS.append(medical_matches)
     if pending.on_merge not in MERGE_HANDLERS:
         MERGE_HANDLERS.append(pending.on_merge)
     if pending.on_delete not in DELETE_HANDLERS:

@@ -147,6 +147,19 @@ def person_list(
     )
 
 
+# Other apps' searchable texts a member may read but that are not in the shards (the medical half, sealed with
+# K_health): provider(user, keyring, query) -> {person id: ["kind\x1efolded text", ...]}. Called for full roles.
+SEARCH_PROVIDERS: list[Callable[[User, Keyring, Query], dict[str, list[str]]]] = []
+
+
+def _extra_texts(user: User, keyring: Keyring, search: Query) -> dict[str, str]:
+    found: dict[str, list[str]] = {}
+    for provider in SEARCH_PROVIDERS:
+        for person_id, texts in provider(user, keyring, search).items():
+            found.setdefault(person_id, []).extend(texts)
+    return {person_id: "\t".join(texts) for person_id, texts in found.items()}
+
+
 def person_search(*, user: User, keyring: Keyring, query: str, page: str | int | None) -> Page[Row]:
     """Search the whole organisation: scan the shard lines, rank, then build the rows of one page.
 
@@ -157,12 +170,22 @@ def person_search(*, user: User, keyring: Keyring, query: str, page: str | int |
     search = Query(query)
     quick_only = user.role not in FULL_READ_ROLES
     terms = [term for term, _ in search.terms]
-    lines = {
-        ln.person_id: ln
-        for ln in map(Line.of, (raw for raw in _lines(user, keyring) if search and all(t in raw for t in terms)))
-    }
+    extra = _extra_texts(user, keyring, search) if search and not quick_only else {}
+
+    def wanted(raw: str) -> bool:
+        if all(t in raw for t in terms):
+            return True
+        more = extra.get(raw.split("\t", 1)[0]) if extra else None
+        return more is not None and all(t in raw or t in more for t in terms)
+
+    lines = {ln.person_id: ln for ln in map(Line.of, (raw for raw in _lines(user, keyring) if search and wanted(raw)))}
     texts = (
-        (pid, "\t".join(ln.search.split("\t", QUICK_FIELDS)[:QUICK_FIELDS]) if quick_only else ln.search)
+        (
+            pid,
+            "\t".join(ln.search.split("\t", QUICK_FIELDS)[:QUICK_FIELDS])
+            if quick_only
+            else "\t".join(filter(None, [ln.search, extra.get(pid)])),
+        )
         for pid, ln in lines.items()
     )
     paginated = Paginator(rank(search, texts), PAGE_SIZE).get_page(page)
