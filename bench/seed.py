@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from bench.seed_medical import seed_medical, seed_medical_later
 from mano.accounts.models import Organisation, Role, User
+from mano.accounts.services.auth import login
 from mano.accounts.services.bootstrap import (
     Member,
     charter_accept,
@@ -109,7 +110,9 @@ def seed(size: str) -> Report:
             _timed(report, "structures", lambda: _structures(existing, sizes["structures"]))
             _timed(report, "analyze", _analyze)
         if not Consultation.objects.filter(organisation=existing).exists():  # seeded before the medical app
-            _timed(report, "medical", lambda: seed_medical_later(existing, sizes, ADMIN_EMAIL, PASSWORD, MARKED_PERSON))
+            later = login(email=ADMIN_EMAIL, password=PASSWORD)
+            admin = Member(later.user, PASSWORD, later.keyring)
+            _timed(report, "medical", lambda: seed_medical_later(admin, existing, sizes, marked=MARKED_PERSON))
             _timed(report, "analyze", _analyze)
         return report
     rng = random.Random(20)  # noqa: S311  (reproducible bench data)
@@ -123,9 +126,7 @@ def seed(size: str) -> Report:
     _timed(report, "structures", lambda: _structures(Organisation.objects.get(name=ORGANISATION), sizes["structures"]))
     _timed(report, "search index", lambda: _indexes(admin, persons, texts, team_of, names))
     people = [p for p, _ in persons]  # the marked person (first) gets no health rows; the second is the heavy one
-    _timed(
-        report, "medical", lambda: seed_medical(admin, heavy=people[1], people=people[2:], team_of=team_of, sizes=sizes)
-    )
+    _timed(report, "medical", lambda: seed_medical(admin, people[1], people[2:], team_of, sizes))
     _timed(report, "analyze", _analyze)
     return report
 

@@ -19,11 +19,13 @@ from django.db.models import Count
 from django.utils import timezone
 
 from mano.accounts.models import Organisation, User
-from mano.core.crypto import Keyring
+from mano.accounts.services.bootstrap import Member
+from mano.core.crypto import KeyKind, Keyring
 from mano.core.records import record_data, records_build
 from mano.medical.access import HEALTH_ROLES, person_link
 from mano.medical.models import Consultation, MedicalFile, Status, Treatment
 from mano.persons.models import Person
+from mano.persons.selectors.persons import person_search
 
 HEAVY_CONSULTATIONS = 200
 HEAVY_TREATMENTS = 50
@@ -60,16 +62,12 @@ def _skewed(rng: random.Random, items: list[Any], count: int) -> Iterator[Any]:
 
 @transaction.atomic
 def seed_medical(
-    *,
-    organisation: Organisation,
-    admin: User,
-    keyring: Keyring,
-    people: list[Person],
-    team_of: dict[Any, Any],
-    heavy: Person,
-    sizes: dict[str, int],
+    member: Member, heavy: Person, people: list[Person], team_of: dict[Any, Any], sizes: dict[str, int]
 ) -> None:
-    """`people`: the persons the rows spread over (neither `heavy` nor the marked person)."""
+    """`heavy` gets the heavy medical file; the other rows spread over `people` (which holds neither `heavy` nor
+    the marked person). `member`: a health professional whose keyring holds K_health (the bench's first admin)."""
+    admin, keyring, organisation = member.user, member.keyring, member.user.organisation
+    assert organisation is not None and keyring.has(KeyKind.HEALTH)
     rng = random.Random(23)  # noqa: S311  (reproducible bench data, a stream of its own)
     links: dict[Any, str] = {}
 
@@ -115,11 +113,28 @@ def seed_medical(
                 keyring=keyring,
                 organisation=organisation,
                 user=admin,
-                data={"person": str(heavy.pk), "custom": {"numero_securite_sociale": "1 84 12 69 123 456 78"}},
+                data={
+                    "person": str(heavy.pk),
+                    "custom": {"numero_securite_sociale": "1 84 12 69 123 456 78"},
+                    "history": [],
+                },
                 person_link=link(heavy),
             )
         ]
     )
+
+
+def seed_medical_later(member: Member, organisation: Organisation, sizes: dict[str, int], *, marked: str) -> None:
+    """The health rows added to a database seeded before the medical app: the marked person found by a search, the
+    heavy medical file on the first other person by id."""
+    found = person_search(user=member.user, keyring=member.keyring, query=marked, page=1)
+    marked_id = next(iter(found)).person_id
+    people = list(
+        Person.objects.filter(organisation=organisation, deleted_at=None).exclude(pk=marked_id).order_by("pk")
+    )
+    through = Person.teams.through
+    team_of = dict(through.objects.filter(person__organisation=organisation).values_list("person_id", "team_id"))
+    seed_medical(member, people[0], people[1:], team_of, sizes)
 
 
 def _consultation(
@@ -158,7 +173,13 @@ def _consultation(
 
 
 def _treatment(
-    rng: random.Random, organisation: Organisation, admin: User, keyring: Keyring, person: Person, link: str, today: date
+    rng: random.Random,
+    organisation: Organisation,
+    admin: User,
+    keyring: Keyring,
+    person: Person,
+    link: str,
+    today: date,
 ) -> Treatment:
     """Started within two years; a third still open-ended, the others ended or ending within six months."""
     name, dosage, frequency, indication = rng.choice(TREATMENTS)

@@ -33,7 +33,6 @@ SSN = "numero_securite_sociale"  # the default medical-file field (a text field:
 # Medical pages: health professionals only; the others get 404 (the page does not exist for them).
 HEALTH_PAGE = expect(only=HEALTH, other=404)
 HEALTH_REDIRECT = expect(only=HEALTH, members=302, other=404)
-HEALTH_CONFLICT = expect(only=HEALTH, members=409, other=404)
 NOT_FOUND = expect(members=404)
 # The private consultation of normal_health: its author only.
 AUTHOR_PAGE = expect(only={"normal_health"}, other=404)
@@ -176,10 +175,10 @@ MEDICAL_GET: dict[tuple[str, str], Row] = {
     **_rows("medical:comment", "comment"),
     ("medical:settings", ""): (lambda w: reverse("medical:settings"), ADMIN_PAGE),
 }
-# Empty bodies change nothing: forms answer with their errors (200); a delete without the version goes back to the
-# page with a message (302); the medical file without the version is a conflict (409), nothing overwritten.
+# Empty bodies change nothing: forms come back (200: an empty POST leaves `request.POST or None` forms unbound);
+# a delete without the version goes back to the page with a message (302).
 MEDICAL_POST: dict[tuple[str, str], Row] = {
-    **_rows("medical:file-edit", "person", HEALTH_CONFLICT),
+    **_rows("medical:file-edit", "person"),
     **_rows("medical:consultation-add", "person"),
     **_rows("medical:consultation", "consultation"),
     **_private("medical:consultation"),
