@@ -23,7 +23,9 @@ SCENARIOS = [
     "persons_list",
     "search",
     "person_page",
+    "medical_file",
     "agenda_day",
+    "agenda_day_health",
     "agenda_week",
     "agenda_list",
     "reception",
@@ -83,8 +85,10 @@ def _measure(name: str, detail: str, call: Callable[[], int]) -> Result:
 
 def run() -> list[Result]:
     from django.test import Client
+    from django.utils import timezone
 
     from bench.seed import ADMIN_EMAIL, MARKED_PERSON, PASSWORD
+    from bench.seed_medical import consultations_on, heavy_person
     from mano.accounts.services.auth import login as login_service
     from mano.persons.selectors.persons import person_search
 
@@ -96,6 +100,10 @@ def run() -> list[Result]:
     get = lambda url: lambda: client.get(url, secure=True).status_code  # noqa: E731
     admin = login_service(email=ADMIN_EMAIL, password=PASSWORD)
     marked = next(iter(person_search(user=admin.user, keyring=admin.keyring, query=MARKED_PERSON, page=1))).person_id
+    # The bench admin is a health professional: the medical section and the agenda's consultations are theirs.
+    heavy = heavy_person(admin.user.organisation_id, admin.keyring)
+    today = timezone.localdate()
+    held = consultations_on(admin.user.organisation_id, today)
     results = [
         _measure("login", "POST /connexion/ (Argon2id t=3 m=64 MiB p=2)", login),
         _measure("persons_list", "team list, newest first", get("/personnes/")),
@@ -104,8 +112,14 @@ def run() -> list[Result]:
         _measure("search", "accents and order: eloise martin", get("/personnes/?q=ELOISE+martin")),
         _measure("search", "a word only in comments: domiciliation", get("/personnes/?q=domiciliation")),
         _measure("person_page", "person with 50 comments", get(f"/personnes/{marked}/")),
+        _measure("medical_file", "health professional: 200 consultations, 50 treatments", get(f"/personnes/{heavy}/")),
         _measure("agenda_day", "current team, today, to do", get("/agenda/")),
         _measure("agenda_day", "whole organisation, today, all statuses", get("/agenda/?equipe=toutes&statut=all")),
+        _measure(
+            "agenda_day_health",
+            f"health professional, whole organisation, today, all statuses ({held} consultations)",
+            get(f"/agenda/?equipe=toutes&statut=all&jour={today.isoformat()}"),
+        ),
         _measure("agenda_week", "current team, this week, to do", get("/agenda/semaine/")),
         _measure("reception", "current team's desk: passages, counters, day agenda", get("/agenda/accueil/")),
         _measure(
@@ -160,7 +174,7 @@ def report(results: list[Result]) -> str:
         f" ({settings.DATABASES['default']['NAME']}). {RUNS} runs per scenario after one warm-up, "
         "one logged-in session through the whole middleware stack (Django test client, production settings).",
         "",
-        f"Sizes: {sizes_for(size)} (observations and consultations are not built yet).",
+        f"Sizes: {sizes_for(size)} (observations are not built yet).",
         "",
     ]
     return "\n".join(lines) + "\n\n" + "\n".join(header + table) + "\n"

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from mano.accounts.models import Organisation, User
 from mano.accounts.services.bootstrap import Member
+from mano.agenda.days import day_window
 from mano.core.crypto import KeyKind, Keyring
 from mano.core.records import record_data, records_build
 from mano.medical.access import HEALTH_ROLES, person_link
@@ -209,4 +210,13 @@ def heavy_person(organisation_id: Any, keyring: Keyring) -> UUID:
     rows = Consultation.objects.filter(organisation_id=organisation_id, deleted_at=None)
     top = rows.values("person_link").annotate(n=Count("id")).order_by("-n").first()
     assert top is not None, "no consultations seeded"
-    return UUID(record_data(rows.filter(person_link=top["person_link"]).first(), keyring)["person"])  # type: ignore[arg-type]
+    one = rows.filter(person_link=top["person_link"]).first()
+    assert one is not None
+    return UUID(record_data(one, keyring)["person"])
+
+
+def consultations_on(organisation_id: Any, day: date) -> int:
+    """How many consultations the agenda places on this day (a day team's window), all statuses."""
+    start, end = day_window(day, night=False)
+    rows = Consultation.objects.filter(organisation_id=organisation_id, deleted_at=None)
+    return rows.filter(agenda_at__gte=start, agenda_at__lt=end).count()

@@ -3,6 +3,7 @@ health rows of a person are found through the keyed link, then decrypted (only t
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -16,10 +17,11 @@ from mano.accounts.models import User
 from mano.core.crypto import Keyring
 from mano.core.records import record_data
 from mano.medical.access import is_health, person_link
-from mano.medical.models import Consultation, MedicalComment, MedicalFile, Status, Treatment
+from mano.medical.models import Consultation, MedicalComment, MedicalDocument, MedicalFile, Status, Treatment
 from mano.persons import custom_fields
 from mano.persons.index import card_names
 from mano.persons.models import Person
+from mano.persons.selectors.documents import PREVIEW_MIMES
 from mano.persons.selectors.persons import PersonView, person_get
 
 TREATMENTS_SHOWN = 50
@@ -141,6 +143,8 @@ class MedicalView:
     current_treatments: list[tuple[Treatment, dict[str, Any]]]
     ended_treatments: list[tuple[Treatment, dict[str, Any]]]
     comments: list[tuple[MedicalComment, dict[str, Any]]] = field(default_factory=list)
+    root_documents: list[Any] = field(default_factory=list)
+    folders: list[Any] = field(default_factory=list)
 
     @property
     def version(self) -> int:
@@ -178,6 +182,7 @@ def medical_view(*, user: User, keyring: Keyring, person: PersonView, today: dat
     treatments.sort(key=lambda pair: str(pair[1].get("start") or ""), reverse=True)
     comments = [(c, record_data(c, keyring)) for c in _person_rows(MedicalComment, user, keyring, person.person)]
     comments.sort(key=lambda pair: str(pair[1].get("date") or ""), reverse=True)
+    root, tree = document_tree(medical_documents(user, keyring, person.person), file_data.get("folders") or [])
     return MedicalView(
         person=person,
         file=file,
@@ -187,6 +192,8 @@ def medical_view(*, user: User, keyring: Keyring, person: PersonView, today: dat
         current_treatments=[p for p in treatments if not _ended(p[1], today)][:TREATMENTS_SHOWN],
         ended_treatments=[p for p in treatments if _ended(p[1], today)][:TREATMENTS_SHOWN],
         comments=comments,
+        root_documents=root,
+        folders=tree,
     )
 
 
@@ -231,3 +238,88 @@ def subject_comments(
             found.append((comment, data))
     found.sort(key=lambda pair: str(pair[1].get("date") or ""), reverse=True)
     return found
+
+
+@dataclass(frozen=True)
+class MedicalDocumentItem:
+    """A decrypted medical document; `file_key` never reaches a template."""
+
+    document: MedicalDocument
+    person_id: str
+    name: str
+    mime: str
+    folder: str | None
+    subject: dict[str, Any] | None
+    file_key: bytes = field(repr=False)
+
+    @property
+    def pk(self) -> UUID:
+        return self.document.pk
+
+    @property
+    def preview(self) -> bool:
+        return self.mime in PREVIEW_MIMES
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime.startswith("image/")
+
+
+def _document_item(document: MedicalDocument, keyring: Keyring) -> MedicalDocumentItem:
+    data = record_data(document, keyring)
+    return MedicalDocumentItem(
+        document=document,
+        person_id=str(data.get("person") or ""),
+        name=str(data.get("name") or ""),
+        mime=str(data.get("mime") or "application/octet-stream"),
+        folder=data.get("folder") or None,
+        subject=data.get("subject") or None,
+        file_key=base64.b64decode(data.get("file_key") or ""),
+    )
+
+
+def medical_documents(user: User, keyring: Keyring, person: Person) -> list[MedicalDocumentItem]:
+    rows = _person_rows(MedicalDocument, user, keyring, person).select_related("created_by").order_by("-created_at")
+    return [_document_item(d, keyring) for d in rows]
+
+
+def medical_document_get(*, user: User, keyring: Keyring, document_id: UUID) -> MedicalDocumentItem:
+    _check(user, keyring)
+    document = _of(MedicalDocument, user).filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    return _document_item(document, keyring)
+
+
+@dataclass(frozen=True)
+class DocumentFolder:
+    key: str  # "" for the first level, a fixed folder's key, or a free folder's id
+    name: str
+    fixed: bool
+    documents: list[MedicalDocumentItem]
+
+
+def document_tree(
+    documents: list[MedicalDocumentItem], folders: list[dict[str, str]]
+) -> tuple[list[MedicalDocumentItem], list[DocumentFolder]]:
+    """The first level's documents, then the fixed folders and the free ones with theirs."""
+    from mano.medical.services.documents import FIXED_FOLDERS
+
+    known = [*FIXED_FOLDERS, *(f["id"] for f in folders)]
+    root = [d for d in documents if d.folder not in known]
+    tree = [
+        DocumentFolder(k, str(name), True, [d for d in documents if d.folder == k]) for k, name in FIXED_FOLDERS.items()
+    ]
+    tree += [DocumentFolder(f["id"], f["name"], False, [d for d in documents if d.folder == f["id"]]) for f in folders]
+    return root, tree
+
+
+def subject_documents(
+    user: User, keyring: Keyring, person: Person, kind: str, subject_id: Any
+) -> list[MedicalDocumentItem]:
+    """The documents attached to one consultation or treatment."""
+    return [
+        d
+        for d in medical_documents(user, keyring, person)
+        if d.subject and d.subject.get("kind") == kind and d.subject.get("id") == str(subject_id)
+    ]

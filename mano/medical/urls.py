@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 
 from mano.medical.fieldsets import CONSULTATION_TYPES, MEDICAL_FIELDS
-from mano.medical.views import comments, consultations, file, settings, treatments
+from mano.medical.views import comments, consultations, documents, file, settings, treatments
 from mano.persons.views.fields import field_patterns
 
 app_name = "medical"
@@ -30,6 +30,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("traitements/<uuid:treatment_id>/supprimer/", treatments.treatment_delete_view, name="treatment-delete"),
     path("personnes/<uuid:person_id>/commentaires/ajouter/", comments.comment_add_view, name="comment-add"),
     path("commentaires/<uuid:comment_id>/", comments.comment_edit_view, name="comment"),
+    path("personnes/<uuid:person_id>/documents/ajouter/", documents.document_add_view, name="document-add"),
+    path("documents/<uuid:document_id>/", documents.document_open_view, name="document"),
+    path("documents/<uuid:document_id>/supprimer/", documents.document_delete_view, name="document-delete"),
+    path("personnes/<uuid:person_id>/dossiers/ajouter/", documents.folder_add_view, name="folder-add"),
+    path(
+        "personnes/<uuid:person_id>/dossiers/<str:folder_id>/supprimer/",
+        documents.folder_delete_view,
+        name="folder-delete",
+    ),
     path("reglages/", settings.settings_view, name="settings"),
 ]
 

@@ -85,3 +85,30 @@ def test_a_colleague_without_the_health_flag_sees_no_trace(org_a, karim):
     assertNotContains(page, "Plaie au pied")
     assert other.get(reverse("medical:consultation", args=[consultation.pk])).status_code == 404
     assert other.get(reverse("medical:file-edit", args=[karim.pk])).status_code == 404
+
+
+def test_medical_documents_are_encrypted_filed_and_served_to_health_professionals_only(
+    org_a, karim, settings, tmp_path
+):
+    settings.MANO_DOCUMENTS_DIR = str(tmp_path)
+    nurse = login_client(org_a["normal_health"])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile(
+        "ordonnance.pdf", b"%PDF-1.4\n" + b"CANARY-ordonnance " * 100, content_type="application/pdf"
+    )
+    response = nurse.post(reverse("medical:document-add", args=[karim.pk]), {"files": upload, "folder": "treatments"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    from mano.medical.models import MedicalDocument
+
+    document = MedicalDocument.objects.get()
+    stored = next(tmp_path.rglob(document.storage_name)).read_bytes()
+    assert b"CANARY-ordonnance" not in stored
+    page = nurse.get(reverse("persons:detail", args=[karim.pk]))
+    assertContains(page, "ordonnance.pdf")
+    served = nurse.get(reverse("medical:document", args=[document.pk]))
+    assert b"CANARY-ordonnance" in b"".join(served.streaming_content)
+    assert login_client(org_a["normal"]).get(reverse("medical:document", args=[document.pk])).status_code == 404
+    folder = nurse.post(reverse("medical:folder-add", args=[karim.pk]), {"name": "Radios"})
+    assert folder.status_code == 302
+    assertContains(nurse.get(reverse("persons:detail", args=[karim.pk])), "Radios")

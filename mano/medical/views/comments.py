@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,36 +20,15 @@ from mano.medical import selectors
 from mano.medical.access import health_required
 from mano.medical.forms import MedicalCommentForm
 from mano.medical.services import comments as services
-from mano.medical.views.common import conflict_page
+from mano.medical.views.common import conflict_page, subject_of
 from mano.persons.selectors.persons import person_get
-
-
-def _subject(request: AuthenticatedHttpRequest, person_id: UUID) -> dict[str, str | None] | None:
-    """The consultation or treatment the comment is about, checked to be this person's; None: the file."""
-    kind, raw = request.GET.get("sur", ""), request.GET.get("id", "")
-    if not kind:
-        return None
-    try:
-        subject_id = UUID(raw)
-    except ValueError as exc:
-        raise Http404 from exc
-    user, keyring = request.user, request.keyring
-    if kind == "consultation":
-        data = selectors.consultation_get(user=user, keyring=keyring, consultation_id=subject_id)[1]
-    elif kind == "treatment":
-        data = selectors.treatment_get(user=user, keyring=keyring, treatment_id=subject_id)[1]
-    else:
-        raise Http404
-    if data.get("person") != str(person_id):
-        raise Http404
-    return {"kind": kind, "id": str(subject_id)}
 
 
 @require_http_methods(["GET", "POST"])
 @health_required
 def comment_add_view(request: AuthenticatedHttpRequest, person_id: UUID) -> HttpResponse:
     view = person_get(user=request.user, keyring=request.keyring, person_id=person_id)
-    subject = _subject(request, person_id)
+    subject = subject_of(request, person_id)
     form = MedicalCommentForm(request.POST or None)
     back = reverse("persons:detail", args=[person_id]) + "#medical"
     if request.method == "POST" and form.is_valid():

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from mano.core.audit import AuditAction, audit
 from mano.core.http import AuthenticatedHttpRequest
+from mano.medical import selectors
 from mano.persons.models import Person
 
 CONFLICT = _(
@@ -49,3 +51,25 @@ def conflict_page(
     form.data = data
     context = {**context, "form": form, "conflict": saved, "version": version}
     return render(request, template, context, status=409)
+
+
+def subject_of(request: AuthenticatedHttpRequest, person_id: UUID) -> dict[str, str | None] | None:
+    """The consultation or treatment a comment or a document is about (?sur=…&id=…), checked to be this person's;
+    None: the medical file itself."""
+    kind, raw = request.GET.get("sur", ""), request.GET.get("id", "")
+    if not kind:
+        return None
+    try:
+        subject_id = UUID(raw)
+    except ValueError as exc:
+        raise Http404 from exc
+    user, keyring = request.user, request.keyring
+    if kind == "consultation":
+        data = selectors.consultation_get(user=user, keyring=keyring, consultation_id=subject_id)[1]
+    elif kind == "treatment":
+        data = selectors.treatment_get(user=user, keyring=keyring, treatment_id=subject_id)[1]
+    else:
+        raise Http404
+    if data.get("person") != str(person_id):
+        raise Http404
+    return {"kind": kind, "id": str(subject_id)}

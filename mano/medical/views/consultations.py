@@ -109,6 +109,9 @@ def consultation_view(request: AuthenticatedHttpRequest, consultation_id: UUID) 
             request.user, request.keyring, view.person, "consultation", consultation.pk
         ),
         "comment_form": MedicalCommentForm(),
+        "documents": selectors.subject_documents(
+            request.user, request.keyring, view.person, "consultation", consultation.pk
+        ),
         "history": list(reversed(data.get("history") or [])),
     }
     if request.method == "POST" and form.is_valid():

@@ -69,6 +69,7 @@ def treatment_view(request: AuthenticatedHttpRequest, treatment_id: UUID) -> Htt
         "labels": LABELS,
         "comments": selectors.subject_comments(request.user, request.keyring, view.person, "treatment", treatment.pk),
         "comment_form": MedicalCommentForm(),
+        "documents": selectors.subject_documents(request.user, request.keyring, view.person, "treatment", treatment.pk),
         "history": list(reversed(data.get("history") or [])),
     }
     if request.method == "POST" and form.is_valid():

@@ -220,7 +220,7 @@ def document_delete_view(request: AuthenticatedHttpRequest, person_id: UUID, doc
     return render(request, "persons/document_delete.html", {"view": view, "item": item})
 
 
-def _file_response(item: selectors.DocumentItem, *, inline: bool) -> StreamingHttpResponse:
+def file_response(item: selectors.StoredFile, *, inline: bool) -> StreamingHttpResponse:
     response = StreamingHttpResponse(selectors.document_chunks(item), content_type=item.mime)
     disposition = content_disposition_header(not inline, selectors.download_name(item))
     assert disposition is not None  # None only for an empty name: uploads need an extension, renames a name
@@ -240,7 +240,7 @@ def document_download_view(
     _, item = selectors.document_get(
         user=request.user, keyring=request.keyring, person_id=person_id, document_id=document_id
     )
-    return _file_response(item, inline=False)
+    return file_response(item, inline=False)
 
 
 @require_http_methods(["GET"])
@@ -250,7 +250,7 @@ def document_open_view(request: AuthenticatedHttpRequest, person_id: UUID, docum
     _, item = selectors.document_get(
         user=request.user, keyring=request.keyring, person_id=person_id, document_id=document_id
     )
-    return _file_response(item, inline=item.preview)
+    return file_response(item, inline=item.preview)
 
 
 @require_http_methods(["GET", "POST"])
