@@ -8,6 +8,7 @@ from django.core.management import call_command
 from mano.accounts.models import Organisation, User
 from mano.agenda.models import Action
 from mano.demo.structures import DEMO_STRUCTURES
+from mano.medical.models import Consultation, MedicalFile
 from mano.persons.models import Comment, Person
 from mano.structures.models import Referral, Structure
 
@@ -22,6 +23,7 @@ def test_the_demo_seed_creates_an_encrypted_organisation_once(capsys):
     assert Person.objects.count() == 9 and Action.objects.count() == 3 + Referral.objects.count()
     assert Structure.objects.count() == len(DEMO_STRUCTURES) and Referral.objects.count() == 9
     assert Comment.objects.exists()
+    assert MedicalFile.objects.count() == 9 and Consultation.objects.exists()
     assert User.objects.filter(email="admin@demo.mano.local").exists()
     output = capsys.readouterr().out
     assert "mano-demo-2026" in output and "Code de récupération" in output

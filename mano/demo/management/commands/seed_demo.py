@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from mano.accounts.models import Organisation, User
 from mano.accounts.services.bootstrap import member_add_active, organisation_bootstrap, superadmin_create, teams_create
 from mano.demo.data import demo_person, seed_activity
+from mano.demo.medical import seed_medical
 from mano.demo.structures import seed_structures
 from mano.persons.services import person_create
 
@@ -89,6 +90,7 @@ class Command(BaseCommand):
             )
         seed_activity(admin, teams, persons, rng)
         seed_structures(admin, teams, persons, rng)
+        seed_medical(admin, teams, persons, rng)
         kept = recovery_file()
         kept.parent.mkdir(exist_ok=True)
         kept.write_text(code + "\n")
