@@ -4,7 +4,7 @@ to their author only. Version-checked like every record; every change leaves a h
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Team, User
+from mano.agenda.recurrence import Rule, occurrences
 from mano.core.crypto import Keyring
 from mano.core.records import record_create, record_data, record_update
 from mano.medical.access import require_health
@@ -101,6 +102,22 @@ def consultation_create(
     )
     consultation.teams.set(teams)
     return consultation
+
+
+@transaction.atomic
+def consultations_create(
+    *, user: User, keyring: Keyring, person: Person | None, values: ConsultationInput, rule: Rule | None = None
+) -> list[Consultation]:
+    """One consultation, or one per occurrence of `rule` from the planned date (all "à faire" but the first,
+    which keeps the chosen status). Each is then a consultation of its own: no series to edit together."""
+    first = consultation_create(user=user, keyring=keyring, person=person, values=values)
+    if rule is None or values.due_at is None:
+        return [first]
+    created = [first]
+    for moment in occurrences(rule, values.due_at)[1:]:
+        later = replace(values, due_at=moment, status=Status.TODO, completed_at=None)
+        created.append(consultation_create(user=user, keyring=keyring, person=person, values=later))
+    return created
 
 
 def _snapshot(consultation: Consultation, data: dict[str, Any]) -> dict[str, Any]:

@@ -19,16 +19,19 @@ from django.utils import timezone
 from mano.medical.fieldsets import CONSULTATION_TYPES, MEDICAL_FIELDS
 from mano.medical.services.comments import medical_comment_create
 from mano.medical.services.consultations import ConsultationInput, consultation_create
+from mano.medical.services.documents import medical_documents_add, medical_folder_add
 from mano.medical.services.files import medical_file_save
 from mano.medical.services.treatments import TreatmentInput, treatment_create
 from mano.persons.fieldsets import FieldSet
 from mano.persons.selectors.fields import config_version
 from mano.persons.services import person_create
+from mano.persons.services.documents import EncryptedUpload
 from mano.persons.services.fields import field_add, field_group_add
 from mano.testing_matrix import ADMINS, Row, everyone, expect
 
 HEALTH = {"admin_health", "normal_health"}
 SSN = "numero_securite_sociale"  # the default medical-file field (a text field: no choice to rename)
+PDF = b"%PDF-1.7\nmatrix\n%%EOF\n"
 
 # Medical pages: health professionals only; the others get 404 (the page does not exist for them).
 HEALTH_PAGE = expect(only=HEALTH, other=404)
@@ -42,8 +45,20 @@ ADMIN_PAGE = expect(only=ADMINS)
 ADMIN_OTHER_ORG = expect(only=ADMINS, members=404)
 
 
+def _document(member: Any, person: Any) -> Any:
+    """A medical document from bytes in hand, encrypted on disk like an upload."""
+    upload = EncryptedUpload(name="ordonnance.pdf", organisation_id=person.organisation_id)
+    upload.mime = "application/pdf"
+    upload.open()
+    upload.size = len(PDF)
+    upload.write(PDF)
+    upload.finish()
+    (document,) = medical_documents_add(user=member.user, keyring=member.keyring, person=person, uploads=[upload])
+    return document
+
+
 def _health_rows(member: Any, person: Any, team: Any) -> dict[str, Any]:
-    """A medical file, a consultation, a treatment and a medical comment for this person."""
+    """A medical file (with a free folder), a consultation, a treatment, a medical comment and a medical document."""
     common = {"user": member.user, "keyring": member.keyring, "person": person}
     medical_file_save(**common, custom={SSN: "1 85 05 78 006 084 36"}, expected_version=0)
     consultation = consultation_create(
@@ -51,7 +66,14 @@ def _health_rows(member: Any, person: Any, team: Any) -> dict[str, Any]:
     )
     treatment = treatment_create(**common, values=TreatmentInput(name="Amoxicilline", start=date.today()))
     comment = medical_comment_create(**common, text="Pansement refait", team=team)
-    return {"person": person, "consultation": consultation, "treatment": treatment, "comment": comment}
+    return {
+        "person": person,
+        "consultation": consultation,
+        "treatment": treatment,
+        "comment": comment,
+        "document": _document(member, person),
+        "folder": medical_folder_add(**common, name="Radios"),
+    }
 
 
 def _group(member: Any, spec: FieldSet, name: str) -> int:
@@ -151,6 +173,31 @@ def _duplicate(where: str) -> Any:
     return build_url
 
 
+def _folder(where: str, folder_of: str | None = None) -> Any:
+    """The folder-delete page of `where`'s person for the free folder of `folder_of` (by default its own)."""
+
+    def build_url(w: dict[str, Any]) -> str:
+        person, folder = w["medical"][where]["person"], w["medical"][folder_of or where]["folder"]
+        return reverse("medical:folder-delete", args=[person.pk, folder])
+
+    return build_url
+
+
+def _folder_rows(own: dict[str, int] = HEALTH_PAGE, variants: tuple[str, ...] = tuple(WHERE)) -> dict[Any, Row]:
+    return {
+        ("medical:folder-delete", variant): (_folder(WHERE[variant]), NOT_FOUND if variant == "other org" else own)
+        for variant in variants
+    }
+
+
+def _document_subject(where: str) -> Any:
+    def build_url(w: dict[str, Any]) -> str:
+        query = {"sur": "consultation", "id": str(w["medical"][where]["consultation"].pk)}
+        return reverse("medical:document-add", args=[w["medical"]["a_day"]["person"].pk]) + "?" + urlencode(query)
+
+    return build_url
+
+
 MEDICAL_GET: dict[tuple[str, str], Row] = {
     **_rows("medical:file-edit", "person"),
     **_rows("medical:file-history", "person"),
@@ -173,10 +220,20 @@ MEDICAL_GET: dict[tuple[str, str], Row] = {
     ("medical:comment-add", "about other org consultation"): (_subject("b", "consultation"), NOT_FOUND),
     ("medical:comment-add", "about other org treatment"): (_subject("b", "treatment"), NOT_FOUND),
     **_rows("medical:comment", "comment"),
+    **_rows("medical:document-add", "person"),
+    ("medical:document-add", "about own consultation"): (_document_subject("a_day"), HEALTH_PAGE),
+    ("medical:document-add", "about other org consultation"): (_document_subject("b"), NOT_FOUND),
+    **_rows("medical:document", "document"),
+    **_rows("medical:document-delete", "document"),
+    **_rows("medical:folder-add", "person"),
+    **_folder_rows(),
+    ("medical:folder-delete", "another person's folder"): (_folder("a_day", "a_night"), NOT_FOUND),
+    ("medical:folder-delete", "other org folder id"): (_folder("a_day", "b"), NOT_FOUND),
     ("medical:settings", ""): (lambda w: reverse("medical:settings"), ADMIN_PAGE),
 }
 # Empty bodies change nothing: forms come back (200: an empty POST leaves `request.POST or None` forms unbound);
-# a delete without the version goes back to the page with a message (302).
+# a delete without the version goes back to the page with a message (302). Document and folder deletions ask for
+# no version: they are only sent where they must fail (another organisation, another person's folder).
 MEDICAL_POST: dict[tuple[str, str], Row] = {
     **_rows("medical:file-edit", "person"),
     **_rows("medical:consultation-add", "person"),
@@ -189,6 +246,13 @@ MEDICAL_POST: dict[tuple[str, str], Row] = {
     **_rows("medical:treatment-delete", "treatment", HEALTH_REDIRECT),
     **_rows("medical:comment-add", "person"),
     **_rows("medical:comment", "comment"),
+    **_rows("medical:document-add", "person"),
+    ("medical:document-add", "about other org consultation"): (_document_subject("b"), NOT_FOUND),
+    ("medical:document-delete", "other org"): (_url("medical:document-delete", "b", "document"), NOT_FOUND),
+    ("medical:document", ""): (_url("medical:document", "a_day", "document"), everyone(405)),
+    **_rows("medical:folder-add", "person"),
+    **_folder_rows(variants=("other org",)),
+    ("medical:folder-delete", "another person's folder"): (_folder("a_day", "a_night"), NOT_FOUND),
     ("medical:file-history", ""): (_url("medical:file-history", "a_day", "person"), everyone(405)),
     ("medical:file-print", ""): (_url("medical:file-print", "a_day", "person"), everyone(405)),
     ("medical:settings", ""): (lambda w: reverse("medical:settings"), everyone(405)),

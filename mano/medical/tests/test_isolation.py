@@ -24,6 +24,7 @@ from mano.core.records import record_data
 from mano.core.session import KEYS, KEYS_ID
 from mano.core.tests.leaks import as_bytes, encodings
 from mano.medical.access import person_link
+from mano.medical.fieldsets import CONSULTATION_TYPES, MEDICAL_FIELDS
 from mano.medical.models import (
     Consultation,
     MedicalComment,
@@ -37,8 +38,10 @@ from mano.medical.services.consultations import ConsultationInput, consultation_
 from mano.medical.services.files import medical_file_save
 from mano.medical.services.treatments import TreatmentInput, treatment_create
 from mano.persons.models import Person
+from mano.persons.selectors.fields import config_version
 from mano.persons.services import person_create
 from mano.persons.services.comments import comment_create
+from mano.persons.services.fields import field_add
 from mano.testing import Org, Persona, login_client
 
 pytestmark = pytest.mark.django_db
@@ -161,15 +164,26 @@ def test_no_health_table_holds_the_person_id_in_any_form(org_a, unlocked_client)
     other = _person(nurse, org_a, "Autre personne")
     client = unlocked_client(nurse)
     # Through the pages: the medical file, two consultations, two treatments, two medical comments.
-    assert client.post(reverse("medical:file-edit", args=[person.pk]), {"version": "0", f"c_{SSN}": "1 85"}).status_code == 302
+    assert (
+        client.post(reverse("medical:file-edit", args=[person.pk]), {"version": "0", f"c_{SSN}": "1 85"}).status_code
+        == 302
+    )
     for day in ("2026-12-05T10:00", "2026-12-06T10:00"):
         response = client.post(
             reverse("medical:consultation-add", args=[person.pk]),
-            {"type": "Médicale", "status": "todo", "due_at": day, "teams": [str(org_a.day.pk)], "c_description": "Toux"},
+            {
+                "type": "Médicale",
+                "status": "todo",
+                "due_at": day,
+                "teams": [str(org_a.day.pk)],
+                "c_description": "Toux",
+            },
         )
         assert response.status_code == 302
     for name in ("Amoxicilline", "Paracétamol"):
-        response = client.post(reverse("medical:treatment-add", args=[person.pk]), {"name": name, "start": "2026-01-01"})
+        response = client.post(
+            reverse("medical:treatment-add", args=[person.pk]), {"name": name, "start": "2026-01-01"}
+        )
         assert response.status_code == 302
     consultation = Consultation.objects.filter(deleted_at=None).first()
     assert consultation is not None
@@ -185,7 +199,9 @@ def test_no_health_table_holds_the_person_id_in_any_form(org_a, unlocked_client)
 
     tables = _medical_tables()
     expected = {"medical_medicalfile", "medical_consultation", "medical_consultation_teams", "medical_treatment"}
-    assert expected | {"medical_medicalcomment", "medical_medicaldocument", "medical_pendinghealthchange"} <= set(tables)
+    assert expected | {"medical_medicalcomment", "medical_medicaldocument", "medical_pendinghealthchange"} <= set(
+        tables
+    )
     counts = {model: model.objects.filter(deleted_at=None).count() for model in HEALTH_MODELS}
     assert counts == {MedicalFile: 2, Consultation: 3, Treatment: 3, MedicalComment: 3}
     cells = [cell for table in tables for cell in _cells(table)]
@@ -233,7 +249,9 @@ def test_non_health_members_never_see_health_content(org_a, unlocked_client, per
     nurse, member = org_a["normal_health"], org_a[persona]
     canary = f"CANARY-{uuid4()}"
     person = _person(nurse, org_a, "Karim Benali")
-    comment_create(user=nurse.user, keyring=nurse.keyring, person=person, text="Urgent : rappeler", urgent=True, team=org_a.day)
+    comment_create(
+        user=nurse.user, keyring=nurse.keyring, person=person, text="Urgent : rappeler", urgent=True, team=org_a.day
+    )
     client = unlocked_client(member)
     badge_before = _badge(client)
     assert re.search(r">1<", badge_before), "control: the urgent person comment is counted"
@@ -356,7 +374,11 @@ def test_a_person_deleted_without_the_health_key_loses_its_health_rows_on_the_ne
     rows, others = _health_rows(nurse, person, "Toux", org_a.day), _health_rows(nurse, kept, "Fièvre", org_a.day)
     _delete(unlocked_client(admin), person, "Karim Benali")
     change = PendingHealthChange.objects.get()
-    assert (change.organisation_id, change.kind, change.person_id) == (org_a.organisation.pk, PendingKind.DELETE, person.pk)
+    assert (change.organisation_id, change.kind, change.person_id) == (
+        org_a.organisation.pk,
+        PendingKind.DELETE,
+        person.pk,
+    )
     assert _live(rows) == dict.fromkeys(rows, True)  # the admin could not even find them
 
     # Requests without the health key, or of a health professional of another organisation, leave it pending.
@@ -421,3 +443,52 @@ def test_a_merge_without_the_health_key_moves_a_lone_medical_file_to_the_kept_pe
     medical_file = MedicalFile.objects.get(pk=moved["file"].pk)
     assert medical_file.deleted_at is None and medical_file.person_link == person_link(nurse.keyring, kept.pk)
     assert record_data(medical_file, nurse.keyring)["custom"][SSN] == "Toux"
+
+
+# ---- Settings: what rewrites health rows needs the health key ----------------------------------------------------
+
+
+def test_renames_that_rewrite_health_rows_are_refused_to_an_admin_without_the_health_key(org_a, unlocked_client):
+    nurse, admin, doctor = org_a["normal_health"], org_a["admin"], org_a["admin_health"]
+    organisation = org_a.organisation
+    person = _person(nurse, org_a, "Karim Benali")
+    rows = _health_rows(nurse, person, "Toux", org_a.day)
+    choice = field_add(
+        user=doctor.user,
+        group_index=0,
+        config_version=config_version(organisation, MEDICAL_FIELDS.part),
+        spec=MEDICAL_FIELDS,
+        label="Couverture",
+        type="enum",
+        options=["AME", "CSS"],
+        enabled_teams=[],
+        enabled=True,
+    )
+    medical_file = MedicalFile.objects.get(pk=rows["file"].pk)
+    medical_file_save(
+        user=nurse.user, keyring=nurse.keyring, person=person, custom={choice: "AME"}, expected_version=medical_file.version
+    )
+    client = unlocked_client(admin)
+    assert client.get(reverse("medical:settings")).status_code == 200  # the settings are theirs too
+
+    organisation.refresh_from_db()
+    rename_type = reverse("consultation-types:field-group-edit", args=[0])
+    typed = {"name": "Somatique", "version": config_version(organisation, CONSULTATION_TYPES.part)}
+    assertContains(client.post(rename_type, typed), "Seul·e un·e professionnel·le de santé")
+    rename_choice = reverse("medical-fields:field-choice-rename", args=[choice])
+    version = config_version(organisation, MEDICAL_FIELDS.part)
+    for confirm in ("", "1"):  # the count step, and a confirmation posted straight away
+        posted = {"old": "AME", "new": "Aide médicale", "version": version, "confirm": confirm}
+        assertContains(client.post(rename_choice, posted), "Seul·e un·e professionnel·le de santé")
+    organisation.refresh_from_db()
+    assert organisation.consultation_types[0]["name"] == "Médicale"
+    assert [f["options"] for f in organisation.medical_field_groups[0]["fields"] if f["key"] == choice] == [["AME", "CSS"]]
+    consultation = Consultation.objects.get(pk=rows["consultation"].pk)
+    assert consultation.version == 1 and record_data(consultation, nurse.keyring)["type"] == "Médicale"
+    assert record_data(MedicalFile.objects.get(pk=medical_file.pk), nurse.keyring)["custom"][choice] == "AME"
+
+    # Control: a health professional admin renames the type, and the consultation follows.
+    response = unlocked_client(doctor).post(rename_type, typed)
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert record_data(consultation, nurse.keyring)["type"] == "Somatique"

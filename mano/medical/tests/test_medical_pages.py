@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -112,3 +113,115 @@ def test_medical_documents_are_encrypted_filed_and_served_to_health_professional
     folder = nurse.post(reverse("medical:folder-add", args=[karim.pk]), {"name": "Radios"})
     assert folder.status_code == 302
     assertContains(nurse.get(reverse("persons:detail", args=[karim.pk])), "Radios")
+
+
+def test_a_consultation_can_repeat_every_week_until_a_date(org_a, karim):
+    client = login_client(org_a["normal_health"])
+    response = client.post(
+        reverse("medical:consultation-add", args=[karim.pk]),
+        {
+            "type": "Médicale",
+            "status": "todo",
+            "due_at": "2026-12-07T10:00",
+            "repeat": "on",
+            "recurrence_interval": "1",
+            "recurrence_unit": "week",
+            "recurrence_weekdays": ["0"],
+            "recurrence_monthly": "day",
+            "recurrence_end": "2026-12-28",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    days = sorted(c.due_at.date().isoformat() for c in Consultation.objects.all())
+    assert days == ["2026-12-07", "2026-12-14", "2026-12-21", "2026-12-28"]
+
+
+def test_a_stale_version_shows_the_conflict_and_keeps_the_typing(org_a, karim):
+    nurse = org_a["normal_health"]
+    client = login_client(nurse)
+    client.post(
+        reverse("medical:consultation-add", args=[karim.pk]),
+        {"type": "Médicale", "status": "todo", "due_at": "2026-12-05T10:00", "c_description": "Premier"},
+    )
+    consultation = Consultation.objects.get()
+    url = reverse("medical:consultation", args=[consultation.pk])
+    fields = {"type": "Médicale", "status": "todo", "due_at": "2026-12-05T10:00"}
+    login_client(org_a["admin_health"]).post(url, {**fields, "version": consultation.version, "c_description": "Autre"})
+    response = client.post(url, {**fields, "version": consultation.version, "c_description": "Ma version"})
+    assert response.status_code == 409
+    assertContains(response, "Version enregistrée entre-temps", status_code=409)
+    assertContains(response, "Ma version", status_code=409)
+    assert record_data(Consultation.objects.get(), nurse.keyring)["custom"]["description"] == "Autre"
+
+
+def test_an_archived_type_keeps_its_consultations_and_is_no_longer_offered(org_a, karim):
+    from mano.medical.fieldsets import CONSULTATION_TYPES
+    from mano.persons.selectors.fields import config_version
+    from mano.persons.services.fields import field_group_add, field_group_delete
+
+    admin = org_a["admin"]  # not a health professional: may add and archive types
+    version = config_version(org_a.organisation, CONSULTATION_TYPES.part)
+    index = field_group_add(user=admin.user, name="Psychologique", config_version=version, spec=CONSULTATION_TYPES)
+    nurse = login_client(org_a["normal_health"])
+    nurse.post(
+        reverse("medical:consultation-add", args=[karim.pk]),
+        {"type": "Psychologique", "status": "todo", "due_at": "2026-12-05T10:00"},
+    )
+    org_a.organisation.refresh_from_db()
+    version = config_version(org_a.organisation, CONSULTATION_TYPES.part)
+    field_group_delete(user=admin.user, index=index, confirmation="", config_version=version, spec=CONSULTATION_TYPES)
+    consultation = Consultation.objects.get()
+    assert record_data(consultation, org_a["normal_health"].keyring)["type"] == "Psychologique"
+    form = nurse.get(reverse("medical:consultation-add", args=[karim.pk]))
+    assertNotContains(form, 'value="Psychologique"')
+    assertContains(nurse.get(reverse("medical:consultation", args=[consultation.pk])), 'value="Psychologique"')
+
+
+def test_renaming_a_choice_of_a_medical_field_needs_a_health_professional(org_a, karim):
+    from mano.core.crypto import KeyKind
+    from mano.medical.fieldsets import MEDICAL_FIELDS
+    from mano.medical.services.files import medical_file_save
+    from mano.persons.selectors.fields import config_version
+    from mano.persons.services.fields import KEY_NEEDED, field_add, field_choice_rename
+
+    health_admin, admin = org_a["admin_health"], org_a["admin"]
+    version = config_version(org_a.organisation, MEDICAL_FIELDS.part)
+    key = field_add(
+        user=health_admin.user,
+        group_index=0,
+        config_version=version,
+        spec=MEDICAL_FIELDS,
+        label="Couverture",
+        type="enum",
+        options=["AME", "CSS"],
+        enabled_teams=[],
+        enabled=True,
+    )
+    medical_file_save(
+        user=health_admin.user, keyring=health_admin.keyring, person=karim, custom={key: "AME"}, expected_version=0
+    )
+    org_a.organisation.refresh_from_db()
+    version = config_version(org_a.organisation, MEDICAL_FIELDS.part)
+    assert not admin.keyring.has(KeyKind.HEALTH)
+    with pytest.raises(ValidationError) as refused:
+        field_choice_rename(
+            user=admin.user,
+            keyring=admin.keyring,
+            key=key,
+            old="AME",
+            new="Aide médicale d’État",
+            config_version=version,
+            spec=MEDICAL_FIELDS,
+        )
+    assert KEY_NEEDED in refused.value.messages
+    count = field_choice_rename(
+        user=health_admin.user,
+        keyring=health_admin.keyring,
+        key=key,
+        old="AME",
+        new="Aide médicale d’État",
+        config_version=version,
+        spec=MEDICAL_FIELDS,
+    )
+    assert count == 1
+    assert record_data(MedicalFile.objects.get(), health_admin.keyring)["custom"][key] == "Aide médicale d’État"

@@ -13,8 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from mano.agenda.forms_recurrence import RecurrenceForm, add_errors, start_of
 from mano.core.http import AuthenticatedHttpRequest, posted_version, safe_next
 from mano.core.records import ConflictError
 from mano.medical import selectors
@@ -53,18 +55,37 @@ def consultation_add_view(request: AuthenticatedHttpRequest, person_id: UUID) ->
             raise Http404 from exc
         initial.update(services.duplicate_values(original, request.keyring))
     form = _form(request, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    repeat = RecurrenceForm(request.POST or None, start=start_of(request.POST or None, timezone.localdate()))
+    if request.method == "POST" and form.is_valid() and repeat.is_valid():
+        ok, rule = repeat.rule_from(form.cleaned_data["due_at"])
         try:
-            consultation = services.consultation_create(
-                user=request.user, keyring=request.keyring, person=view.person, values=form.values()
+            created = (
+                services.consultations_create(
+                    user=request.user, keyring=request.keyring, person=view.person, values=form.values(), rule=rule
+                )
+                if ok
+                else []
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_errors(exc, form, repeat)
         else:
-            messages.success(request, _("Consultation enregistrée."))
-            default = reverse("medical:consultation", args=[consultation.pk])
-            return redirect(safe_next(request, default_url=default))
-    context = {"form": form, "view": view, "creating": True, "types": _types(request)}
+            if created:
+                count = len(created)
+                messages.success(
+                    request,
+                    ngettext("Consultation enregistrée.", "%(count)s consultations enregistrées.", count)
+                    % {"count": count},
+                )
+                default = reverse("medical:consultation", args=[created[0].pk])
+                return redirect(safe_next(request, default_url=default))
+    context = {
+        "form": form,
+        "repeat": repeat,
+        "view": view,
+        "creating": True,
+        "types": _types(request),
+        "repeat_help": _("Toutes les consultations sont créées d’un coup ; chacune se modifie ensuite seule."),
+    }
     return render(request, "medical/consultation_form.html", context)
 
 
