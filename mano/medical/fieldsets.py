@@ -11,22 +11,21 @@ from django.utils.translation import gettext, ngettext
 from mano.accounts.models import User
 from mano.core.crypto import KeyKind, Keyring
 from mano.core.models import EncryptedRecord
-from mano.core.records import record_data, record_update
+from mano.core.records import record_update
 from mano.medical.models import Consultation, MedicalFile
 from mano.persons import history
-from mano.persons.fieldsets import SCAN_CHUNK, FieldSet, register
+from mano.persons.fieldsets import FieldSet, payload_scan, register
 
 
 def _file_payloads(user: User, keyring: Keyring) -> Iterator[tuple[EncryptedRecord, dict[str, Any]]]:
-    rows = MedicalFile.objects.filter(organisation_id=user.member_organisation_id, deleted_at=None)
-    for row in rows.only("id", "organisation_id", "payload", "version").order_by().iterator(SCAN_CHUNK):
-        yield row, record_data(row, keyring)
+    return payload_scan(
+        MedicalFile.objects.filter(organisation_id=user.member_organisation_id, deleted_at=None), keyring
+    )
 
 
 def _consultation_payloads(user: User, keyring: Keyring) -> Iterator[tuple[EncryptedRecord, dict[str, Any]]]:
     rows = Consultation.objects.filter(organisation_id=user.member_organisation_id, deleted_at=None)
-    for row in rows.only("id", "organisation_id", "payload", "version").order_by().iterator(SCAN_CHUNK):
-        yield row, record_data(row, keyring)
+    return payload_scan(rows, keyring)
 
 
 def _files_updated(count: int) -> str:

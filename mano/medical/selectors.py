@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
@@ -17,14 +17,23 @@ from mano.accounts.models import User
 from mano.core.crypto import Keyring
 from mano.core.records import record_data
 from mano.medical.access import is_health, person_link
-from mano.medical.models import Consultation, MedicalComment, MedicalDocument, MedicalFile, Status, Treatment
+from mano.medical.models import (
+    Consultation,
+    HealthRecord,
+    MedicalComment,
+    MedicalDocument,
+    MedicalFile,
+    Status,
+    Treatment,
+)
 from mano.persons import custom_fields
 from mano.persons.index import card_names
 from mano.persons.models import Person
-from mano.persons.selectors.documents import PREVIEW_MIMES
+from mano.persons.selectors.documents import MimeFlags
 from mano.persons.selectors.persons import PersonView, person_get
 
 TREATMENTS_SHOWN = 50
+R = TypeVar("R", bound=HealthRecord)
 
 
 def _check(user: User, keyring: Keyring) -> None:
@@ -101,20 +110,21 @@ def consultation_get(*, user: User, keyring: Keyring, consultation_id: UUID) -> 
     return consultation, record_data(consultation, keyring)
 
 
-def treatment_get(*, user: User, keyring: Keyring, treatment_id: UUID) -> tuple[Treatment, dict[str, Any]]:
+def _get(model: type[R], user: User, keyring: Keyring, row_id: UUID) -> tuple[R, dict[str, Any]]:
+    """A live health row of the user's organisation, decrypted, else 404."""
     _check(user, keyring)
-    treatment = _of(Treatment, user).filter(pk=treatment_id).first()
-    if treatment is None:
+    row = _of(model, user).filter(pk=row_id).first()
+    if row is None:
         raise Http404
-    return treatment, record_data(treatment, keyring)
+    return row, record_data(row, keyring)
+
+
+def treatment_get(*, user: User, keyring: Keyring, treatment_id: UUID) -> tuple[Treatment, dict[str, Any]]:
+    return _get(Treatment, user, keyring, treatment_id)
 
 
 def comment_get(*, user: User, keyring: Keyring, comment_id: UUID) -> tuple[MedicalComment, dict[str, Any]]:
-    _check(user, keyring)
-    comment = _of(MedicalComment, user).filter(pk=comment_id).first()
-    if comment is None:
-        raise Http404
-    return comment, record_data(comment, keyring)
+    return _get(MedicalComment, user, keyring, comment_id)
 
 
 def person_of(user: User, keyring: Keyring, data: dict[str, Any]) -> PersonView:
@@ -241,7 +251,7 @@ def subject_comments(
 
 
 @dataclass(frozen=True)
-class MedicalDocumentItem:
+class MedicalDocumentItem(MimeFlags):
     """A decrypted medical document; `file_key` never reaches a template."""
 
     document: MedicalDocument
@@ -255,14 +265,6 @@ class MedicalDocumentItem:
     @property
     def pk(self) -> UUID:
         return self.document.pk
-
-    @property
-    def preview(self) -> bool:
-        return self.mime in PREVIEW_MIMES
-
-    @property
-    def is_image(self) -> bool:
-        return self.mime.startswith("image/")
 
 
 def _document_item(document: MedicalDocument, keyring: Keyring) -> MedicalDocumentItem:
@@ -284,11 +286,7 @@ def medical_documents(user: User, keyring: Keyring, person: Person) -> list[Medi
 
 
 def medical_document_get(*, user: User, keyring: Keyring, document_id: UUID) -> MedicalDocumentItem:
-    _check(user, keyring)
-    document = _of(MedicalDocument, user).filter(pk=document_id).first()
-    if document is None:
-        raise Http404
-    return _document_item(document, keyring)
+    return _document_item(_get(MedicalDocument, user, keyring, document_id)[0], keyring)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -63,12 +64,16 @@ def register(spec: FieldSet) -> FieldSet:
     return spec
 
 
+def payload_scan(rows: QuerySet[Any], keyring: Keyring) -> Iterator[tuple[EncryptedRecord, dict[str, Any]]]:
+    """Every row of `rows`, decrypted one chunk at a time (a field set's `payloads`)."""
+    for row in rows.only("id", "organisation_id", "payload", "version").order_by().iterator(SCAN_CHUNK):
+        yield row, record_data(row, keyring)
+
+
 def _person_payloads(user: User, keyring: Keyring) -> Iterator[tuple[EncryptedRecord, dict[str, Any]]]:
     from mano.persons.selectors.persons import persons_of
 
-    rows = persons_of(user).only("id", "organisation_id", "payload", "version").order_by().iterator(SCAN_CHUNK)
-    for person in rows:
-        yield person, record_data(person, keyring)
+    return payload_scan(persons_of(user), keyring)
 
 
 def _person_refresh(records: list[EncryptedRecord], keyring: Keyring) -> None:

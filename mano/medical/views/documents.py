@@ -6,7 +6,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -23,8 +22,7 @@ from mano.medical.access import health_required
 from mano.medical.services import documents as services
 from mano.medical.views.common import opened, subject_of
 from mano.persons.selectors.persons import PersonView, person_get
-from mano.persons.services.documents import EncryptingUploadHandler
-from mano.persons.views.documents import UploadForm, file_response
+from mano.persons.views.documents import UploadForm, encrypted_upload, file_response
 
 
 class FolderForm(forms.Form):
@@ -45,14 +43,7 @@ def _folders(request: AuthenticatedHttpRequest, view: PersonView) -> list[tuple[
 @health_required
 def document_add_view(request: AuthenticatedHttpRequest, person_id: UUID) -> HttpResponse:
     view = person_get(user=request.user, keyring=request.keyring, person_id=person_id)  # 404 before any byte
-    handler = EncryptingUploadHandler(
-        request, organisation_id=view.person.organisation_id, max_bytes=settings.MANO_DOCUMENT_MAX_BYTES
-    )
-    request.upload_handlers = [handler]
-    try:
-        return _upload(request, view)
-    finally:
-        handler.discard_unsaved()
+    return encrypted_upload(request, view.person.organisation_id, lambda: _upload(request, view))
 
 
 @csrf_protect

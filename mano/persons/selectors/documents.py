@@ -117,8 +117,22 @@ def download_name(item: StoredFile) -> str:
     return f"{item.name}.{wanted}"
 
 
+class MimeFlags:
+    """How a decrypted document opens, from its `mime`."""
+
+    mime: str
+
+    @property
+    def preview(self) -> bool:
+        return self.mime in PREVIEW_MIMES
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime.startswith("image/")
+
+
 @dataclass(frozen=True)
-class DocumentItem:
+class DocumentItem(MimeFlags):
     """A decrypted document. `file_key` never reaches a template (repr=False, no accessor in them)."""
 
     document: Document
@@ -143,14 +157,6 @@ class DocumentItem:
     @property
     def created_by(self) -> User | None:
         return self.document.created_by
-
-    @property
-    def preview(self) -> bool:
-        return self.mime in PREVIEW_MIMES
-
-    @property
-    def is_image(self) -> bool:
-        return self.mime.startswith("image/")
 
 
 @dataclass(frozen=True)

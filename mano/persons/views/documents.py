@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 from uuid import UUID
 
@@ -9,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -112,12 +113,18 @@ def _folders(request: AuthenticatedHttpRequest, view: PersonView, exclude: UUID 
 @member_required(roles=DOCUMENT_ROLES)
 def document_add_view(request: AuthenticatedHttpRequest, person_id: UUID) -> HttpResponse:
     view = person_get(user=request.user, keyring=request.keyring, person_id=person_id)  # 404 before any byte is read
+    return encrypted_upload(request, view.person.organisation_id, lambda: _upload(request, view))
+
+
+def encrypted_upload(request: HttpRequest, organisation_id: UUID, handle: Callable[[], HttpResponse]) -> HttpResponse:
+    """Put the encrypting upload handler in place before Django reads the body, run `handle` (a csrf_protect'ed
+    view body), then remove the ciphertext of every file no row took."""
     handler = services.EncryptingUploadHandler(
-        request, organisation_id=view.person.organisation_id, max_bytes=settings.MANO_DOCUMENT_MAX_BYTES
+        request, organisation_id=organisation_id, max_bytes=settings.MANO_DOCUMENT_MAX_BYTES
     )
     request.upload_handlers = [handler]
     try:
-        return _upload(request, view)
+        return handle()
     finally:
         handler.discard_unsaved()
 
