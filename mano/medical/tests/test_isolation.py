@@ -466,7 +466,11 @@ def test_renames_that_rewrite_health_rows_are_refused_to_an_admin_without_the_he
     )
     medical_file = MedicalFile.objects.get(pk=rows["file"].pk)
     medical_file_save(
-        user=nurse.user, keyring=nurse.keyring, person=person, custom={choice: "AME"}, expected_version=medical_file.version
+        user=nurse.user,
+        keyring=nurse.keyring,
+        person=person,
+        custom={choice: "AME"},
+        expected_version=medical_file.version,
     )
     client = unlocked_client(admin)
     assert client.get(reverse("medical:settings")).status_code == 200  # the settings are theirs too
@@ -482,7 +486,9 @@ def test_renames_that_rewrite_health_rows_are_refused_to_an_admin_without_the_he
         assertContains(client.post(rename_choice, posted), "Seul·e un·e professionnel·le de santé")
     organisation.refresh_from_db()
     assert organisation.consultation_types[0]["name"] == "Médicale"
-    assert [f["options"] for f in organisation.medical_field_groups[0]["fields"] if f["key"] == choice] == [["AME", "CSS"]]
+    assert [f["options"] for f in organisation.medical_field_groups[0]["fields"] if f["key"] == choice] == [
+        ["AME", "CSS"]
+    ]
     consultation = Consultation.objects.get(pk=rows["consultation"].pk)
     assert consultation.version == 1 and record_data(consultation, nurse.keyring)["type"] == "Médicale"
     assert record_data(MedicalFile.objects.get(pk=medical_file.pk), nurse.keyring)["custom"][choice] == "AME"

@@ -225,3 +225,24 @@ def test_renaming_a_choice_of_a_medical_field_needs_a_health_professional(org_a,
     )
     assert count == 1
     assert record_data(MedicalFile.objects.get(), health_admin.keyring)["custom"][key] == "Aide médicale d’État"
+
+
+def test_consultation_types_move_in_the_medical_settings_and_person_groups_stay(org_a):
+    from mano.medical.fieldsets import CONSULTATION_TYPES
+    from mano.persons.selectors.fields import config_version
+    from mano.persons.services.fields import field_group_add
+
+    admin = org_a["admin"]
+    organisation = org_a.organisation
+    version = config_version(organisation, CONSULTATION_TYPES.part)
+    field_group_add(user=admin.user, name="Psychologique", config_version=version, spec=CONSULTATION_TYPES)
+    organisation.refresh_from_db()
+    person_groups = [g["name"] for g in organisation.person_field_groups]
+    response = login_client(admin).post(
+        reverse("consultation-types:field-group-move", args=[0]),
+        {"direction": "down", "version": config_version(organisation, CONSULTATION_TYPES.part)},
+    )
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert [t["name"] for t in organisation.consultation_types] == ["Psychologique", "Médicale"]
+    assert [g["name"] for g in organisation.person_field_groups] == person_groups

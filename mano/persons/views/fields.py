@@ -333,6 +333,7 @@ def group_move_view(
         direction=direction,
         config_version=version,
         request=request,
+        spec=spec,
     )
     _attempt(request, None, call)
     return _back(spec, max(0, group_index + direction))
