@@ -32,7 +32,8 @@ from mano.agenda.models import Action, Status
 from mano.core import grouped
 from mano.core.records import records_build
 from mano.demo.data import DESCRIPTIONS, demo_person, seed_reception
-from mano.medical.models import Consultation
+from mano.medical.index import medical_index_rebuild
+from mano.medical.models import Consultation, MedicalShard
 from mano.persons.index import bucket_of, card_envelope, card_of, search_of, shard_envelope, shard_line
 from mano.persons.models import Comment, Passage, Person, PersonIndex, PersonShard, Rencontre
 from mano.persons.services.persons import FIXED_FIELDS
@@ -114,6 +115,9 @@ def seed(size: str) -> Report:
             admin = Member(later.user, PASSWORD, later.keyring)
             _timed(report, "medical", lambda: seed_medical_later(admin, existing, sizes, marked=MARKED_PERSON))
             _timed(report, "analyze", _analyze)
+        elif not MedicalShard.objects.filter(organisation=existing).exists():  # seeded before the medical shards
+            later = login(email=ADMIN_EMAIL, password=PASSWORD)
+            _timed(report, "medical_shards", lambda: medical_index_rebuild(existing.pk, later.keyring))
         return report
     rng = random.Random(20)  # noqa: S311  (reproducible bench data)
     admin, teams = _timed(report, "organisation", lambda: _organisation(sizes))

@@ -24,6 +24,7 @@ from mano.agenda.days import day_window
 from mano.core.crypto import KeyKind, Keyring
 from mano.core.records import record_data, records_build
 from mano.medical.access import HEALTH_ROLES, person_link
+from mano.medical.index import medical_index_rebuild
 from mano.medical.models import Consultation, MedicalFile, Status, Treatment
 from mano.persons.models import Person
 from mano.persons.selectors.persons import person_search
@@ -123,6 +124,7 @@ def seed_medical(
             )
         ]
     )
+    medical_index_rebuild(organisation.pk, keyring)  # the search shards the services keep up to date
 
 
 def seed_medical_later(member: Member, organisation: Organisation, sizes: dict[str, int], *, marked: str) -> None:

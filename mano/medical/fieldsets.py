@@ -12,6 +12,7 @@ from mano.accounts.models import User
 from mano.core.crypto import KeyKind, Keyring
 from mano.core.models import EncryptedRecord
 from mano.core.records import record_update
+from mano.medical.index import medical_index_refresh
 from mano.medical.models import Consultation, MedicalFile
 from mano.persons import history
 from mano.persons.fieldsets import FieldSet, payload_scan, register
@@ -46,14 +47,16 @@ def _consultations_updated(count: int) -> str:
 
 def _rename_type(user: User, keyring: Keyring, old: str, new: str) -> int:
     """Every consultation of type `old` becomes `new`, with a history line; inside the editor's transaction."""
-    renamed = 0
+    renamed, links = 0, set()
     for row, data in _consultation_payloads(user, keyring):
         if data.get("type") != old:
             continue
         data["type"] = new
         history.append(data, history.entry(user, changes={"type": [old, new]}))
-        record_update(row, keyring=keyring, user=user, data=data, expected_version=row.version)
+        saved = record_update(row, keyring=keyring, user=user, data=data, expected_version=row.version)
+        links.add(saved.person_link)  # type: ignore[attr-defined]
         renamed += 1
+    medical_index_refresh(user.member_organisation_id, keyring, links)  # the type is searched
     return renamed
 
 

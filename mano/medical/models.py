@@ -123,3 +123,17 @@ class PendingHealthChange(OrgScopedModel):
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "created_at"])]
+
+
+class MedicalShard(models.Model):
+    """One of an organisation's 64 medical search shards, sealed with K_health: one line per person with health
+    rows (keyed link, person id, folded consultation names and types, treatments, medical comments). The bucket
+    comes from the keyed link, so even the shard a person falls in says nothing without the key."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    bucket = models.PositiveSmallIntegerField()
+    payload = models.BinaryField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "bucket"], name="unique_medical_shard")]

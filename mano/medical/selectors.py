@@ -182,10 +182,7 @@ def medical_view(*, user: User, keyring: Keyring, person: PersonView, today: dat
     organisation = user.organisation
     assert organisation is not None
     consultations = list(
-        _person_rows(Consultation, user, keyring, person.person)
-        .select_related("only_visible_by")
-        .prefetch_related("teams")
-        .order_by("-due_at")
+        _person_rows(Consultation, user, keyring, person.person).select_related("only_visible_by").order_by("-due_at")
     )
     consultations.sort(key=lambda c: c.status != Status.TODO)
     treatments = [(t, record_data(t, keyring)) for t in _person_rows(Treatment, user, keyring, person.person)]
@@ -232,7 +229,7 @@ def consultations_between(
     if team_ids is not None:
         chosen = Q(teams__in=team_ids) | Q(teams=None) if without_team else Q(teams__in=team_ids)
         rows = rows.filter(pk__in=_of(Consultation, user).filter(chosen).values("pk"))
-    found = list(rows.select_related("only_visible_by").prefetch_related("teams")[:AGENDA_CAP])
+    found = list(rows.select_related("only_visible_by")[:AGENDA_CAP])
     return consultation_rows(user, keyring, found, names=True)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -48,7 +49,6 @@ SEARCH_SOURCES: list[Callable[[Person, Keyring], tuple[str, list[str]]]] = []
 # Other modules add card facts (family membership, …): callables (person, keyring) → dict.
 CARD_SOURCES: list[Callable[[Person, Keyring], dict[str, Any]]] = []
 CARD_TABLE = f"{PersonIndex._meta.db_table}.card"
-SHARD_TABLE = PersonShard._meta.db_table
 
 
 def french_date(value: str | None) -> str:
@@ -121,40 +121,87 @@ def card_envelope(person: Person, card: dict[str, Any], keyring: Keyring) -> byt
     return envelope
 
 
+@dataclass(frozen=True)
+class ShardStore:
+    """An organisation's search lines spread over SHARDS encrypted envelopes (rows with organisation, bucket,
+    payload): searching opens SHARDS envelopes instead of one per row. A line starts with its key and a tab;
+    `bucket` maps a key to its shard. Persons use it under K_general, the medical half under K_health."""
+
+    model: type[Any]
+    kind: KeyKind
+    bucket: Callable[[str], int]
+
+    @property
+    def table(self) -> str:
+        return str(self.model._meta.db_table)
+
+    def envelope(self, org_id: Any, bucket: int, lines: Iterable[str], keyring: Keyring) -> bytes:
+        envelope, _ = encrypt_record_text(
+            keyring, kind=self.kind, table=self.table, row_id=bucket, org_id=org_id, text="\n".join(lines)
+        )
+        return envelope
+
+    def _text(self, shard: Any, keyring: Keyring) -> str:
+        return decrypt_record_text(
+            keyring, table=self.table, row_id=shard.bucket, org_id=shard.organisation_id, envelope=shard.payload
+        )
+
+    def rewrite(self, org_id: Any, replacements: Mapping[str, str | None], keyring: Keyring) -> None:
+        """Replace (or drop, for None) the lines of the given keys, rewriting each touched shard once,
+        under a row lock so that concurrent writers never drop each other's lines."""
+        by_bucket: dict[int, dict[str, str | None]] = defaultdict(dict)
+        for key, line in replacements.items():
+            by_bucket[self.bucket(key)][key] = line
+        with transaction.atomic():
+            self.model.objects.bulk_create(
+                [
+                    self.model(organisation_id=org_id, bucket=b, payload=self.envelope(org_id, b, [], keyring))
+                    for b in by_bucket
+                ],
+                ignore_conflicts=True,
+            )
+            shards = self.model.objects.select_for_update().filter(organisation_id=org_id, bucket__in=list(by_bucket))
+            for shard in shards.order_by("bucket"):
+                changes = by_bucket[shard.bucket]
+                text = self._text(shard, keyring)
+                kept = [ln for ln in text.split("\n") if ln and ln.split("\t", 1)[0] not in changes]
+                kept += [ln for ln in changes.values() if ln is not None]
+                shard.payload = self.envelope(org_id, shard.bucket, kept, keyring)
+                shard.save(update_fields=["payload", "updated_at"])
+
+    def payloads(self, org_id: Any) -> list[tuple[int, Envelope]]:
+        """(bucket, envelope) of an organisation's shards. On PostgreSQL they are read in binary format: the
+        default text format sends bytea as hex, which costs ~4x the time for the ~20 MB of a large organisation."""
+        shards = self.model.objects.filter(organisation_id=org_id)
+        if connection.vendor != "postgresql":
+            return list(shards.values_list("bucket", "payload"))
+        import psycopg
+
+        sql, params = shards.values_list("bucket", "payload").query.sql_with_params()
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, binary=True)  # binary results; parameters stay as Django built them
+            return [(int(bucket), bytes(payload)) for bucket, payload in cursor.fetchall()]
+
+    def lines(self, org_id: Any, keyring: Keyring) -> list[str]:
+        """Every raw line of an organisation, unsplit: a search tests its words on the raw text first."""
+        found: list[str] = []
+        for bucket, payload in self.payloads(org_id):
+            found += decrypt_record_text(
+                keyring, table=self.table, row_id=bucket, org_id=org_id, envelope=payload
+            ).split("\n")
+        return [raw for raw in found if raw]
+
+
+PERSON_SHARDS = ShardStore(PersonShard, KeyKind.GENERAL, lambda person_id: bucket_of(UUID(person_id)))
+
+
 def shard_envelope(org_id: Any, bucket: int, lines: Iterable[str], keyring: Keyring) -> bytes:
-    envelope, _ = encrypt_record_text(
-        keyring, kind=KeyKind.GENERAL, table=SHARD_TABLE, row_id=bucket, org_id=org_id, text="\n".join(lines)
-    )
-    return envelope
-
-
-def _shard_text(shard: PersonShard, keyring: Keyring) -> str:
-    return decrypt_record_text(
-        keyring, table=SHARD_TABLE, row_id=shard.bucket, org_id=shard.organisation_id, envelope=shard.payload
-    )
+    return PERSON_SHARDS.envelope(org_id, bucket, lines, keyring)
 
 
 def _shards_rewrite(org_id: Any, replacements: Mapping[str, str | None], keyring: Keyring) -> None:
-    """Replace (or drop, for None) the lines of the given person ids, rewriting each touched shard once,
-    under a row lock so that concurrent writers never drop each other's lines."""
-    by_bucket: dict[int, dict[str, str | None]] = defaultdict(dict)
-    for person_id, line in replacements.items():
-        by_bucket[bucket_of(UUID(person_id))][person_id] = line
-    with transaction.atomic():
-        PersonShard.objects.bulk_create(
-            [
-                PersonShard(organisation_id=org_id, bucket=b, payload=shard_envelope(org_id, b, [], keyring))
-                for b in by_bucket
-            ],
-            ignore_conflicts=True,
-        )
-        shards = PersonShard.objects.select_for_update().filter(organisation_id=org_id, bucket__in=list(by_bucket))
-        for shard in shards.order_by("bucket"):
-            changes = by_bucket[shard.bucket]
-            kept = [ln for ln in _shard_text(shard, keyring).split("\n") if ln and ln.split("\t", 1)[0] not in changes]
-            kept += [ln for ln in changes.values() if ln is not None]
-            shard.payload = shard_envelope(org_id, shard.bucket, kept, keyring)
-            shard.save(update_fields=["payload", "updated_at"])
+    PERSON_SHARDS.rewrite(org_id, replacements, keyring)
 
 
 def _index_line(person: Person, keyring: Keyring, data: dict[str, Any] | None) -> str:
@@ -238,29 +285,11 @@ class Line(NamedTuple):
         return result
 
 
-def _shard_payloads(org_id: Any) -> list[tuple[int, Envelope]]:
-    """(bucket, envelope) of an organisation's shards. On PostgreSQL they are read in binary format: the
-    default text format sends bytea as hex, which costs ~4x the time for the ~20 MB of a large organisation."""
-    shards = PersonShard.objects.filter(organisation_id=org_id)
-    if connection.vendor != "postgresql":
-        return list(shards.values_list("bucket", "payload"))
-    import psycopg
-
-    sql, params = shards.values_list("bucket", "payload").query.sql_with_params()
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, binary=True)  # binary results; parameters stay as Django built them
-        return [(int(bucket), bytes(payload)) for bucket, payload in cursor.fetchall()]
-
-
 def shard_lines(org_id: Any, keyring: Keyring, excluded: set[str]) -> list[str]:
     """Every person's raw line in an organisation, minus the `excluded` ids (deleted persons).
 
     Lines stay unsplit: a search tests its words on the raw text and splits only the lines that match."""
-    lines: list[str] = []
-    for bucket, payload in _shard_payloads(org_id):
-        text = decrypt_record_text(keyring, table=SHARD_TABLE, row_id=bucket, org_id=org_id, envelope=payload)
-        lines += text.split("\n")
+    lines = PERSON_SHARDS.lines(org_id, keyring)
     if excluded:
-        return [raw for raw in lines if raw and raw[:36] not in excluded]
-    return [raw for raw in lines if raw]
+        return [raw for raw in lines if raw[:36] not in excluded]
+    return lines

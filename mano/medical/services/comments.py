@@ -14,6 +14,7 @@ from mano.accounts.models import Team, User
 from mano.core.crypto import Keyring
 from mano.core.records import record_create, record_data, record_update
 from mano.medical.access import require_health
+from mano.medical.index import medical_index_refresh
 from mano.medical.models import MedicalComment
 from mano.medical.services.common import checked_person, link_of, soft_delete
 from mano.persons.models import Person
@@ -58,7 +59,7 @@ def medical_comment_create(
         "subject": subject,
         "edited": [],
     }
-    return record_create(
+    comment = record_create(
         MedicalComment,
         keyring=keyring,
         organisation=person.organisation,
@@ -68,6 +69,8 @@ def medical_comment_create(
         team=team,
         urgent=bool(urgent),
     )
+    medical_index_refresh(comment.organisation_id, keyring, [comment.person_link])
+    return comment
 
 
 @transaction.atomic
@@ -78,11 +81,15 @@ def medical_comment_update(
     data = record_data(comment, keyring)
     data["text"] = _text(text)
     data.setdefault("edited", []).append({"by": str(user.pk), "at": timezone.now().isoformat()})
-    return record_update(
+    saved = record_update(
         comment, keyring=keyring, user=user, data=data, expected_version=expected_version, urgent=bool(urgent)
     )
+    medical_index_refresh(saved.organisation_id, keyring, [saved.person_link])
+    return saved
 
 
+@transaction.atomic
 def medical_comment_delete(*, user: User, keyring: Keyring, comment: MedicalComment, expected_version: int) -> None:
     require_health(user, keyring, comment.organisation_id)
     soft_delete(comment, user=user, expected_version=expected_version)
+    medical_index_refresh(comment.organisation_id, keyring, [comment.person_link])

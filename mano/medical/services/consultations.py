@@ -18,6 +18,7 @@ from mano.agenda.recurrence import Rule, occurrences
 from mano.core.crypto import Keyring
 from mano.core.records import record_create, record_data, record_update
 from mano.medical.access import require_health
+from mano.medical.index import medical_index_refresh
 from mano.medical.models import Consultation, MedicalComment, MedicalDocument, Status
 from mano.medical.services.common import checked_person, checked_teams, clean_text, link_of, soft_delete
 from mano.persons import history
@@ -77,8 +78,9 @@ def _completed(values: ConsultationInput, previous: datetime | None = None) -> d
 
 @transaction.atomic
 def consultation_create(
-    *, user: User, keyring: Keyring, person: Person | None, values: ConsultationInput
+    *, user: User, keyring: Keyring, person: Person | None, values: ConsultationInput, refresh: bool = True
 ) -> Consultation:
+    """`refresh`: rebuild the person's search line now (a batch does it once at its end)."""
     person = checked_person(user, keyring, person)
     teams = _check(user, values)
     data = {
@@ -101,6 +103,8 @@ def consultation_create(
         only_visible_by=user if values.only_me else None,
     )
     consultation.teams.set(teams)
+    if refresh:
+        medical_index_refresh(consultation.organisation_id, keyring, [consultation.person_link])
     return consultation
 
 
@@ -110,13 +114,12 @@ def consultations_create(
 ) -> list[Consultation]:
     """One consultation, or one per occurrence of `rule` from the planned date (all "à faire" but the first,
     which keeps the chosen status). Each is then a consultation of its own: no series to edit together."""
-    first = consultation_create(user=user, keyring=keyring, person=person, values=values)
-    if rule is None or values.due_at is None:
-        return [first]
+    first = consultation_create(user=user, keyring=keyring, person=person, values=values, refresh=False)
     created = [first]
-    for moment in occurrences(rule, values.due_at)[1:]:
+    for moment in occurrences(rule, values.due_at)[1:] if rule is not None and values.due_at is not None else []:
         later = replace(values, due_at=moment, status=Status.TODO, completed_at=None)
-        created.append(consultation_create(user=user, keyring=keyring, person=person, values=later))
+        created.append(consultation_create(user=user, keyring=keyring, person=person, values=later, refresh=False))
+    medical_index_refresh(first.organisation_id, keyring, [first.person_link])
     return created
 
 
@@ -174,6 +177,7 @@ def consultation_update(
         only_visible_by=user if values.only_me else None,
     )
     saved.teams.set(teams)
+    medical_index_refresh(saved.organisation_id, keyring, [saved.person_link])
     return saved
 
 
@@ -189,6 +193,7 @@ def consultation_delete(*, user: User, keyring: Keyring, consultation: Consultat
         )
         doomed = [r.pk for r in rows if (record_data(r, keyring).get("subject") or {}).get("id") == subject]
         model.objects.filter(pk__in=doomed).update(deleted_at=timezone.now(), updated_by=user)
+    medical_index_refresh(consultation.organisation_id, keyring, [consultation.person_link])
 
 
 def duplicate_values(consultation: Consultation, keyring: Keyring) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from mano.accounts.models import User
 from mano.core.crypto import Keyring
 from mano.core.records import record_data, record_update
 from mano.medical.access import is_health, person_link
+from mano.medical.index import medical_index_refresh
 from mano.medical.models import (
     Consultation,
     MedicalComment,
@@ -41,6 +42,7 @@ def purge_person(*, user: User, keyring: Keyring, person_id: Any) -> None:
     link, now = person_link(keyring, person_id), timezone.now()
     for model in (*MOVABLE, MedicalFile):
         _rows(model, user.member_organisation_id, link).update(deleted_at=now, updated_by=user)
+    medical_index_refresh(user.member_organisation_id, keyring, [link])
 
 
 def _merge_files(user: User, keyring: Keyring, kept: MedicalFile, other: MedicalFile) -> None:
@@ -64,6 +66,11 @@ def _merge_files(user: User, keyring: Keyring, kept: MedicalFile, other: Medical
 def move_person(*, user: User, keyring: Keyring, person_id: Any, into_id: Any) -> None:
     """The health rows of `person_id` (merged away) now belong to `into_id`; two medical files become one."""
     old, new = person_link(keyring, person_id), person_link(keyring, into_id)
+    _move_rows(user, keyring, old, new, into_id)
+    medical_index_refresh(user.member_organisation_id, keyring, [old, new])
+
+
+def _move_rows(user: User, keyring: Keyring, old: str, new: str, into_id: Any) -> None:
     for model in MOVABLE:
         for row in _rows(model, user.member_organisation_id, old):
             data = record_data(row, keyring)

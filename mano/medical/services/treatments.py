@@ -14,6 +14,7 @@ from mano.accounts.models import User
 from mano.core.crypto import Keyring
 from mano.core.records import record_create, record_data, record_update
 from mano.medical.access import require_health
+from mano.medical.index import medical_index_refresh
 from mano.medical.models import Treatment
 from mano.medical.services.common import checked_person, clean_text, link_of, soft_delete
 from mano.persons import history
@@ -59,7 +60,7 @@ FIELDS = ["name", "dosage", "frequency", "indication", "start", "end"]
 def treatment_create(*, user: User, keyring: Keyring, person: Person | None, values: TreatmentInput) -> Treatment:
     person = checked_person(user, keyring, person)
     data = {"person": str(person.pk), **values.payload(), "history": []}
-    return record_create(
+    treatment = record_create(
         Treatment,
         keyring=keyring,
         organisation=person.organisation,
@@ -67,6 +68,8 @@ def treatment_create(*, user: User, keyring: Keyring, person: Person | None, val
         data=data,
         person_link=link_of(keyring, person),
     )
+    medical_index_refresh(treatment.organisation_id, keyring, [treatment.person_link])
+    return treatment
 
 
 @transaction.atomic
@@ -80,9 +83,13 @@ def treatment_update(
     data.update(new)
     if changes:
         history.append(data, history.entry(user, changes=changes))
-    return record_update(treatment, keyring=keyring, user=user, data=data, expected_version=expected_version)
+    saved = record_update(treatment, keyring=keyring, user=user, data=data, expected_version=expected_version)
+    medical_index_refresh(saved.organisation_id, keyring, [saved.person_link])
+    return saved
 
 
+@transaction.atomic
 def treatment_delete(*, user: User, keyring: Keyring, treatment: Treatment, expected_version: int) -> None:
     require_health(user, keyring, treatment.organisation_id)
     soft_delete(treatment, user=user, expected_version=expected_version)
+    medical_index_refresh(treatment.organisation_id, keyring, [treatment.person_link])

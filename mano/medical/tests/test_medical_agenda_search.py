@@ -109,3 +109,23 @@ def test_done_status_sets_the_done_date(org_a, karim):
         values=ConsultationInput(type="Médicale", due_at=timezone.now(), status=Status.DONE),
     )
     assert consultation.completed_at is not None
+
+
+def test_a_private_consultation_is_found_by_its_author_only(org_a, karim):
+    author, colleague = org_a["normal_health"], org_a["admin_health"]
+    _consultation(author, karim, org_a.day, when=timezone.now(), name="Sevrage alcool", only_me=True)
+    mine = person_search(user=author.user, keyring=author.keyring, query="sevrage", page=1)
+    assert [(r.name, r.reasons) for r in mine] == [("Karim Benali", ["consultation"])]
+    assert list(person_search(user=colleague.user, keyring=colleague.keyring, query="sevrage", page=1)) == []
+
+
+def test_the_search_forgets_a_deleted_consultation(org_a, karim):
+    from mano.medical.services.consultations import consultation_delete
+
+    nurse = org_a["normal_health"]
+    consultation = _consultation(nurse, karim, org_a.day, when=timezone.now(), name="Radiographie")
+    assert list(person_search(user=nurse.user, keyring=nurse.keyring, query="radiographie", page=1))
+    consultation_delete(
+        user=nurse.user, keyring=nurse.keyring, consultation=consultation, expected_version=consultation.version
+    )
+    assert list(person_search(user=nurse.user, keyring=nurse.keyring, query="radiographie", page=1)) == []
