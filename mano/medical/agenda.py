@@ -17,6 +17,7 @@ from mano.core.records import record_data
 from mano.medical import selectors
 from mano.medical.access import request_is_health
 from mano.medical.models import MedicalComment
+from mano.medical.selectors import visible_to
 from mano.persons.index import card_names
 
 
@@ -55,7 +56,7 @@ def _urgent(request: HttpRequest) -> Any:
         deleted_at=None,
         urgent=True,
         team_id__in=team_ids,
-    )
+    ).filter(visible_to(request.user))  # type: ignore[arg-type]
 
 
 def _urgent_count(request: HttpRequest) -> int:

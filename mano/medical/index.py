@@ -42,7 +42,7 @@ def _texts(org_id: Any, keyring: Keyring, links: set[str] | None) -> dict[str, t
         rows = model.objects.filter(organisation_id=org_id, deleted_at=None)
         if links is not None:
             rows = rows.filter(person_link__in=links)
-        owner = ["only_visible_by_id"] if model is Consultation else []
+        owner = ["only_visible_by_id"] if model in (Consultation, MedicalComment) else []
         for row_id, link, payload, *private in rows.values_list("id", "person_link", "payload", *owner).iterator(2000):
             data = payload_data(model, keyring, row_id=row_id, organisation_id=org_id, payload=payload)
             label = f"{kind}{OWNER_SEP}{private[0]}" if private and private[0] else kind

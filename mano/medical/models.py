@@ -84,6 +84,10 @@ class MedicalComment(HealthRecord):
 
     team = models.ForeignKey("accounts.Team", null=True, on_delete=models.SET_NULL, related_name="+")
     urgent = models.BooleanField(default=False)
+    # Copied from its consultation: what is written on a private consultation is private too.
+    only_visible_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [
@@ -102,6 +106,9 @@ class MedicalDocument(HealthRecord):
 
     size = models.PositiveIntegerField()
     storage_name = models.CharField(max_length=100, unique=True)
+    only_visible_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "person_link", "deleted_at"])]

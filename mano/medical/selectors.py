@@ -26,6 +26,7 @@ from mano.medical.models import (
     Status,
     Treatment,
 )
+from mano.medical.vocabulary import FIXED_FOLDERS
 from mano.persons import custom_fields
 from mano.persons.index import card_names
 from mano.persons.models import Person
@@ -41,8 +42,16 @@ def _check(user: User, keyring: Keyring) -> None:
         raise Http404
 
 
+def visible_to(user: User) -> Q:
+    """Rows not written on a colleague's private consultation."""
+    return Q(only_visible_by=None) | Q(only_visible_by=user)
+
+
 def _of(model: Any, user: User) -> QuerySet[Any]:
-    return model.objects.filter(organisation_id=user.organisation_id, deleted_at=None)
+    """Live rows of the user's organisation. Comments and documents of a colleague's private consultation are
+    left out entirely (the consultation itself shows as a greyed line: see consultation_rows)."""
+    rows = model.objects.filter(organisation_id=user.member_organisation_id, deleted_at=None)
+    return rows.filter(visible_to(user)) if model in (MedicalComment, MedicalDocument) else rows
 
 
 def _person_rows(model: Any, user: User, keyring: Keyring, person: Person) -> QuerySet[Any]:
@@ -298,8 +307,6 @@ def document_tree(
     documents: list[MedicalDocumentItem], folders: list[dict[str, str]]
 ) -> tuple[list[MedicalDocumentItem], list[DocumentFolder]]:
     """The first level's documents, then the fixed folders and the free ones with theirs."""
-    from mano.medical.services.documents import FIXED_FOLDERS
-
     known = [*FIXED_FOLDERS, *(f["id"] for f in folders)]
     root = [d for d in documents if d.folder not in known]
     tree = [

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from mano.persons.custom_fields import field_definition
 
 MEDICAL_FILE_GROUP = "Dossier médical"
+# The medical documents tree always has these two folders (documents of consultations, of treatments).
+FIXED_FOLDERS = {"consultations": _("Consultations"), "treatments": _("Traitements")}
 
 
 def default_medical_field_groups() -> list[dict[str, Any]]:

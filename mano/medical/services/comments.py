@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Team, User
+from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
 from mano.core.records import record_create, record_data, record_update
 from mano.medical.access import require_health
 from mano.medical.index import medical_index_refresh
 from mano.medical.models import MedicalComment
-from mano.medical.services.common import checked_person, link_of, soft_delete
+from mano.medical.services.common import checked_person, link_of, soft_delete, subject_owner
 from mano.persons.models import Person
 
 TEXT_REQUIRED = _("Le commentaire est obligatoire.")
@@ -68,6 +69,7 @@ def medical_comment_create(
         person_link=link_of(keyring, person),
         team=team,
         urgent=bool(urgent),
+        only_visible_by_id=subject_owner(user, keyring, person, subject),
     )
     medical_index_refresh(comment.organisation_id, keyring, [comment.person_link])
     return comment
@@ -93,3 +95,4 @@ def medical_comment_delete(*, user: User, keyring: Keyring, comment: MedicalComm
     require_health(user, keyring, comment.organisation_id)
     soft_delete(comment, user=user, expected_version=expected_version)
     medical_index_refresh(comment.organisation_id, keyring, [comment.person_link])
+    audit(AuditAction.RECORD_DELETE, organisation=user.organisation, actor=user, obj=comment)

@@ -15,12 +15,21 @@ from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Team, User
 from mano.agenda.recurrence import Rule, occurrences
+from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
 from mano.core.records import record_create, record_data, record_update
 from mano.medical.access import require_health
 from mano.medical.index import medical_index_refresh
-from mano.medical.models import Consultation, MedicalComment, MedicalDocument, Status
-from mano.medical.services.common import checked_person, checked_teams, clean_text, link_of, soft_delete
+from mano.medical.models import Consultation, Status
+from mano.medical.services.common import (
+    checked_person,
+    checked_teams,
+    clean_text,
+    link_of,
+    soft_delete,
+    subject_delete,
+    subject_items,
+)
 from mano.persons import history
 from mano.persons.models import Person
 
@@ -28,6 +37,7 @@ TYPE_REQUIRED = _("Veuillez choisir un type de consultation.")
 TYPE_ARCHIVED = _("Ce type de consultation est archivé : choisissez-en un autre.")
 DUE_REQUIRED = _("La date prévue est obligatoire.")
 STATUS_UNKNOWN = _("Statut inconnu.")
+ONLY_AUTHOR = _("Seul·e l’auteur·rice d’une consultation peut la rendre visible seulement par elle ou lui.")
 NAME_MAX = 200
 HISTORY_KEYS = ["type", "name", "status", "due_at", "completed_at", "teams", "only_me"]
 
@@ -114,24 +124,47 @@ def consultations_create(
 ) -> list[Consultation]:
     """One consultation, or one per occurrence of `rule` from the planned date (all "à faire" but the first,
     which keeps the chosen status). Each is then a consultation of its own: no series to edit together."""
-    first = consultation_create(user=user, keyring=keyring, person=person, values=values, refresh=False)
-    created = [first]
-    for moment in occurrences(rule, values.due_at)[1:] if rule is not None and values.due_at is not None else []:
-        later = replace(values, due_at=moment, status=Status.TODO, completed_at=None)
-        created.append(consultation_create(user=user, keyring=keyring, person=person, values=later, refresh=False))
-    medical_index_refresh(first.organisation_id, keyring, [first.person_link])
+    if rule is None or values.due_at is None:
+        return [consultation_create(user=user, keyring=keyring, person=person, values=values)]
+    moments = occurrences(rule, values.due_at)  # like actions: the rule's days, from the planned date on
+    created = [
+        consultation_create(
+            user=user,
+            keyring=keyring,
+            person=person,
+            values=values if index == 0 else replace(values, due_at=moment, status=Status.TODO, completed_at=None),
+            refresh=False,
+        )
+        for index, moment in enumerate(moments)
+    ]
+    if created and created[0].due_at != moments[0]:
+        created[0] = _moved(created[0], moments[0])
+    medical_index_refresh(created[0].organisation_id, keyring, [created[0].person_link])
     return created
 
 
-def _snapshot(consultation: Consultation, data: dict[str, Any]) -> dict[str, Any]:
+def _moved(consultation: Consultation, moment: Any) -> Consultation:
+    Consultation.objects.filter(pk=consultation.pk).update(due_at=moment)
+    consultation.refresh_from_db()
+    return consultation
+
+
+def _moment(value: Any) -> str | None:
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else None
+
+
+def _snapshot(
+    data: dict[str, Any], *, status: str, due_at: Any, completed_at: Any, teams: list[Team], only_me: bool
+) -> dict[str, Any]:
+    """What the history compares, as people read it: labels of status, local dates, team names."""
     return {
         "type": data.get("type"),
         "name": data.get("name"),
-        "status": consultation.status,
-        "due_at": consultation.due_at.isoformat() if consultation.due_at else None,
-        "completed_at": consultation.completed_at.isoformat() if consultation.completed_at else None,
-        "teams": sorted(str(t) for t in consultation.teams.values_list("pk", flat=True)),
-        "only_me": consultation.only_visible_by_id is not None,
+        "status": str(Status(status).label),
+        "due_at": _moment(due_at),
+        "completed_at": _moment(completed_at),
+        "teams": ", ".join(sorted(t.name for t in teams)) or None,
+        "only_me": str(_("Oui")) if only_me else None,
         **{f"custom.{k}": v for k, v in (data.get("custom") or {}).items()},
     }
 
@@ -150,18 +183,27 @@ def consultation_update(
     editable(consultation, user, keyring)
     data = record_data(consultation, keyring)
     teams = _check(user, values, current_type=data.get("type"))
-    before = _snapshot(consultation, data)
+    if values.only_me and consultation.only_visible_by_id is None and consultation.created_by_id != user.pk:
+        raise ValidationError({"only_me": ONLY_AUTHOR})
+    before = _snapshot(
+        data,
+        status=consultation.status,
+        due_at=consultation.due_at,
+        completed_at=consultation.completed_at,
+        teams=list(consultation.teams.all()),
+        only_me=consultation.only_visible_by_id is not None,
+    )
     data.update(type=values.type, name=clean_text(values.name, NAME_MAX))
     data["custom"] = {**(data.get("custom") or {}), **values.custom}
     completed = _completed(values, consultation.completed_at)
-    after = {
-        **_snapshot(consultation, data),
-        "status": values.status,
-        "due_at": values.due_at.isoformat() if values.due_at else None,
-        "completed_at": completed.isoformat() if completed else None,
-        "teams": sorted(str(t.pk) for t in teams),
-        "only_me": bool(values.only_me),
-    }
+    after = _snapshot(
+        data,
+        status=values.status,
+        due_at=values.due_at,
+        completed_at=completed,
+        teams=teams,
+        only_me=bool(values.only_me),
+    )
     changes = history.diff(before, after, sorted(set(before) | set(after)))
     if changes:
         history.append(data, history.entry(user, changes=changes))
@@ -177,6 +219,8 @@ def consultation_update(
         only_visible_by=user if values.only_me else None,
     )
     saved.teams.set(teams)
+    for item in subject_items(saved, keyring):  # what is written on it follows its privacy
+        type(item).objects.filter(pk=item.pk).update(only_visible_by=saved.only_visible_by_id)
     medical_index_refresh(saved.organisation_id, keyring, [saved.person_link])
     return saved
 
@@ -186,14 +230,9 @@ def consultation_delete(*, user: User, keyring: Keyring, consultation: Consultat
     """The consultation and its comments and documents leave every list at once."""
     editable(consultation, user, keyring)
     soft_delete(consultation, user=user, expected_version=expected_version)
-    subject = str(consultation.pk)
-    for model in (MedicalComment, MedicalDocument):
-        rows = model.objects.filter(
-            organisation_id=consultation.organisation_id, person_link=consultation.person_link, deleted_at=None
-        )
-        doomed = [r.pk for r in rows if (record_data(r, keyring).get("subject") or {}).get("id") == subject]
-        model.objects.filter(pk__in=doomed).update(deleted_at=timezone.now(), updated_by=user)
+    subject_delete(consultation, keyring, user)
     medical_index_refresh(consultation.organisation_id, keyring, [consultation.person_link])
+    audit(AuditAction.RECORD_DELETE, organisation=user.organisation, actor=user, obj=consultation)
 
 
 def duplicate_values(consultation: Consultation, keyring: Keyring) -> dict[str, Any]:

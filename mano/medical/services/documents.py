@@ -14,17 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import User
+from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
 from mano.core.records import record_create, record_data, record_update
 from mano.medical.access import require_health
 from mano.medical.models import MedicalDocument
-from mano.medical.services.common import checked_person, link_of
+from mano.medical.services.common import checked_person, link_of, subject_owner
 from mano.medical.services.files import medical_file_ensure, medical_file_of
+from mano.medical.vocabulary import FIXED_FOLDERS
 from mano.persons.models import Person
 from mano.persons.selectors.documents import file_path
 from mano.persons.services.documents import EncryptedUpload
 
-FIXED_FOLDERS = {"consultations": _("Consultations"), "treatments": _("Traitements")}
 FOLDER_UNKNOWN = _("Ce dossier n’existe pas ou plus.")
 FOLDER_NAME_REQUIRED = _("Le nom du dossier est obligatoire.")
 
@@ -58,6 +59,7 @@ def medical_documents_add(
         raise ValueError("refused uploads cannot be saved")
     try:
         chosen = _check_folder(user, keyring, person, folder)
+        owner = subject_owner(user, keyring, person, subject)
         if subject and not chosen:
             chosen = {"consultation": "consultations", "treatment": "treatments"}.get(subject.get("kind", ""))
         documents = []
@@ -81,6 +83,7 @@ def medical_documents_add(
                     person_link=link_of(keyring, person),
                     size=upload.size,
                     storage_name=upload.storage_name,
+                    only_visible_by_id=owner,
                 )
             )
             upload.saved = True
@@ -98,6 +101,7 @@ def medical_document_delete(*, user: User, keyring: Keyring, document: MedicalDo
     MedicalDocument.objects.filter(pk=document.pk, deleted_at=None).update(deleted_at=timezone.now(), updated_by=user)
     path = file_path(document.organisation_id, document.storage_name)
     transaction.on_commit(lambda: path.unlink(missing_ok=True))
+    audit(AuditAction.DOCUMENT_DELETE, organisation=user.organisation, actor=user, obj=document)
 
 
 @transaction.atomic

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from mano.accounts.models import User
-from mano.core.crypto import Keyring
-from mano.core.records import record_data, record_update
+from mano.core.audit import AuditAction, audit
+from mano.core.crypto import DecryptionError, Keyring
+from mano.core.records import ConflictError, record_data, record_update
 from mano.medical.access import is_health, person_link
 from mano.medical.index import medical_index_refresh
 from mano.medical.models import (
@@ -90,25 +91,40 @@ def _move_rows(user: User, keyring: Keyring, old: str, new: str, into_id: Any) -
 
 @transaction.atomic
 def run_pending(*, user: User, keyring: Keyring) -> int:
-    """Carry out the organisation's pending merges and deletions, oldest first; returns how many."""
+    """Carry out the organisation's pending merges and deletions, oldest first; returns how many were done.
+
+    Each change runs in its own savepoint: one that fails (a row saved meanwhile, an unreadable row) stays queued
+    for the next request, is audited, and never blocks the medical pages or the changes after it."""
     if not is_health(user, keyring):
         return 0
     pending = list(
         PendingHealthChange.objects.select_for_update(skip_locked=True)
         .filter(organisation_id=user.member_organisation_id)
-        .order_by("created_at")
+        .order_by("created_at", "id")
     )
+    done = []
     for change in pending:
-        if change.kind == PendingKind.MERGE:
-            move_person(user=user, keyring=keyring, person_id=change.person_id, into_id=change.into_id)
-        else:
-            purge_person(user=user, keyring=keyring, person_id=change.person_id)
-    PendingHealthChange.objects.filter(pk__in=[c.pk for c in pending]).delete()
-    return len(pending)
+        try:
+            with transaction.atomic():
+                _carry_out(change, user, keyring)
+        except (ConflictError, DecryptionError):
+            audit(AuditAction.DECRYPTION_FAILURE, organisation=user.organisation, actor=user, pending=str(change.pk))
+            break  # keep the order: what follows may depend on this one
+        done.append(change.pk)
+    PendingHealthChange.objects.filter(pk__in=done).delete()
+    return len(done)
+
+
+def _carry_out(change: PendingHealthChange, user: User, keyring: Keyring) -> None:
+    if change.kind == PendingKind.MERGE:
+        move_person(user=user, keyring=keyring, person_id=change.person_id, into_id=change.into_id)
+    else:
+        purge_person(user=user, keyring=keyring, person_id=change.person_id)
 
 
 def on_merge(*, kept: Person, other: Person, user: User, keyring: Keyring) -> None:
     if is_health(user, keyring):
+        run_pending(user=user, keyring=keyring)  # earlier merges and deletions first, in their order
         move_person(user=user, keyring=keyring, person_id=other.pk, into_id=kept.pk)
     else:
         PendingHealthChange.objects.create(
@@ -118,6 +134,7 @@ def on_merge(*, kept: Person, other: Person, user: User, keyring: Keyring) -> No
 
 def on_delete(*, person: Person, user: User, keyring: Keyring) -> None:
     if is_health(user, keyring):
+        run_pending(user=user, keyring=keyring)
         purge_person(user=user, keyring=keyring, person_id=person.pk)
     else:
         PendingHealthChange.objects.create(

@@ -11,12 +11,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import User
+from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
 from mano.core.records import record_create, record_data, record_update
 from mano.medical.access import require_health
 from mano.medical.index import medical_index_refresh
 from mano.medical.models import Treatment
-from mano.medical.services.common import checked_person, clean_text, link_of, soft_delete
+from mano.medical.services.common import checked_person, clean_text, link_of, soft_delete, subject_delete
 from mano.persons import history
 from mano.persons.models import Person
 
@@ -92,4 +93,6 @@ def treatment_update(
 def treatment_delete(*, user: User, keyring: Keyring, treatment: Treatment, expected_version: int) -> None:
     require_health(user, keyring, treatment.organisation_id)
     soft_delete(treatment, user=user, expected_version=expected_version)
+    subject_delete(treatment, keyring, user)
     medical_index_refresh(treatment.organisation_id, keyring, [treatment.person_link])
+    audit(AuditAction.RECORD_DELETE, organisation=user.organisation, actor=user, obj=treatment)

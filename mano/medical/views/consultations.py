@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from mano.agenda.forms_recurrence import RecurrenceForm, add_errors, start_of
@@ -80,6 +80,7 @@ def consultation_add_view(request: AuthenticatedHttpRequest, person_id: UUID) ->
                 return redirect(safe_next(request, default_url=default))
     context = {
         "form": form,
+        "active_types": services.active_types(request.user.organisation),
         "repeat": repeat,
         "view": view,
         "creating": True,
@@ -87,6 +88,22 @@ def consultation_add_view(request: AuthenticatedHttpRequest, person_id: UUID) ->
         "repeat_help": _("Toutes les consultations sont créées d’un coup ; chacune se modifie ensuite seule."),
     }
     return render(request, "medical/consultation_form.html", context)
+
+
+HISTORY_LABELS = {
+    "type": gettext_lazy("Type"),
+    "name": gettext_lazy("Nom"),
+    "status": gettext_lazy("Statut"),
+    "due_at": gettext_lazy("Date prévue"),
+    "completed_at": gettext_lazy("Date réalisée"),
+    "teams": gettext_lazy("Équipe(s) en charge"),
+    "only_me": gettext_lazy("Seulement visible par moi"),
+}
+
+
+def _history_labels(types: list[dict[str, Any]]) -> dict[str, Any]:
+    fields = {f"custom.{f['key']}": f["label"] for t in types for f in t.get("fields", [])}
+    return {**HISTORY_LABELS, **fields}
 
 
 def _saved(consultation: Consultation, data: dict[str, Any], types: list[dict[str, Any]]) -> list[tuple[str, Any]]:
@@ -134,6 +151,7 @@ def consultation_view(request: AuthenticatedHttpRequest, consultation_id: UUID) 
             request.user, request.keyring, view.person, "consultation", consultation.pk
         ),
         "history": list(reversed(data.get("history") or [])),
+        "history_labels": _history_labels(_types(request)),
     }
     if request.method == "POST" and form.is_valid():
         try:

@@ -21,6 +21,7 @@ from mano.medical import selectors
 from mano.medical.access import health_required
 from mano.medical.services import documents as services
 from mano.medical.views.common import opened, subject_of
+from mano.medical.vocabulary import FIXED_FOLDERS
 from mano.persons.selectors.persons import PersonView, person_get
 from mano.persons.views.documents import UploadForm, encrypted_upload, file_response
 
@@ -35,7 +36,7 @@ def _back(person_id: object) -> str:
 
 def _folders(request: AuthenticatedHttpRequest, view: PersonView) -> list[tuple[str, str]]:
     free = services.free_folders(request.user, request.keyring, view.person)
-    return [*((k, str(v)) for k, v in services.FIXED_FOLDERS.items()), *((f["id"], f["name"]) for f in free)]
+    return [*((k, str(v)) for k, v in FIXED_FOLDERS.items()), *((f["id"], f["name"]) for f in free)]
 
 
 @csrf_exempt  # checked by _upload once the encrypting handler is in place (Django reads the body then)

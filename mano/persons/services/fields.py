@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from mano.accounts.models import Organisation, Team, User
 from mano.core.audit import AuditAction, audit
 from mano.core.config import ConfigChanged
-from mano.core.crypto import Keyring
+from mano.core.crypto import KeyKind, Keyring
 from mano.core.models import EncryptedRecord
 from mano.core.records import ConflictError, record_data, record_update
 from mano.persons import custom_fields, history
@@ -50,10 +50,23 @@ KEY_NEEDED = _(
 )
 
 
-def _need_key(spec: FieldSet, keyring: Keyring) -> None:
+def _may_read(user: User, spec: FieldSet, keyring: Keyring) -> bool:
+    """Whether this session may open the set's rows: their key, and for health rows the health flag too (an admin
+    who opened K_health with the recovery code is still not a health professional)."""
+    health = spec.key_kind == KeyKind.HEALTH
+    return keyring.has(spec.key_kind) and (not health or bool(user.is_health_professional))
+
+
+def _need_key(user: User, spec: FieldSet, keyring: Keyring) -> None:
     """Rewriting or inspecting the set's rows needs their key: a non-health admin cannot touch health rows."""
-    if not keyring.has(spec.key_kind):
+    if not _may_read(user, spec, keyring):
         raise ValidationError(KEY_NEEDED)
+
+
+def _counted(spec: FieldSet, count: int) -> dict[str, int]:
+    """How many rows a rewrite changed, for the audit; never for health rows (how many consultations have a type
+    is health information)."""
+    return {} if spec.key_kind == KeyKind.HEALTH else {"rows": count}
 
 
 def _locked(user: User, part: str, version: str) -> Organisation:
@@ -141,10 +154,12 @@ def field_group_rename(
     if spec.rename_group is not None and old != new:
         if keyring is None:
             raise ValidationError(KEY_NEEDED)
-        _need_key(spec, keyring)
+        _need_key(user, spec, keyring)
         rows = spec.rename_group(user, keyring, old, new)
     group["name"] = new
-    _save(organisation, user=user, request=request, columns=[spec.column], change="group_rename", rows=rows)
+    _save(
+        organisation, user=user, request=request, columns=[spec.column], change="group_rename", **_counted(spec, rows)
+    )
 
 
 @transaction.atomic
@@ -286,7 +301,7 @@ def field_update(
     new = {"key": key, **_definition(user, groups, key=key, **definition)}
     old_type = found.field["type"]
     if new["type"] not in custom_fields.COMPATIBLE.get(old_type, {old_type}):
-        if not keyring.has(spec.key_kind):
+        if not _may_read(user, spec, keyring):
             raise ValidationError({"type": KEY_NEEDED})
         if selectors.field_has_data(user=user, keyring=keyring, key=key, spec=spec):
             raise ValidationError({"type": TYPE_LOCKED})
@@ -371,7 +386,7 @@ def field_choice_rename(
     A row saved by someone else meanwhile is re-read and retried once; a second conflict raises ConflictError and
     nothing is kept. Health rows can only be rewritten by a health professional.
     """
-    _need_key(spec, keyring)
+    _need_key(user, spec, keyring)
     organisation = _locked(user, spec.part, config_version)
     found = _field(selectors.groups_of(organisation, spec), key)
     field, new = found.field, new.strip()
@@ -399,7 +414,7 @@ def field_choice_rename(
     spec.refresh(refreshed, keyring)
     updated = len(refreshed)
     field["options"] = [new if o == old else o for o in field["options"]]
-    detail = {"change": "choice_rename", "field": key, "rows": updated}
+    detail = {"change": "choice_rename", "field": key, **_counted(spec, updated)}
     _save(organisation, user=user, request=request, columns=[spec.column], **detail)
     return updated
 

@@ -166,6 +166,8 @@ def _attempt(request: AuthenticatedHttpRequest, form: forms.Form | None, action:
         error: ValidationError = ValidationError(services.CONFIG_CHANGED)
     except ValidationError as exc:
         error = exc
+    except ConflictError:  # a row rewritten by a rename was saved by someone else meanwhile: nothing was kept
+        error = ValidationError(RENAME_CONFLICT)
     if form is None:
         for text in error.messages:
             messages.error(request, text)
