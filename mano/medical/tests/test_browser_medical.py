@@ -76,6 +76,12 @@ def test_a_nurse_records_a_consultation_at_the_desk_and_a_colleague_sees_no_trac
     page.screenshot(path=str(SHOTS / "medical-agenda-day-390.png"), full_page=True)
     page.get_by_role("link", name="Consultation Médicale").click()
     expect(page.get_by_label("Description")).to_have_value(REASON)
+    page.get_by_role("link", name=PERSON).click()
+    medical = page.locator("#medical")
+    expect(medical.get_by_role("heading", name=re.compile("Dossier médical"))).to_have_count(1)
+    expect(medical.get_by_role("link", name="Consultation Médicale")).to_be_visible()
+    assert scroll_width(page) <= PHONE_WIDTH
+    page.screenshot(path=str(SHOTS / "medical-person-page-390.png"), full_page=True)
 
     log_in(page, site_url, org["normal"].user.email)
     page.goto(f"{site_url}/agenda/?equipe=toutes")
