@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "mano.agenda",
     "mano.structures",
     "mano.medical",
+    "mano.territories",
+    "mano.reports",
     "mano.demo",
 ]
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mano.medical.vocabulary import default_consultation_types, default_medical_field_groups
 from mano.persons.custom_fields import default_active_list_reasons, default_person_field_groups
+from mano.territories.vocabulary import default_observation_field_groups, default_territory_types
 from mano.structures.vocabulary import default_structure_categories
 
 
@@ -48,6 +49,12 @@ class Organisation(models.Model):
     # types, each a group with its own fields.
     medical_field_groups = models.JSONField(default=default_medical_field_groups)
     consultation_types = models.JSONField(default=default_consultation_types)
+    territories_enabled = models.BooleanField(_("territoires"), default=True)
+    # A grouped list (mano.core.grouped), edited like the action categories.
+    territory_types = models.JSONField(default=default_territory_types)
+    observation_field_groups = models.JSONField(default=default_observation_field_groups)
+    # Partners a report can name ("co-interventions"); renaming one rewrites the reports that name it.
+    collaborations = models.JSONField(default=list)
 
     class Meta:
         ordering = ["name"]

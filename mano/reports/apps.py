@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "mano.reports"
+    label = "reports"

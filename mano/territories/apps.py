@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class TerritoriesConfig(AppConfig):
+    name = "mano.territories"
+    label = "territories"
