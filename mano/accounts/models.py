@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mano.medical.vocabulary import default_consultation_types, default_medical_field_groups
 from mano.persons.custom_fields import default_active_list_reasons, default_person_field_groups
-from mano.territories.vocabulary import default_observation_field_groups, default_territory_types
 from mano.structures.vocabulary import default_structure_categories
+from mano.territories.vocabulary import default_observation_field_groups, default_territory_types
 
 
 def default_action_categories() -> list[dict[str, object]]:
