@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mano.medical.vocabulary import default_consultation_types, default_medical_field_groups
 from mano.persons.custom_fields import default_active_list_reasons, default_person_field_groups
+from mano.reports.vocabulary import default_collaborations
 from mano.structures.vocabulary import default_structure_categories
 from mano.territories.vocabulary import default_observation_field_groups, default_territory_types
 
@@ -54,7 +55,7 @@ class Organisation(models.Model):
     territory_types = models.JSONField(default=default_territory_types)
     observation_field_groups = models.JSONField(default=default_observation_field_groups)
     # Partners a report can name ("co-interventions"); renaming one rewrites the reports that name it.
-    collaborations = models.JSONField(default=list)
+    collaborations = models.JSONField(default=default_collaborations)
 
     class Meta:
         ordering = ["name"]

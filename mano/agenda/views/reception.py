@@ -27,7 +27,7 @@ from mano.agenda import reception_selectors as reads
 from mano.agenda.models import Status
 from mano.agenda.reception_forms import CounterForm
 from mano.agenda.views.common import ROLES, uuids
-from mano.core.http import AuthenticatedHttpRequest, member_required
+from mano.core.http import AuthenticatedHttpRequest, member_required, safe_next
 from mano.persons.selectors.persons import persons_of
 from mano.persons.text import fold
 
@@ -165,7 +165,7 @@ def reception_count_view(request: AuthenticatedHttpRequest, team_id: UUID, day: 
     if team is None or when is None:
         raise Http404
     form = CounterForm(request.POST)
-    back = reverse("agenda:reception") + "#services"
+    back = safe_next(request, default_url=reverse("agenda:reception") + "#services")  # the desk, or a report
     if not form.is_valid():
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
         return HttpResponse(headers={"HX-Redirect": back}) if request.htmx else redirect(back)  # type: ignore[attr-defined]
@@ -180,5 +180,5 @@ def reception_count_view(request: AuthenticatedHttpRequest, team_id: UUID, day: 
     if request.htmx:  # type: ignore[attr-defined]
         counter = reads.Counter(data["service"], count)
         context = {"counter": counter, "team": team, "day": when, "organisation": organisation}
-        return render(request, "agenda/reception.html#counter", context)
+        return render(request, "agenda/_service_counters.html#counter", context)
     return redirect(back)
