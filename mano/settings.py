@@ -247,6 +247,9 @@ LOGGING = {
         "django.security.DisallowedHost": {"level": "ERROR"},
         # At DEBUG, failed template lookups log the context they searched, which may be decrypted data.
         "django.template": {"level": "INFO"},
+        # WeasyPrint logs every step and every refused resource of a report PDF.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
     },
 }
 

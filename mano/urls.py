@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from mano.medical.urls import editors as medical_editors
+from mano.reports.urls import editors as report_editors
 
 urlpatterns = [
     path("", include("mano.core.urls")),
@@ -11,5 +12,7 @@ urlpatterns = [
     path("agenda/", include("mano.agenda.urls")),
     path("structures/", include("mano.structures.urls")),
     path("sante/", include("mano.medical.urls")),
+    path("comptes-rendus/", include("mano.reports.urls")),
     *medical_editors,
+    *report_editors,
 ]

@@ -1,0 +1,62 @@
+"""Which teams and which days a report covers, and the moments that bound it (a night team's day runs noon to
+noon, as in the agenda)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from mano.accounts.models import Team
+from mano.agenda.days import day_window
+
+END_BEFORE_START = _("La fin de la période ne peut pas précéder son début.")
+TOO_LONG = _("Pour toute l’organisation, une période d’un an au plus.")
+MAX_DAYS = 366
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    teams: list[Team]  # the chosen teams; empty with `whole`
+    whole: bool
+    first: date
+    last: date  # inclusive
+
+    @property
+    def night(self) -> bool:
+        return bool(self.teams) and all(t.night_team for t in self.teams)
+
+    @property
+    def start(self) -> datetime:
+        return day_window(self.first, night=self.night)[0]
+
+    @property
+    def end(self) -> datetime:
+        return day_window(self.last, night=self.night)[1]
+
+    @property
+    def one_day(self) -> bool:
+        return self.first == self.last
+
+    @property
+    def team_ids(self) -> list[Any] | None:
+        """None for the whole organisation (no team filter)."""
+        return None if self.whole else [t.pk for t in self.teams]
+
+    @property
+    def single_team(self) -> Team | None:
+        return self.teams[0] if len(self.teams) == 1 and not self.whole else None
+
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
+
+
+def checked_period(first: date, last: date, *, whole: bool) -> tuple[date, date]:
+    if last < first:
+        raise ValidationError({"au": END_BEFORE_START})
+    if whole and (last - first).days >= MAX_DAYS:
+        raise ValidationError({"au": TOO_LONG})
+    return first, last

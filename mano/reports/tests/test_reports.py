@@ -1,0 +1,224 @@
+"""Daily reports: sections counted against hand-made fixtures (night team across midnight, a DST day, deleted and
+merged items), the handover note that two colleagues write at once, periods, print and PDF."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from mano.agenda.models import Status
+from mano.agenda.services import action_set_status, actions_create
+from mano.persons.services import person_create
+from mano.persons.services.comments import comment_create
+from mano.persons.services.lifecycle import person_delete
+from mano.persons.services.passages import encounters_create
+from mano.reports.models import Report
+from mano.reports.scope import ReportScope
+from mano.reports.selectors import report_sections
+from mano.reports.services import merged_note, report_save
+from mano.testing import login_client
+
+pytestmark = pytest.mark.django_db
+PARIS = ZoneInfo("Europe/Paris")
+UTC = ZoneInfo("UTC")
+
+
+def at(*args: int) -> datetime:
+    return datetime(*args, tzinfo=PARIS)
+
+
+def counts(member, scope):
+    sections = report_sections(user=member.user, keyring=member.keyring, scope=scope)
+    return {key: section.count for key, section in sections.items()}
+
+
+def test_a_day_counts_what_the_team_did_and_nothing_of_other_days_or_teams(org_a):
+    bob = org_a["normal"]
+    with time_machine.travel(at(2026, 3, 10, 9, 0), tick=False):
+        karim = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Karim")
+        comment_create(user=bob.user, keyring=bob.keyring, person=karim, text="Vu ce matin", team=org_a.day)
+        encounters_create(
+            user=bob.user,
+            keyring=bob.keyring,
+            kind="passage",
+            team=org_a.day,
+            date=at(2026, 3, 10, 9, 0),
+            persons=[karim],
+        )
+        encounters_create(
+            user=bob.user,
+            keyring=bob.keyring,
+            kind="passage",
+            team=org_a.day,
+            date=at(2026, 3, 10, 9, 0),
+            anonymous_count=2,
+        )
+        encounters_create(
+            user=bob.user,
+            keyring=bob.keyring,
+            kind="passage",
+            team=org_a.night,
+            date=at(2026, 3, 10, 9, 0),
+            persons=[karim],
+        )
+    with time_machine.travel(at(2026, 3, 11, 9, 0), tick=False):
+        comment_create(user=bob.user, keyring=bob.keyring, person=karim, text="Le lendemain", team=org_a.day)
+    day = ReportScope(teams=[org_a.day], whole=False, first=date(2026, 3, 10), last=date(2026, 3, 10))
+    got = counts(bob, day)
+    assert got["comments"] == 1 and got["passages"] == 3 and got["persons_created"] == 1
+    sections = report_sections(user=bob.user, keyring=bob.keyring, scope=day)
+    assert sections["passages"].extra == {"named": 1, "anonymous": 2}
+    whole = ReportScope(teams=[], whole=True, first=date(2026, 3, 10), last=date(2026, 3, 11))
+    assert counts(bob, whole)["comments"] == 2 and counts(bob, whole)["passages"] == 4
+
+
+def test_a_night_teams_day_runs_noon_to_noon_across_midnight(org_a):
+    bob = org_a["normal"]
+    karim = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.night], name="Karim")
+    for moment in (at(2026, 3, 10, 23, 30), at(2026, 3, 11, 2, 0), at(2026, 3, 11, 13, 0)):
+        encounters_create(
+            user=bob.user, keyring=bob.keyring, kind="rencontre", team=org_a.night, date=moment, persons=[karim]
+        )
+    night = ReportScope(teams=[org_a.night], whole=False, first=date(2026, 3, 10), last=date(2026, 3, 10))
+    assert counts(bob, night)["rencontres"] == 2
+
+
+def test_the_dst_day_has_23_hours_and_loses_nothing(org_a):
+    bob = org_a["normal"]
+    karim = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Karim")
+    for moment in (at(2026, 3, 29, 0, 30), at(2026, 3, 29, 3, 30), at(2026, 3, 29, 23, 30), at(2026, 3, 30, 0, 5)):
+        encounters_create(
+            user=bob.user, keyring=bob.keyring, kind="rencontre", team=org_a.day, date=moment, persons=[karim]
+        )
+    dst = ReportScope(teams=[org_a.day], whole=False, first=date(2026, 3, 29), last=date(2026, 3, 29))
+    assert dst.end.astimezone(UTC) - dst.start.astimezone(UTC) == timedelta(hours=23)
+    assert counts(bob, dst)["rencontres"] == 3
+
+
+def test_actions_done_created_and_cancelled_and_a_deleted_persons_items_leave(org_a):
+    bob = org_a["normal"]
+    karim = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Karim")
+    gone = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Parti")
+    for person, status in ((karim, Status.DONE), (karim, Status.CANCELLED), (karim, Status.TODO), (gone, Status.DONE)):
+        (action,) = actions_create(
+            user=bob.user,
+            keyring=bob.keyring,
+            persons=[person],
+            teams=[org_a.day],
+            name="Domiciliation",
+            due_at=at(2026, 12, 5, 10, 0),
+        )
+        if status != Status.TODO:
+            action_set_status(
+                user=bob.user, keyring=bob.keyring, action=action, status=status, expected_version=action.version
+            )
+    gone.refresh_from_db()
+    person_delete(user=bob.user, keyring=bob.keyring, person=gone, expected_version=gone.version)
+    today = ReportScope(teams=[org_a.day], whole=False, first=date.today(), last=date.today())
+    got = counts(bob, today)
+    assert (got["actions_done"], got["actions_cancelled"], got["actions_created"]) == (1, 1, 3)
+    assert got["persons_created"] == 1
+
+
+def test_two_colleagues_writing_the_note_at_once_keep_both_texts(org_a):
+    alice, bob = org_a["admin_health"], org_a["normal"]
+    day = date(2026, 12, 5)
+    first = report_save(
+        user=alice.user,
+        keyring=alice.keyring,
+        team=org_a.day,
+        day=day,
+        note="Calme.",
+        collaborations=[],
+        expected_version=0,
+    )
+    # Both opened the note at version 1 ("Calme."); Alice saves first, then Bob on the old version.
+    report_save(
+        user=alice.user,
+        keyring=alice.keyring,
+        team=org_a.day,
+        day=day,
+        note="Calme. Karim vu à 18 h.",
+        collaborations=[],
+        expected_version=first.report.version,
+        base_note="Calme.",
+    )
+    saved = report_save(
+        user=bob.user,
+        keyring=bob.keyring,
+        team=org_a.day,
+        day=day,
+        note="Calme. Distribution de duvets.",
+        collaborations=[],
+        expected_version=first.report.version,
+        base_note="Calme.",
+    )
+    assert saved.merged
+    from mano.core.records import record_data
+
+    note = record_data(Report.objects.get(), bob.keyring)["note"]
+    assert "Karim vu à 18 h." in note and "Distribution de duvets." in note
+
+
+def test_merged_note_keeps_each_side_once():
+    assert merged_note("A", "A", "A B", "Bob") == "A B"
+    assert merged_note("A C", "A", "A", "Bob") == "A C"
+    assert merged_note("A C", "A", "A B", "Bob") == "A C\n\n— Bob —\nA B"
+
+
+def test_the_day_page_saves_the_note_prints_and_makes_a_pdf(org_a):
+    bob = org_a["normal"]
+    client = login_client(bob)
+    today = date.today().isoformat()
+    page = client.get(reverse("reports:day", args=[today]), {"equipe": org_a.day.pk})
+    assertContains(page, "Transmission")
+    response = client.post(
+        reverse("reports:note", args=[today]),
+        {"equipe": org_a.day.pk, "note": "Nuit calme, pas de maraude annulée.", "version": "0", "base_note": ""},
+    )
+    assert response.status_code == 302
+    assertContains(client.get(reverse("reports:day", args=[today]), {"equipe": org_a.day.pk}), "Nuit calme")
+    printed = client.get(reverse("reports:print"), {"du": today, "au": today, "equipe": org_a.day.pk})
+    assertContains(printed, "Nuit calme")
+    pdf = client.get(reverse("reports:pdf"), {"du": today, "au": today, "equipe": org_a.day.pk})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_a_period_ending_before_it_starts_or_longer_than_a_year_is_refused(org_a):
+    client = login_client(org_a["normal"])
+    before = client.get(reverse("reports:period"), {"du": "2026-12-05", "au": "2026-12-01", "equipe": "toutes"})
+    assertContains(before, "La fin de la période ne peut pas précéder son début.")
+    long = client.get(reverse("reports:period"), {"du": "2025-01-01", "au": "2026-06-01", "equipe": "toutes"})
+    assertContains(long, "Pour toute l’organisation, une période d’un an au plus.")
+    ok = client.get(reverse("reports:period"), {"du": "2026-11-01", "au": "2026-11-30", "equipe": "toutes"})
+    assertContains(ok, "Transmissions")
+
+
+def test_the_calendar_marks_days_with_a_note(org_a):
+    bob = org_a["normal"]
+    report_save(
+        user=bob.user,
+        keyring=bob.keyring,
+        team=org_a.day,
+        day=date(2026, 11, 12),
+        note="RAS",
+        collaborations=[],
+        expected_version=0,
+    )
+    page = login_client(bob).get(reverse("reports:calendar"), {"mois": "2026-11", "equipe": org_a.day.pk})
+    assertContains(page, 'aria-label="2026-11-12"')
+    assertContains(page, "mark--note")
+
+
+def test_restricted_members_see_no_comments_nor_persons_in_reports(org_a):
+    bob = org_a["normal"]
+    karim = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Karim")
+    comment_create(user=bob.user, keyring=bob.keyring, person=karim, text="Confidentiel", team=org_a.day)
+    page = login_client(org_a["restricted"]).get(reverse("reports:day", args=[date.today().isoformat()]))
+    assertNotContains(page, "Confidentiel")
+    assertNotContains(page, "Personnes créées")
