@@ -222,3 +222,91 @@ def test_restricted_members_see_no_comments_nor_persons_in_reports(org_a):
     page = login_client(org_a["restricted"]).get(reverse("reports:day", args=[date.today().isoformat()]))
     assertNotContains(page, "Confidentiel")
     assertNotContains(page, "Personnes créées")
+
+
+def test_merged_persons_items_are_counted_once(org_a):
+    from mano.persons.services.lifecycle import person_merge
+
+    bob, admin = org_a["normal"], org_a["admin"]
+    kept = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Karim")
+    double = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Karim B.")
+    for person in (kept, double):
+        encounters_create(
+            user=bob.user,
+            keyring=bob.keyring,
+            kind="rencontre",
+            team=org_a.day,
+            date=at(2026, 12, 1, 10, 0),
+            persons=[person],
+        )
+    kept.refresh_from_db()
+    double.refresh_from_db()
+    person_merge(
+        user=admin.user,
+        keyring=admin.keyring,
+        kept=kept,
+        other=double,
+        fixed={},
+        custom={},
+        kept_version=kept.version,
+        other_version=double.version,
+    )
+    day = ReportScope(teams=[org_a.day], whole=False, first=date(2026, 12, 1), last=date(2026, 12, 1))
+    sections = report_sections(user=bob.user, keyring=bob.keyring, scope=day)
+    assert sections["rencontres"].count == 2
+    assert {item.person_id for item in sections["rencontres"].rows} == {kept.pk}
+
+
+def test_renaming_a_co_intervention_rewrites_the_reports_naming_it(org_a):
+    from mano.agenda.categories import category_add, category_rename, config_version
+    from mano.core.records import record_data
+    from mano.reports.collaborations import COLLABORATIONS
+
+    admin = org_a["admin"]
+    organisation = org_a.organisation
+
+    def version():
+        organisation.refresh_from_db()
+        admin.user.organisation.refresh_from_db()
+        return config_version(organisation, COLLABORATIONS)
+
+    category_add(
+        user=admin.user, group="Co-interventions", name="SAMU social", config_version=version(), spec=COLLABORATIONS
+    )
+    version()
+    report_save(
+        user=admin.user,
+        keyring=admin.keyring,
+        team=org_a.day,
+        day=date(2026, 12, 1),
+        note="",
+        collaborations=["SAMU social"],
+        expected_version=0,
+    )
+    category_rename(
+        user=admin.user,
+        keyring=admin.keyring,
+        old="SAMU social",
+        new="Samu social 69",
+        config_version=version(),
+        spec=COLLABORATIONS,
+    )
+    assert record_data(Report.objects.get(), admin.keyring)["collaborations"] == ["Samu social 69"]
+
+
+def test_consultations_appear_in_reports_for_health_professionals_only(org_a):
+    from django.utils import timezone
+
+    from mano.medical.services.consultations import ConsultationInput, consultations_create
+
+    nurse, bob = org_a["normal_health"], org_a["normal"]
+    karim = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Karim")
+    consultations_create(
+        user=nurse.user,
+        keyring=nurse.keyring,
+        person=karim,
+        values=ConsultationInput(type="Médicale", due_at=timezone.now(), status=Status.DONE, teams=[org_a.day]),
+    )
+    today = ReportScope(teams=[org_a.day], whole=False, first=date.today(), last=date.today())
+    assert counts(nurse, today)["consultations_done"] == 1
+    assert "consultations_done" not in counts(bob, today)
