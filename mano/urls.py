@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from mano.medical.urls import editors as medical_editors
 from mano.reports.urls import editors as report_editors
+from mano.territories.urls import editors as territory_editors
 
 urlpatterns = [
     path("", include("mano.core.urls")),
@@ -13,6 +14,8 @@ urlpatterns = [
     path("structures/", include("mano.structures.urls")),
     path("sante/", include("mano.medical.urls")),
     path("comptes-rendus/", include("mano.reports.urls")),
+    path("territoires/", include("mano.territories.urls")),
     *medical_editors,
     *report_editors,
+    *territory_editors,
 ]

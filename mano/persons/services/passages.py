@@ -66,14 +66,23 @@ def _check_persons(user: User, persons: Iterable[Person]) -> list[Person]:
 
 
 def _create(
-    kind: str, *, user: User, keyring: Keyring, person: Person | None, team: Team, date: datetime, comment: str
+    kind: str,
+    *,
+    user: User,
+    keyring: Keyring,
+    person: Person | None,
+    team: Team,
+    date: datetime,
+    comment: str,
+    observation: Any = None,
 ) -> Encounter:
+    data = {"comment": comment} if observation is None else {"comment": comment, "observation": str(observation)}
     record = record_create(
         MODELS[kind],
         keyring=keyring,
         organisation=user.organisation,
         user=user,
-        data={"comment": comment},
+        data=data,
         person=person,
         team=team,
         date=date,
@@ -94,10 +103,12 @@ def encounters_create(
     persons: Iterable[Person] = (),
     anonymous_count: int | None = None,
     comment: str = "",
+    observation: Any = None,
 ) -> list[Encounter]:
     """One passage (or rencontre) per person, plus `anonymous_count` anonymous passages, all or nothing.
 
-    A rencontre always has a person; anonymous passages carry no person at all.
+    A rencontre always has a person; anonymous passages carry no person at all. `observation`: the id of the
+    territory observation the persons were met at, kept in each payload.
     """
     _check(user, WRITE_ROLES, user.organisation_id)
     moment, comment = _clean(user, team=team, date=date, comment=comment)
@@ -111,7 +122,10 @@ def encounters_create(
     assert team is not None
     targets: list[Person | None] = [*persons, *([None] * (anonymous_count or 0))]
     return [
-        _create(kind, user=user, keyring=keyring, person=p, team=team, date=moment, comment=comment) for p in targets
+        _create(
+            kind, user=user, keyring=keyring, person=p, team=team, date=moment, comment=comment, observation=observation
+        )
+        for p in targets
     ]
 
 
