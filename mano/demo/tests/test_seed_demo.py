@@ -11,6 +11,7 @@ from mano.demo.structures import DEMO_STRUCTURES
 from mano.medical.models import Consultation, MedicalFile
 from mano.persons.models import Comment, Person
 from mano.structures.models import Referral, Structure
+from mano.territories.models import Observation, Territory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,7 @@ def test_the_demo_seed_creates_an_encrypted_organisation_once(capsys):
     assert Structure.objects.count() == len(DEMO_STRUCTURES) and Referral.objects.count() == 9
     assert Comment.objects.exists()
     assert MedicalFile.objects.count() == 9 and Consultation.objects.exists()
+    assert Territory.objects.count() == 6 and Observation.objects.count() == 30
     assert User.objects.filter(email="admin@demo.mano.local").exists()
     output = capsys.readouterr().out
     assert "mano-demo-2026" in output and "Code de récupération" in output

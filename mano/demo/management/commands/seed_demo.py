@@ -16,6 +16,7 @@ from mano.accounts.services.bootstrap import member_add_active, organisation_boo
 from mano.demo.data import demo_person, seed_activity
 from mano.demo.medical import seed_medical
 from mano.demo.structures import seed_structures
+from mano.demo.territories import seed_territories
 from mano.persons.services import person_create
 
 ORGANISATION = "Maraude démo"
@@ -91,6 +92,7 @@ class Command(BaseCommand):
         seed_activity(admin, teams, persons, rng)
         seed_structures(admin, teams, persons, rng)
         seed_medical(admin, teams, persons, rng)
+        seed_territories(admin, teams, persons, rng)
         kept = recovery_file()
         kept.parent.mkdir(exist_ok=True)
         kept.write_text(code + "\n")
