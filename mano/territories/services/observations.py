@@ -83,8 +83,6 @@ def _checked(user: User, values: ObservationInput, current: Observation | None) 
     persons = list(dict.fromkeys(values.persons))
     if any(p.organisation_id != user.organisation_id or p.deleted_at is not None for p in persons):
         errors["persons"] = str(PERSON_OUTSIDE)
-    if persons and not user.organisation.rencontres_enabled:  # type: ignore[union-attr]
-        errors["persons"] = str(RENCONTRES_OFF)
     if errors:
         raise ValidationError(errors)
     assert moment is not None
@@ -104,6 +102,8 @@ def _meet(
 ) -> list[Rencontre]:
     if not persons:
         return []
+    if not user.organisation.rencontres_enabled:  # type: ignore[union-attr]
+        raise ValidationError({"persons": RENCONTRES_OFF})
     created = encounters_create(
         user=user,
         keyring=keyring,

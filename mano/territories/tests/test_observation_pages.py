@@ -171,3 +171,20 @@ def test_an_observation_field_added_by_an_admin_appears_in_the_form(alice, bob, 
     assert response.status_code == 302 and response["Location"].startswith(reverse("territories:settings"))
     territory = make_territory(bob)
     assertContains(unlocked_client(bob).get(_add(territory)), "Nombre de tentes")
+
+
+def test_with_rencontres_turned_off_the_form_has_no_persons_and_an_edit_keeps_those_met(bob, org_a, unlocked_client):
+    territory = make_territory(bob)
+    karim = make_person(bob, org_a.day, "Karim")
+    observation = make_observation(bob, territory, org_a.day, persons=[karim])
+    org_a.organisation.rencontres_enabled = False
+    org_a.organisation.save()
+    client = unlocked_client(bob)
+    url = reverse("territories:observation", args=[observation.pk])
+    assertNotContains(client.get(url), 'name="persons"')
+    assert client.post(url, _form(territory, org_a.day, c_personsMale="2", version="1")).status_code == 302
+    assert Rencontre.objects.filter(deleted_at=None).count() == 1
+    assert record_data(Observation.objects.get(), bob.keyring)["persons"] == [str(karim.pk)]
+    refused = client.post(_add(territory), _form(territory, org_a.day, persons=[str(karim.pk)]))
+    assert refused.status_code == 302  # the persons field is gone: the observation is saved without anyone met
+    assert Rencontre.objects.filter(deleted_at=None).count() == 1

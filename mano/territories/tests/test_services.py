@@ -297,3 +297,14 @@ def test_renaming_an_observation_choice_rewrites_the_observations(alice, bob, or
     assert count == 1
     assert record_data(Observation.objects.get(pk=tense.pk), bob.keyring)["custom"]["atmosphere"] == "Tendu"
     assert record_data(Observation.objects.get(pk=calm.pk), bob.keyring)["custom"]["atmosphere"] == "RAS"
+
+
+def test_no_person_met_is_recorded_while_rencontres_are_turned_off(bob, org_a):
+    org_a.organisation.rencontres_enabled = False
+    org_a.organisation.save()
+    bob.user.refresh_from_db()
+    karim = make_person(bob, org_a.day, "Karim")
+    with pytest.raises(ValidationError) as caught:
+        make_observation(bob, make_territory(bob), org_a.day, persons=[karim])
+    assert "rencontres sont désactivées" in caught.value.message_dict["persons"][0]
+    assert not Observation.objects.exists() and not Rencontre.objects.exists()

@@ -135,12 +135,15 @@ def observation_edit_view(request: AuthenticatedHttpRequest, observation_id: UUI
         "labels": observation_labels(organisation_of(request)),
     }
     if form.is_bound and form.is_valid():
+        values = form.values(_territory_of(form))
+        if "persons" not in form.fields:  # rencontres turned off since: the persons met stay as they are
+            values.persons = list(persons_of(request.user).filter(pk__in=met))
         try:
             saved = services.observation_update(
                 user=request.user,
                 keyring=request.keyring,
                 observation=observation,
-                values=form.values(_territory_of(form)),
+                values=values,
                 expected_version=posted_version(request),
             )
         except ConflictError:
