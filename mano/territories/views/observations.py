@@ -147,9 +147,9 @@ def observation_edit_view(request: AuthenticatedHttpRequest, observation_id: UUI
                 expected_version=posted_version(request),
             )
         except ConflictError:
-            version, values = _saved(request, observation_id)
+            version, shown = _saved(request, observation_id)
             return conflict_page(
-                request, "territories/observation_form.html", form, version=version, saved=values, **context
+                request, "territories/observation_form.html", form, version=version, saved=shown, **context
             )
         except ValidationError as exc:
             errors_to_form(form, exc)
