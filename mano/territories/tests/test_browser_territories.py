@@ -1,5 +1,6 @@
 """At phone size in Debian's Chromium: a street worker creates a territory, records an observation there with two
-persons met (found while typing), and finds it on the territory's page; no page is wider than the phone."""
+persons met (found while typing), finds it on the territory's page, then opens today's report, sees the observation
+and the two rencontres, writes the handover note and prints; no page is wider than the phone."""
 
 from __future__ import annotations
 
@@ -94,4 +95,19 @@ def test_a_worker_records_an_observation_with_two_persons_met(
     expect(page.get_by_role("link", name="Campement du canal")).to_be_visible()
     assert scroll_width(page) <= PHONE_WIDTH
     page.screenshot(path=str(SHOTS / "territories-list-390.png"), full_page=True)
+
+    # Then today's report of the team: the observation and the two rencontres, the handover note, the print.
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Comptes rendus").click()
+    page.get_by_role("link", name="Aujourd’hui").first.click()
+    expect(page.locator("#observations").get_by_role("link", name="Campement du canal")).to_be_visible()
+    expect(page.locator("#rencontres").get_by_role("link", name="Karim Benali")).to_be_visible()
+    expect(page.locator("#rencontres").get_by_role("link", name="Léa Martin")).to_be_visible()
+    page.get_by_label("Transmission", exact=True).fill("Tensions au campement du canal, Karim et Léa vus.")
+    page.get_by_role("button", name="Enregistrer la transmission").click()
+    expect(page.get_by_text("Transmission enregistrée.")).to_be_visible()
+    assert scroll_width(page) <= PHONE_WIDTH
+    page.screenshot(path=str(SHOTS / "territories-report-390.png"), full_page=True)
+    page.get_by_role("link", name="Imprimer").click()
+    expect(page.get_by_text("Tensions au campement du canal, Karim et Léa vus.")).to_be_visible()
+    expect(page.locator("#observations").get_by_role("link", name="Campement du canal")).to_be_visible()
     assert [m for m in browser_console if "Refused to" in m or m.startswith("pageerror")] == []
