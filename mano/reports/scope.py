@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Team
@@ -49,6 +50,22 @@ class ReportScope:
     @property
     def single_team(self) -> Team | None:
         return self.teams[0] if len(self.teams) == 1 and not self.whole else None
+
+    def window(self, field: str, team_lookup: str, night_team_ids: list[Any]) -> Q:
+        """Rows whose `field` falls in the report's moments, a night team's rows in its noon-to-noon days.
+
+        With teams of both kinds (or the whole organisation), each row is placed by its own team's kind."""
+        day_start, day_end = day_window(self.first, night=False)[0], day_window(self.last, night=False)[1]
+        night_start, night_end = day_window(self.first, night=True)[0], day_window(self.last, night=True)[1]
+        by_day = Q(**{f"{field}__gte": day_start, f"{field}__lt": day_end})
+        by_night = Q(**{f"{field}__gte": night_start, f"{field}__lt": night_end})
+        chosen = night_team_ids if self.whole else [t.pk for t in self.teams if t.night_team]
+        if not chosen:
+            return by_day
+        if not self.whole and len(chosen) == len(self.teams):
+            return by_night
+        at_night = Q(**{f"{team_lookup}__in": chosen})
+        return (at_night & by_night) | (~at_night & by_day)
 
     def days(self) -> list[date]:
         return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]

@@ -10,9 +10,9 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
-from mano.accounts.models import User
+from mano.accounts.models import Team, User
 from mano.agenda.models import Action, ServiceCount, Status
 from mano.agenda.selectors import action_rows
 from mano.core.crypto import Keyring
@@ -51,13 +51,22 @@ def _teams(rows: QuerySet[Any], scope: ReportScope, lookup: str = "team_id__in")
     return rows if scope.whole else rows.filter(**{lookup: scope.team_ids})
 
 
+def _window(user: User, scope: ReportScope, field: str, team_lookup: str) -> Q:
+    """The report's moments for `field`, each row by its team's kind (a night team's day runs noon to noon)."""
+    night = list(_org(Team, user).filter(night_team=True).values_list("pk", flat=True)) if scope.whole else []
+    return scope.window(field, team_lookup, night)
+
+
 def _actions(user: User, keyring: Keyring, scope: ReportScope) -> dict[str, Section]:
     base = _teams(_org(Action, user).filter(deleted_at=None, person__deleted_at=None), scope, "teams__in").distinct()
-    window = {"__gte": scope.start, "__lt": scope.end}
+    ended = _window(user, scope, "completed_at", "teams")
     picks = {
-        "actions_done": base.filter(status=Status.DONE, **{f"completed_at{k}": v for k, v in window.items()}),
-        "actions_cancelled": base.filter(status=Status.CANCELLED, **{f"completed_at{k}": v for k, v in window.items()}),
-        "actions_created": base.filter(**{f"created_at{k}": v for k, v in window.items()}),
+        "actions_done": base.filter(ended, status=Status.DONE),
+        "actions_cancelled": base.filter(ended, status=Status.CANCELLED),
+        # Created in the report's days and not already done or cancelled in them (those are listed there).
+        "actions_created": base.filter(_window(user, scope, "created_at", "teams")).exclude(
+            ended & Q(status__in=[Status.DONE, Status.CANCELLED])
+        ),
     }
     sections = {}
     for key, rows in picks.items():
@@ -88,14 +97,14 @@ def _named(user: User, keyring: Keyring, pairs: list[tuple[Any, dict[str, Any]]]
 
 def _comments(user: User, keyring: Keyring, scope: ReportScope) -> Section:
     rows = _teams(_org(Comment, user), scope).filter(
-        deleted_at=None, person__deleted_at=None, created_at__gte=scope.start, created_at__lt=scope.end
+        _window(user, scope, "created_at", "team"), deleted_at=None, person__deleted_at=None
     )
     shown = list(rows.select_related("team").order_by("-created_at")[:SHOWN])
     return Section("comments", rows.count(), _named(user, keyring, records_data(shown, keyring), "text"))
 
 
 def _encounters(user: User, keyring: Keyring, scope: ReportScope, model: Any, key: str) -> Section:
-    rows = _teams(_org(model, user), scope).filter(deleted_at=None, date__gte=scope.start, date__lt=scope.end)
+    rows = _teams(_org(model, user), scope).filter(_window(user, scope, "date", "team"), deleted_at=None)
     rows = rows.exclude(person__deleted_at__isnull=False)
     named = rows.filter(person__isnull=False)
     shown = list(named.select_related("team").order_by("-date")[:SHOWN])
@@ -107,7 +116,7 @@ def _encounters(user: User, keyring: Keyring, scope: ReportScope, model: Any, ke
 def _persons_created(user: User, keyring: Keyring, scope: ReportScope) -> Section:
     rows = (
         _teams(_org(Person, user), scope, "teams__in")
-        .filter(deleted_at=None, created_at__gte=scope.start, created_at__lt=scope.end)
+        .filter(_window(user, scope, "created_at", "teams"), deleted_at=None)
         .distinct()
     )
     shown = list(rows.select_related("created_by").order_by("-created_at")[:SHOWN])
@@ -129,6 +138,7 @@ def _persons_out(user: User, keyring: Keyring, scope: ReportScope) -> Section:
         for team_id, exit_ in exits.items():
             if (wanted is None or team_id in wanted) and first <= str(exit_.get("date") or "") <= last:
                 found.append((UUID(person_id), exit_))
+                break  # a person leaving several of the teams is listed once
     live = set(_org(Person, user).filter(pk__in=[p for p, _ in found], deleted_at=None).values_list("pk", flat=True))
     found = [(p, e) for p, e in found if p in live]
     names = card_names(user.member_organisation_id, [p for p, _ in found], keyring)
@@ -137,7 +147,7 @@ def _persons_out(user: User, keyring: Keyring, scope: ReportScope) -> Section:
 
 
 def _referrals(user: User, scope: ReportScope) -> Section:
-    rows = _teams(_org(Referral, user), scope).filter(created_at__gte=scope.start, created_at__lt=scope.end)
+    rows = _teams(_org(Referral, user), scope).filter(_window(user, scope, "created_at", "team"))
     per = dict(rows.values_list("structure__name").annotate(n=Count("id")).values_list("structure__name", "n"))
     return Section("referrals", sum(per.values()), sorted(per.items()))
 
@@ -160,14 +170,11 @@ def _consultations(user: User, keyring: Keyring, scope: ReportScope) -> dict[str
     if not is_health(user, keyring):
         return {}
     base = _teams(_org(Consultation, user).filter(deleted_at=None), scope, "teams__in").distinct()
+    ended = _window(user, scope, "completed_at", "teams")
     picks = {
-        "consultations_done": base.filter(
-            status=Status.DONE, completed_at__gte=scope.start, completed_at__lt=scope.end
-        ),
-        "consultations_cancelled": base.filter(
-            status=Status.CANCELLED, completed_at__gte=scope.start, completed_at__lt=scope.end
-        ),
-        "consultations_created": base.filter(created_at__gte=scope.start, created_at__lt=scope.end),
+        "consultations_done": base.filter(ended, status=Status.DONE),
+        "consultations_cancelled": base.filter(ended, status=Status.CANCELLED),
+        "consultations_created": base.filter(_window(user, scope, "created_at", "teams")),
     }
     return {
         key: Section(
@@ -186,8 +193,12 @@ def report_sections(*, user: User, keyring: Keyring, scope: ReportScope) -> dict
     sections: dict[str, Section] = {**_actions(user, keyring, scope)}
     if full:
         sections["comments"] = _comments(user, keyring, scope)
-    sections["passages"] = _encounters(user, keyring, scope, Passage, "passages")
-    sections["rencontres"] = _encounters(user, keyring, scope, Rencontre, "rencontres")
+    organisation = user.organisation
+    assert organisation is not None
+    if organisation.passages_enabled:
+        sections["passages"] = _encounters(user, keyring, scope, Passage, "passages")
+    if organisation.rencontres_enabled:
+        sections["rencontres"] = _encounters(user, keyring, scope, Rencontre, "rencontres")
     sections["observations"] = _observations(user, keyring, scope)
     sections["referrals"] = _referrals(user, scope)
     if full:
@@ -205,7 +216,10 @@ class NoteRow:
 
 
 def report_notes(*, user: User, keyring: Keyring, scope: ReportScope) -> list[NoteRow]:
-    """The handover notes and co-interventions of the report's teams and days, by day then team."""
+    """The handover notes and co-interventions of the report's teams and days, by day then team. Restricted
+    members get none: a note speaks freely of the persons met."""
+    if user.role not in FULL_ROLES:
+        return []
     rows = _teams(_org(Report, user), scope).filter(deleted_at=None, date__gte=scope.first, date__lte=scope.last)
     return [NoteRow(r, d) for r, d in records_data(rows.select_related("team").order_by("date", "team__name"), keyring)]
 

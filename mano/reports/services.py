@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from mano.accounts.models import Team, User
+from mano.accounts.models import Organisation, Team, User
 from mano.core.crypto import Keyring
 from mano.core.dates import DATE_OUT_OF_RANGE, in_range
 from mano.core.records import ConflictError, record_create, record_data, record_update
@@ -24,7 +24,6 @@ from mano.reports.models import Report
 WRITE_ROLES = ("admin", "normal")
 NOTE_MAX = 20_000
 NOTE_TOO_LONG = _("La transmission est trop longue (20 000 caractères au plus).")
-COLLABORATION_UNKNOWN = _("Cette co-intervention ne fait pas partie de la liste de l’organisation.")
 
 
 @dataclass(frozen=True)
@@ -41,10 +40,11 @@ def _check(user: User, team: Team, day: date) -> None:
 
 
 def _collaborations(user: User, chosen: list[str], kept: list[str]) -> list[str]:
-    known = {name for group in user.organisation.collaborations for name in group["items"]}  # type: ignore[union-attr]
-    if any(name not in known and name not in kept for name in chosen):
-        raise ValidationError({"collaborations": COLLABORATION_UNKNOWN})
-    return sorted(set(chosen))
+    """The chosen names the organisation still lists (or the report already had): one renamed or removed while
+    the form was open is left out rather than refusing the note."""
+    organisation = Organisation.objects.get(pk=user.member_organisation_id)  # fresh: an admin may edit the list
+    known = {name for group in organisation.collaborations for name in group["items"]}
+    return sorted({name for name in chosen if name in known or name in kept})
 
 
 def merged_note(saved: str, base: str, mine: str, author: str) -> str:
@@ -80,8 +80,9 @@ def report_save(
     merged = False
     if current is not None and current.version != expected_version:
         saved_note = str(data.get("note") or "")
-        note = merged_note(saved_note, base_note, note, str(user))
-        merged = note not in (saved_note, base_note.strip())
+        mine = note
+        note = merged_note(saved_note, base_note, mine, str(user))
+        merged = saved_note.strip() not in ("", base_note.strip()) and mine.strip() not in ("", saved_note.strip())
         chosen = sorted(set(chosen) | set(data.get("collaborations") or []))
     changes = history.diff(data, {"note": note, "collaborations": chosen}, ["note", "collaborations"])
     data.update(note=note, collaborations=chosen)

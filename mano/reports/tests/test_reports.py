@@ -74,7 +74,8 @@ def test_a_day_counts_what_the_team_did_and_nothing_of_other_days_or_teams(org_a
     sections = report_sections(user=bob.user, keyring=bob.keyring, scope=day)
     assert sections["passages"].extra == {"named": 1, "anonymous": 2}
     whole = ReportScope(teams=[], whole=True, first=date(2026, 3, 10), last=date(2026, 3, 11))
-    assert counts(bob, whole)["comments"] == 2 and counts(bob, whole)["passages"] == 4
+    # The night team's passage at 9:00 on the 10th belongs to the night of the 9th (noon to noon).
+    assert counts(bob, whole)["comments"] == 2 and counts(bob, whole)["passages"] == 3
 
 
 def test_a_night_teams_day_runs_noon_to_noon_across_midnight(org_a):
@@ -121,7 +122,8 @@ def test_actions_done_created_and_cancelled_and_a_deleted_persons_items_leave(or
     person_delete(user=bob.user, keyring=bob.keyring, person=gone, expected_version=gone.version)
     today = ReportScope(teams=[org_a.day], whole=False, first=date.today(), last=date.today())
     got = counts(bob, today)
-    assert (got["actions_done"], got["actions_cancelled"], got["actions_created"]) == (1, 1, 3)
+    # Created today: three for Karim, of which one done and one cancelled today are listed there only.
+    assert (got["actions_done"], got["actions_cancelled"], got["actions_created"]) == (1, 1, 1)
     assert got["persons_created"] == 1
 
 
@@ -310,3 +312,83 @@ def test_consultations_appear_in_reports_for_health_professionals_only(org_a):
     today = ReportScope(teams=[org_a.day], whole=False, first=date.today(), last=date.today())
     assert counts(nurse, today)["consultations_done"] == 1
     assert "consultations_done" not in counts(bob, today)
+
+
+def test_restricted_members_get_no_handover_note_anywhere(org_a):
+    bob = org_a["normal"]
+    report_save(
+        user=bob.user,
+        keyring=bob.keyring,
+        team=org_a.day,
+        day=date.today(),
+        note="CANARY-transmission",
+        collaborations=[],
+        expected_version=0,
+    )
+    client = login_client(org_a["restricted"])
+    today = date.today().isoformat()
+    for url, params in (
+        (reverse("reports:day", args=[today]), {"equipe": org_a.day.pk}),
+        (reverse("reports:print"), {"du": today, "au": today, "equipe": org_a.day.pk}),
+        (reverse("reports:period"), {"du": today, "au": today, "equipe": org_a.day.pk}),
+    ):
+        assertNotContains(client.get(url, params), "CANARY-transmission")
+
+
+def test_a_refused_note_comes_back_with_its_text(org_a):
+    client = login_client(org_a["normal"])
+    today = date.today().isoformat()
+    response = client.post(
+        reverse("reports:note", args=[today]),
+        {"equipe": org_a.day.pk, "note": "Texte à ne pas perdre", "version": "pas un nombre"},
+    )
+    assert response.status_code == 400
+    assertContains(response, "Texte à ne pas perdre", status_code=400)
+    assert not Report.objects.exists()
+
+
+def test_mixed_day_and_night_teams_place_each_row_by_its_team(org_a):
+    bob = org_a["normal"]
+    karim = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day, org_a.night], name="Karim")
+    encounters_create(
+        user=bob.user,
+        keyring=bob.keyring,
+        kind="rencontre",
+        team=org_a.night,
+        date=at(2026, 3, 11, 2, 0),
+        persons=[karim],
+    )
+    encounters_create(
+        user=bob.user,
+        keyring=bob.keyring,
+        kind="rencontre",
+        team=org_a.day,
+        date=at(2026, 3, 11, 2, 0),
+        persons=[karim],
+    )
+    both = ReportScope(teams=[org_a.day, org_a.night], whole=False, first=date(2026, 3, 10), last=date(2026, 3, 10))
+    whole = ReportScope(teams=[], whole=True, first=date(2026, 3, 10), last=date(2026, 3, 10))
+    assert counts(bob, both)["rencontres"] == 1 and counts(bob, whole)["rencontres"] == 1
+
+
+def test_an_action_created_and_done_the_same_day_is_listed_as_done_only(org_a):
+    bob = org_a["normal"]
+    karim = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Karim")
+    (action,) = actions_create(
+        user=bob.user,
+        keyring=bob.keyring,
+        persons=[karim],
+        teams=[org_a.day],
+        name="Douche",
+        due_at=at(2026, 12, 5, 10, 0),
+    )
+    action_set_status(user=bob.user, keyring=bob.keyring, action=action, status=Status.DONE, expected_version=1)
+    today = ReportScope(teams=[org_a.day], whole=False, first=date.today(), last=date.today())
+    got = counts(bob, today)
+    assert (got["actions_done"], got["actions_created"]) == (1, 0)
+
+
+def test_days_outside_the_accepted_years_are_not_found(org_a):
+    client = login_client(org_a["normal"])
+    assert client.get(reverse("reports:day", args=["0001-01-01"])).status_code == 404
+    assert client.get(reverse("reports:day", args=["9999-12-31"])).status_code == 404

@@ -13,7 +13,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from mano.accounts.selectors import teams_for
 from mano.agenda.reception_selectors import team_counters
+from mano.core.dates import in_range
 from mano.core.http import AuthenticatedHttpRequest, member_required
 from mano.reports import selectors
 from mano.reports.forms import NoteForm, PeriodForm
@@ -24,9 +26,12 @@ from mano.reports.views.common import ROLES, org_teams, scope_for, team_query, t
 
 def _day(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as exc:
         raise Http404 from exc
+    if not in_range(day):
+        raise Http404
+    return day
 
 
 def _context(request: AuthenticatedHttpRequest, scope: ReportScope) -> dict[str, Any]:
@@ -45,20 +50,28 @@ def _context(request: AuthenticatedHttpRequest, scope: ReportScope) -> dict[str,
 @require_GET
 @member_required(roles=ROLES)
 def day_view(request: AuthenticatedHttpRequest, day: str) -> HttpResponse:
-    when = _day(day)
+    return day_page(request, _day(day))
+
+
+def day_page(
+    request: AuthenticatedHttpRequest, when: date, *, note_form: NoteForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The day's report; `note_form`: a handover note sent back with its errors, the typing kept."""
     scope = scope_for(request, when, when)
     context = _context(request, scope)
     team = scope.single_team
-    if team is not None and context["full"]:
+    mine = team is not None and teams_for(request.user).filter(pk=team.pk).exists()
+    if team is not None and mine and context["full"]:
         report, data = selectors.report_for(user=request.user, keyring=request.keyring, team_id=team.pk, day=when)
         organisation = request.user.organisation
         assert organisation is not None
-        context["note_form"] = NoteForm(organisation=organisation, initial=NoteForm.initial_of(report, data))
+        initial = NoteForm.initial_of(report, data)
+        context["note_form"] = note_form or NoteForm(organisation=organisation, initial=initial)
         if organisation.reception_enabled:
             context["counters"] = team_counters(organisation=organisation, team=team, day=when)
             context["team"], context["day"] = team, when
     context.update(previous=when - timedelta(days=1), next=when + timedelta(days=1), today=today_for(scope))
-    return render(request, "reports/day.html", context)
+    return render(request, "reports/day.html", context, status=status)
 
 
 @require_GET

@@ -22,51 +22,51 @@ from mano.core.records import ConflictError
 from mano.reports import services
 from mano.reports.collaborations import COLLABORATIONS
 from mano.reports.forms import NoteForm
-from mano.reports.views.day import _day
+from mano.reports.views.day import _day, day_page
 
 
 @require_POST
 @member_required(roles=("admin", "normal"))
 def note_view(request: AuthenticatedHttpRequest, day: str) -> HttpResponse:
+    """Save the note; on any error the day's page comes back with the typing kept (never a lost note)."""
     when = _day(day)
     team = team_for(request.user, request.POST.get("equipe", ""))
     if team is None:
         raise Http404
-    back = f"{reverse('reports:day', args=[when.isoformat()])}?equipe={team.pk}#transmission"
     organisation = request.user.organisation
     assert organisation is not None
     form = NoteForm(
         request.POST, organisation=organisation, initial={"collaborations": request.POST.getlist("collaborations")}
     )
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect(back)
+        return day_page(request, when, note_form=form, status=400)
     data = form.cleaned_data
     chosen = list(data["collaborations"])
     new = data["new_collaboration"].strip() if request.user.is_admin else ""
     if new:
         _add_collaboration(request, new)
         chosen.append(new)
-    saved = _save(request, team, when, data, chosen)
-    if saved is not None:
-        if saved.merged:
-            messages.warning(
-                request,
-                _(
-                    "Un·e collègue a enregistré la transmission pendant que vous écriviez : vos deux textes sont "
-                    "gardés, le vôtre à la suite. Relisez-la."
-                ),
-            )
-        else:
-            messages.success(request, _("Transmission enregistrée."))
-    return redirect(back)
+    try:
+        saved = _save(request, team, when, data, chosen)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return day_page(request, when, note_form=form, status=400)
+    if saved.merged:
+        messages.warning(
+            request,
+            _(
+                "Un·e collègue a enregistré la transmission pendant que vous écriviez : vos deux textes sont "
+                "gardés, le vôtre à la suite. Relisez-la."
+            ),
+        )
+    else:
+        messages.success(request, _("Transmission enregistrée."))
+    return redirect(f"{reverse('reports:day', args=[when.isoformat()])}?equipe={team.pk}#transmission")
 
 
 def _save(
     request: AuthenticatedHttpRequest, team: Team, when: date, data: dict[str, Any], chosen: list[str]
-) -> services.Saved | None:
+) -> services.Saved:
     call = {
         "user": request.user,
         "keyring": request.keyring,
@@ -77,14 +77,9 @@ def _save(
         "base_note": data["base_note"] or "",
     }
     try:
-        try:
-            return services.report_save(**call, expected_version=data["version"] or 0)
-        except ConflictError:  # created by a colleague at the same instant: merge with theirs
-            return services.report_save(**call, expected_version=-1)
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
-    return None
+        return services.report_save(**call, expected_version=data["version"] or 0)
+    except ConflictError:  # created by a colleague at the same instant: merge with theirs
+        return services.report_save(**call, expected_version=-1)
 
 
 def _add_collaboration(request: AuthenticatedHttpRequest, name: str) -> None:

@@ -9,15 +9,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from mano.core.http import AuthenticatedHttpRequest
+from mano.core.records import ConflictError
 from mano.territories import selectors
 from mano.territories.access import MANAGE_ROLES, territories_required
 from mano.territories.forms import TransferForm
 from mano.territories.services import territories as services
 from mano.territories.views.common import errors_to_form
+
+CHANGED_MEANWHILE = gettext_lazy(
+    "Un des deux territoires vient d’être modifié par quelqu’un d’autre : rien n’a été déplacé. Recommencez."
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -41,12 +46,15 @@ def territory_transfer_view(request: AuthenticatedHttpRequest, territory_id: UUI
             )
         except ValidationError as exc:
             errors_to_form(form, exc)
+        except ConflictError:
+            form.add_error(None, CHANGED_MEANWHILE)
         else:
+            # Names stay out of flash messages (they may be stored in the session): the page shows the target.
             done = ngettext(
-                "%(count)s observation déplacée vers « %(target)s » ; « %(source)s » a été supprimé.",
-                "%(count)s observations déplacées vers « %(target)s » ; « %(source)s » a été supprimé.",
+                "%(count)s observation déplacée ici ; l’autre territoire a été supprimé.",
+                "%(count)s observations déplacées ici ; l’autre territoire a été supprimé.",
                 moved,
             )
-            messages.success(request, done % {"count": moved, "target": target_name, "source": row.name})
+            messages.success(request, done % {"count": moved})
             return redirect("territories:detail", target.pk)
     return render(request, "territories/transfer.html", {"row": row, "form": form, "count": count})
