@@ -14,10 +14,11 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 RUNS = int(os.environ.get("BENCH_RUNS", "20"))
+REPORT_MEMBER = "bench-001@bench.mano.local"  # normal role, one team, not a health professional (bench/seed.py)
 SCENARIOS = [
     "login",
     "persons_list",
@@ -31,6 +32,7 @@ SCENARIOS = [
     "reception",
     "report_day",
     "report_month",
+    "report_pdf",
     "stats_year",
     "export",
     "structures_search",
@@ -89,6 +91,8 @@ def run() -> list[Result]:
 
     from bench.seed import ADMIN_EMAIL, MARKED_PERSON, PASSWORD
     from bench.seed_medical import consultations_on, heavy_person
+    from bench.seed_territories import busy_day, month_counts
+    from mano.accounts.models import User
     from mano.accounts.services.auth import login as login_service
     from mano.persons.selectors.persons import person_search
 
@@ -104,6 +108,16 @@ def run() -> list[Result]:
     heavy = heavy_person(admin.user.organisation_id, admin.keyring)
     today = timezone.localdate()
     held = consultations_on(admin.user.organisation_id, today)
+    # The reports of one team's day, read by a member of that team (normal role, not a health professional).
+    member = Client()
+    member.post("/connexion/", {"email": REPORT_MEMBER, "password": PASSWORD}, secure=True)
+    as_member = lambda url: lambda: member.get(url, secure=True).status_code  # noqa: E731
+    team = User.objects.get(email=REPORT_MEMBER).teams.get()
+    day, seen, passages = busy_day(team, today)
+    month_last = today.replace(day=1) - timedelta(days=1)  # the last whole month
+    month_first = month_last.replace(day=1)
+    month_seen, month_notes = month_counts(admin.user.organisation_id, month_first, month_last)
+    one_day = f"du={day.isoformat()}&au={day.isoformat()}&equipe={team.pk}"
     results = [
         _measure("login", "POST /connexion/ (Argon2id t=3 m=64 MiB p=2)", login),
         _measure("persons_list", "team list, newest first", get("/personnes/")),
@@ -143,6 +157,19 @@ def run() -> list[Result]:
         _measure("structures_search", "5,000 structures: douche, open now", get("/structures/?q=douche&ouvert=1")),
         _measure("structures_search", "5,000 structures: douche", get("/structures/?q=douche")),
         _measure("structures_list", "5,000 structures, no filter, sorted by name", get("/structures/")),
+        _measure(
+            "report_day",
+            f"member of the team, {day.isoformat()} ({seen} observations, {passages} passages, a handover note)",
+            as_member(f"/comptes-rendus/jour/{day.isoformat()}/?equipe={team.pk}"),
+        ),
+        _measure(
+            "report_month",
+            f"whole organisation, {month_first:%Y-%m} ({month_seen} observations, {month_notes} handover notes)",
+            get(f"/comptes-rendus/periode/?du={month_first.isoformat()}&au={month_last.isoformat()}&equipe=toutes"),
+        ),
+        _measure(
+            "report_pdf", "member of the team, the same day as a PDF", as_member(f"/comptes-rendus/pdf/?{one_day}")
+        ),
     ]
     return results
 
@@ -172,9 +199,10 @@ def report(results: list[Result]) -> str:
         f"Machine: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"Django {__import__('django').get_version()}, database {connection.vendor}"
         f" ({settings.DATABASES['default']['NAME']}). {RUNS} runs per scenario after one warm-up, "
-        "one logged-in session through the whole middleware stack (Django test client, production settings).",
+        "one logged-in session through the whole middleware stack (Django test client, production settings; "
+        "report_day and report_pdf: a member of the team's session).",
         "",
-        f"Sizes: {sizes_for(size)} (observations are not built yet).",
+        f"Sizes: {sizes_for(size)}.",
         "",
     ]
     return "\n".join(lines) + "\n\n" + "\n".join(header + table) + "\n"

@@ -2,7 +2,8 @@
 
 Sizes are the reference of issue 5; BENCH_SIZE=small divides them by ten. The directory keeps its 5,000
 structures at both sizes: a city's directory does not shrink with the team. The health rows (consultations,
-treatments) are in bench.seed_medical. Features that do not exist yet (observations) are reported as skipped.
+treatments) are in bench.seed_medical; territories, observations and the reports' handover notes in
+bench.seed_territories.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bench.seed_medical import seed_medical, seed_medical_later
+from bench.seed_territories import seed_reports, seed_territories
 from mano.accounts.models import Organisation, Role, User
 from mano.accounts.services.auth import login
 from mano.accounts.services.bootstrap import (
@@ -38,9 +40,11 @@ from mano.persons.index import bucket_of, card_envelope, card_of, search_of, sha
 from mano.persons.models import Comment, Passage, Person, PersonIndex, PersonShard, Rencontre
 from mano.persons.services.persons import FIXED_FIELDS
 from mano.persons.text import fold
+from mano.reports.models import Report as HandoverNote
 from mano.structures.models import Structure, facets_of, name_key_of
 from mano.structures.services import categories_of, search_text, structure_clean
 from mano.structures.vocabulary import ACCESS_CONDITIONS, PUBLICS
+from mano.territories.models import Observation
 
 Meeting = TypeVar("Meeting", Passage, Rencontre)
 
@@ -56,6 +60,7 @@ FULL = {
     "teams": 30,
     "users": 300,
     "actions": 100_000,
+    "territories": 300,
     "observations": 10_000,
     "consultations": 20_000,
     "treatments": 5_000,
@@ -102,7 +107,7 @@ def _skewed(rng: random.Random, items: list[Any], count: int) -> Iterator[Any]:
 def seed(size: str) -> Report:
     """Create the bench organisation once (idempotent: an existing one is kept)."""
     sizes = sizes_for(size)
-    report = Report(sizes=sizes, seconds={}, skipped=["observations"])
+    report = Report(sizes=sizes, seconds={}, skipped=[])
     existing = Organisation.objects.filter(name=ORGANISATION).first()
     if existing is not None:
         if not existing.reception_enabled:  # a database seeded before the reception desk existed
@@ -118,6 +123,12 @@ def seed(size: str) -> Report:
         elif not MedicalShard.objects.filter(organisation=existing).exists():  # seeded before the medical shards
             later = login(email=ADMIN_EMAIL, password=PASSWORD)
             _timed(report, "medical_shards", lambda: medical_index_rebuild(existing.pk, later.keyring))
+        if not Observation.objects.filter(organisation=existing).exists():  # seeded before the territories
+            _timed(report, "territories", lambda: seed_territories(_admin(), existing, sizes))
+            _timed(report, "analyze", _analyze)
+        if not HandoverNote.objects.filter(organisation=existing).exists():  # seeded before the reports
+            _timed(report, "reports", lambda: seed_reports(_admin(), existing))
+            _timed(report, "analyze", _analyze)
         return report
     rng = random.Random(20)  # noqa: S311  (reproducible bench data)
     admin, teams = _timed(report, "organisation", lambda: _organisation(sizes))
@@ -131,8 +142,17 @@ def seed(size: str) -> Report:
     _timed(report, "search index", lambda: _indexes(admin, persons, texts, team_of, names))
     people = [p for p, _ in persons]  # the marked person (first) gets no health rows; the second is the heavy one
     _timed(report, "medical", lambda: seed_medical(admin, people[1], people[2:], team_of, sizes))
+    organisation = Organisation.objects.get(name=ORGANISATION)
+    _timed(report, "territories", lambda: seed_territories(admin, organisation, sizes))
+    _timed(report, "reports", lambda: seed_reports(admin, organisation))
     _timed(report, "analyze", _analyze)
     return report
+
+
+def _admin() -> Member:
+    """The bench admin with its keyring, for the steps added to an organisation seeded earlier."""
+    later = login(email=ADMIN_EMAIL, password=PASSWORD)
+    return Member(later.user, PASSWORD, later.keyring)
 
 
 def _reception(organisation: Organisation) -> None:
