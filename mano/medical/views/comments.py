@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mano.accounts.selectors import current_team
+from mano.core.conflict import conflict_page
 from mano.core.http import AuthenticatedHttpRequest, posted_version, safe_next
 from mano.core.records import ConflictError
 from mano.medical import selectors
 from mano.medical.access import health_required
 from mano.medical.forms import MedicalCommentForm
 from mano.medical.services import comments as services
-from mano.medical.views.common import conflict_page, subject_of
+from mano.medical.views.common import subject_of
 from mano.persons.selectors.persons import person_get
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from mano.agenda.forms_recurrence import RecurrenceForm, add_errors, start_of
+from mano.core.conflict import conflict_page
 from mano.core.http import AuthenticatedHttpRequest, posted_version, safe_next
 from mano.core.records import ConflictError
 from mano.medical import selectors
@@ -24,7 +25,7 @@ from mano.medical.access import health_required
 from mano.medical.forms import ConsultationForm, MedicalCommentForm
 from mano.medical.models import Consultation, Status
 from mano.medical.services import consultations as services
-from mano.medical.views.common import conflict_page, opened
+from mano.medical.views.common import opened
 from mano.persons import custom_fields
 from mano.persons.selectors.persons import person_get
 

@@ -11,12 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from mano.core.conflict import conflict_page
 from mano.core.http import AuthenticatedHttpRequest, posted_version
 from mano.core.records import ConflictError
 from mano.medical import selectors
 from mano.medical.access import health_required
 from mano.medical.services.files import medical_file_save
-from mano.medical.views.common import conflict_page, opened
+from mano.medical.views.common import opened
 from mano.persons import custom_fields
 from mano.persons.forms import CustomFieldsForm, custom_initial
 from mano.persons.selectors.persons import PersonView, person_get

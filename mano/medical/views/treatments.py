@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from mano.core.conflict import conflict_page
 from mano.core.http import AuthenticatedHttpRequest, posted_version
 from mano.core.records import ConflictError
 from mano.medical import selectors
 from mano.medical.access import health_required
 from mano.medical.forms import MedicalCommentForm, TreatmentForm
 from mano.medical.services import treatments as services
-from mano.medical.views.common import conflict_page, opened
+from mano.medical.views.common import opened
 from mano.persons.selectors.persons import person_get
 
 LABELS = {

@@ -6,19 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, QueryDict
-from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Organisation
 from mano.core.http import AuthenticatedHttpRequest
 
-CONFLICT = _(
-    "Quelqu’un a modifié cette fiche entre-temps : rien n’a été écrasé. Votre saisie est restée dans le formulaire ; "
-    "comparez-la avec la version enregistrée avant d’enregistrer à nouveau."
-)
 TERRITORY_LABELS = {
     "name": _("Nom"),
     "types": _("Types"),
@@ -45,24 +38,6 @@ def errors_to_form(form: forms.Form, exc: ValidationError) -> None:
     for name, texts in errors.items():
         for text in texts:
             form.add_error(name if name in form.fields else None, text)
-
-
-def conflict_page(
-    request: AuthenticatedHttpRequest,
-    template: str,
-    form: forms.Form,
-    *,
-    version: int,
-    saved: list[tuple[str, Any]],
-    **context: Any,
-) -> HttpResponse:
-    """The form again with what was typed, now on the saved version, and the saved values above it (409)."""
-    messages.error(request, CONFLICT)
-    data = QueryDict(mutable=True)
-    data.update(request.POST)
-    data["version"] = str(version)
-    form.data = data
-    return render(request, template, {**context, "form": form, "conflict": saved}, status=409)
 
 
 def unbound(form: forms.Form) -> forms.Form:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from mano.accounts.selectors import current_team
 from mano.agenda.views.common import uuids
 from mano.agenda.views.person_options import FOUND
+from mano.core.conflict import conflict_page
 from mano.core.http import AuthenticatedHttpRequest, posted_version
 from mano.core.records import ConflictError
 from mano.persons.index import card_names
@@ -27,7 +28,7 @@ from mano.territories.access import MANAGE_ROLES, can_manage, territories_requir
 from mano.territories.forms import ObservationForm, now_minute
 from mano.territories.models import Observation, Territory
 from mano.territories.services import observations as services
-from mano.territories.views.common import conflict_page, errors_to_form, observation_labels, organisation_of, unbound
+from mano.territories.views.common import errors_to_form, observation_labels, organisation_of, unbound
 
 FOUND_SHOWN = 20
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mano.agenda.categories import categories_of
+from mano.core.conflict import conflict_page
 from mano.core.http import AuthenticatedHttpRequest, posted_version
 from mano.core.records import ConflictError
 from mano.core.search_param import is_search_post, search_of, see_other
@@ -22,7 +23,7 @@ from mano.territories.access import MANAGE_ROLES, can_manage, territories_requir
 from mano.territories.forms import DeleteForm, TerritoryForm
 from mano.territories.services import territories as services
 from mano.territories.types import TERRITORY_TYPES
-from mano.territories.views.common import TERRITORY_LABELS, conflict_page, errors_to_form, organisation_of
+from mano.territories.views.common import TERRITORY_LABELS, errors_to_form, organisation_of
 
 MAX_QUERY = 100
 
