@@ -25,6 +25,8 @@ class ReportScope:
     whole: bool
     first: date
     last: date  # inclusive
+    # With `whole`: the organisation's night teams, read once per report (report_sections fills it).
+    org_night_ids: tuple[Any, ...] = ()
 
     @property
     def night(self) -> bool:
@@ -51,7 +53,7 @@ class ReportScope:
     def single_team(self) -> Team | None:
         return self.teams[0] if len(self.teams) == 1 and not self.whole else None
 
-    def window(self, field: str, team_lookup: str, night_team_ids: list[Any]) -> Q:
+    def window(self, field: str, team_lookup: str) -> Q:
         """Rows whose `field` falls in the report's moments, a night team's rows in its noon-to-noon days.
 
         With teams of both kinds (or the whole organisation), each row is placed by its own team's kind."""
@@ -59,7 +61,7 @@ class ReportScope:
         night_start, night_end = day_window(self.first, night=True)[0], day_window(self.last, night=True)[1]
         by_day = Q(**{f"{field}__gte": day_start, f"{field}__lt": day_end})
         by_night = Q(**{f"{field}__gte": night_start, f"{field}__lt": night_end})
-        chosen = night_team_ids if self.whole else [t.pk for t in self.teams if t.night_team]
+        chosen = list(self.org_night_ids) if self.whole else [t.pk for t in self.teams if t.night_team]
         if not chosen:
             return by_day
         if not self.whole and len(chosen) == len(self.teams):

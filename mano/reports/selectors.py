@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -51,20 +51,14 @@ def _teams(rows: QuerySet[Any], scope: ReportScope, lookup: str = "team_id__in")
     return rows if scope.whole else rows.filter(**{lookup: scope.team_ids})
 
 
-def _window(user: User, scope: ReportScope, field: str, team_lookup: str) -> Q:
-    """The report's moments for `field`, each row by its team's kind (a night team's day runs noon to noon)."""
-    night = list(_org(Team, user).filter(night_team=True).values_list("pk", flat=True)) if scope.whole else []
-    return scope.window(field, team_lookup, night)
-
-
 def _actions(user: User, keyring: Keyring, scope: ReportScope) -> dict[str, Section]:
     base = _teams(_org(Action, user).filter(deleted_at=None, person__deleted_at=None), scope, "teams__in").distinct()
-    ended = _window(user, scope, "completed_at", "teams")
+    ended = scope.window("completed_at", "teams")
     picks = {
         "actions_done": base.filter(ended, status=Status.DONE),
         "actions_cancelled": base.filter(ended, status=Status.CANCELLED),
         # Created in the report's days and not already done or cancelled in them (those are listed there).
-        "actions_created": base.filter(_window(user, scope, "created_at", "teams")).exclude(
+        "actions_created": base.filter(scope.window("created_at", "teams")).exclude(
             ended & Q(status__in=[Status.DONE, Status.CANCELLED])
         ),
     }
@@ -97,14 +91,14 @@ def _named(user: User, keyring: Keyring, pairs: list[tuple[Any, dict[str, Any]]]
 
 def _comments(user: User, keyring: Keyring, scope: ReportScope) -> Section:
     rows = _teams(_org(Comment, user), scope).filter(
-        _window(user, scope, "created_at", "team"), deleted_at=None, person__deleted_at=None
+        scope.window("created_at", "team"), deleted_at=None, person__deleted_at=None
     )
     shown = list(rows.select_related("team").order_by("-created_at")[:SHOWN])
     return Section("comments", rows.count(), _named(user, keyring, records_data(shown, keyring), "text"))
 
 
 def _encounters(user: User, keyring: Keyring, scope: ReportScope, model: Any, key: str) -> Section:
-    rows = _teams(_org(model, user), scope).filter(_window(user, scope, "date", "team"), deleted_at=None)
+    rows = _teams(_org(model, user), scope).filter(scope.window("date", "team"), deleted_at=None)
     rows = rows.exclude(person__deleted_at__isnull=False)
     named = rows.filter(person__isnull=False)
     shown = list(named.select_related("team").order_by("-date")[:SHOWN])
@@ -116,7 +110,7 @@ def _encounters(user: User, keyring: Keyring, scope: ReportScope, model: Any, ke
 def _persons_created(user: User, keyring: Keyring, scope: ReportScope) -> Section:
     rows = (
         _teams(_org(Person, user), scope, "teams__in")
-        .filter(_window(user, scope, "created_at", "teams"), deleted_at=None)
+        .filter(scope.window("created_at", "teams"), deleted_at=None)
         .distinct()
     )
     shown = list(rows.select_related("created_by").order_by("-created_at")[:SHOWN])
@@ -147,7 +141,7 @@ def _persons_out(user: User, keyring: Keyring, scope: ReportScope) -> Section:
 
 
 def _referrals(user: User, scope: ReportScope) -> Section:
-    rows = _teams(_org(Referral, user), scope).filter(_window(user, scope, "created_at", "team"))
+    rows = _teams(_org(Referral, user), scope).filter(scope.window("created_at", "team"))
     per = dict(rows.values_list("structure__name").annotate(n=Count("id")).values_list("structure__name", "n"))
     return Section("referrals", sum(per.values()), sorted(per.items()))
 
@@ -170,11 +164,11 @@ def _consultations(user: User, keyring: Keyring, scope: ReportScope) -> dict[str
     if not is_health(user, keyring):
         return {}
     base = _teams(_org(Consultation, user).filter(deleted_at=None), scope, "teams__in").distinct()
-    ended = _window(user, scope, "completed_at", "teams")
+    ended = scope.window("completed_at", "teams")
     picks = {
         "consultations_done": base.filter(ended, status=Status.DONE),
         "consultations_cancelled": base.filter(ended, status=Status.CANCELLED),
-        "consultations_created": base.filter(_window(user, scope, "created_at", "teams")),
+        "consultations_created": base.filter(scope.window("created_at", "teams")),
     }
     return {
         key: Section(
@@ -190,6 +184,9 @@ def report_sections(*, user: User, keyring: Keyring, scope: ReportScope) -> dict
     """Every section of the report, by key. Restricted members get what they may see: passages, rencontres,
     observations, actions (no comments, no persons created or out, no services, no consultations)."""
     full = user.role in FULL_ROLES
+    if scope.whole:
+        night = _org(Team, user).filter(night_team=True).values_list("pk", flat=True)
+        scope = replace(scope, org_night_ids=tuple(night))
     sections: dict[str, Section] = {**_actions(user, keyring, scope)}
     if full:
         sections["comments"] = _comments(user, keyring, scope)

@@ -4,28 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from uuid import UUID
 
 from django.http import HttpRequest
 
 from mano.accounts.models import Team
 from mano.accounts.selectors import current_team
 from mano.agenda.days import agenda_day_of
+from mano.agenda.views.common import uuids
 from mano.core.http import AuthenticatedHttpRequest
 from mano.reports.scope import ReportScope
 
 ROLES = ("admin", "normal", "restricted")
 ALL = "toutes"
-
-
-def _uuids(values: list[str]) -> set[UUID]:
-    found = set()
-    for value in values:
-        try:
-            found.add(UUID(value))
-        except ValueError:
-            continue
-    return found
 
 
 def teams_asked(request: AuthenticatedHttpRequest) -> tuple[list[Team], bool]:
@@ -34,7 +24,7 @@ def teams_asked(request: AuthenticatedHttpRequest) -> tuple[list[Team], bool]:
     org_teams = list(Team.objects.filter(organisation_id=request.user.member_organisation_id).order_by("name"))
     if ALL in asked:
         return [], True
-    wanted = _uuids(asked)
+    wanted = set(uuids(asked))
     picked = [t for t in org_teams if t.pk in wanted]
     if picked:
         return picked, False
