@@ -43,6 +43,8 @@ class Action(EncryptedRecord):
             models.Index(fields=["organisation", "deleted_at", "status", "due_at"]),
             models.Index(fields=["organisation", "deleted_at", "completed_at"]),
             models.Index(fields=["organisation", "deleted_at", "agenda_at"]),
+            # The reports' "actions créées" of a day or a month.
+            models.Index(fields=["organisation", "deleted_at", "created_at"]),
             models.Index(fields=["person", "deleted_at"]),
             # Partial: the Priorités count on every page reads only the few urgent rows. No literal in the
             # condition: SQLite cannot match a bound parameter (status = ?) against one.

@@ -65,6 +65,8 @@ class Comment(EncryptedRecord):
     class Meta:
         indexes = [
             models.Index(fields=["person", "deleted_at", "-created_at"]),
+            # The reports' comments of a day or a month, across persons.
+            models.Index(fields=["organisation", "deleted_at", "created_at"]),
             models.Index(
                 fields=["organisation", "team"],
                 condition=models.Q(urgent=True, deleted_at__isnull=True),

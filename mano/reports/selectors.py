@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum, Window
 
 from mano.accounts.models import Team, User
 from mano.agenda.models import Action, ServiceCount, Status
@@ -23,9 +23,10 @@ from mano.medical.selectors import consultation_rows
 from mano.persons.index import card_names, shard_lines
 from mano.persons.models import Comment, Passage, Person, Rencontre
 from mano.reports.models import Report
-from mano.reports.scope import ReportScope
+from mano.reports.scope import ReportScope, team_filter
 from mano.structures.models import Referral
-from mano.territories.selectors import observations_between
+from mano.territories.models import Observation
+from mano.territories.selectors import observations_in
 
 SHOWN = 200  # rows listed per section; the counts are exact
 FULL_ROLES = ("admin", "normal")
@@ -47,25 +48,37 @@ def _org(model: Any, user: User) -> QuerySet[Any]:
     return model.objects.filter(organisation_id=user.member_organisation_id)
 
 
-def _teams(rows: QuerySet[Any], scope: ReportScope, lookup: str = "team_id__in") -> QuerySet[Any]:
-    return rows if scope.whole else rows.filter(**{lookup: scope.team_ids})
+def _scoped(model: Any, user: User, scope: ReportScope) -> QuerySet[Any]:
+    """The organisation's rows of the report's teams (all of them for the whole organisation)."""
+    rows = _org(model, user)
+    return rows if scope.whole else rows.filter(team_filter(model)(scope.team_ids))
+
+
+def _listed(rows: QuerySet[Any], order: str) -> tuple[int, list[Any]]:
+    """The count of the rows and the SHOWN first of them in one query: the database reads the rows once."""
+    shown = list(rows.annotate(listed_total=Window(Count("pk"))).order_by(order)[:SHOWN])
+    return (shown[0].listed_total if shown else 0), shown
+
+
+def _window(scope: ReportScope, model: Any, field: str) -> Q:
+    return scope.window(field, team_filter(model))
 
 
 def _actions(user: User, keyring: Keyring, scope: ReportScope) -> dict[str, Section]:
-    base = _teams(_org(Action, user).filter(deleted_at=None, person__deleted_at=None), scope, "teams__in").distinct()
-    ended = scope.window("completed_at", "teams")
+    base = _scoped(Action, user, scope).filter(deleted_at=None, person__deleted_at=None)
+    ended = _window(scope, Action, "completed_at")
     picks = {
         "actions_done": base.filter(ended, status=Status.DONE),
         "actions_cancelled": base.filter(ended, status=Status.CANCELLED),
         # Created in the report's days and not already done or cancelled in them (those are listed there).
-        "actions_created": base.filter(scope.window("created_at", "teams")).exclude(
+        "actions_created": base.filter(_window(scope, Action, "created_at")).exclude(
             ended & Q(status__in=[Status.DONE, Status.CANCELLED])
         ),
     }
     sections = {}
     for key, rows in picks.items():
-        shown = list(rows.order_by("-created_at").prefetch_related("teams")[:SHOWN])
-        sections[key] = Section(key, rows.count(), action_rows(shown, keyring))
+        count, shown = _listed(rows.prefetch_related("teams"), "-created_at")
+        sections[key] = Section(key, count, action_rows(shown, keyring))
     return sections
 
 
@@ -90,32 +103,28 @@ def _named(user: User, keyring: Keyring, pairs: list[tuple[Any, dict[str, Any]]]
 
 
 def _comments(user: User, keyring: Keyring, scope: ReportScope) -> Section:
-    rows = _teams(_org(Comment, user), scope).filter(
-        scope.window("created_at", "team"), deleted_at=None, person__deleted_at=None
+    rows = _scoped(Comment, user, scope).filter(
+        _window(scope, Comment, "created_at"), deleted_at=None, person__deleted_at=None
     )
-    shown = list(rows.select_related("team").order_by("-created_at")[:SHOWN])
-    return Section("comments", rows.count(), _named(user, keyring, records_data(shown, keyring), "text"))
+    count, shown = _listed(rows.select_related("team"), "-created_at")
+    return Section("comments", count, _named(user, keyring, records_data(shown, keyring), "text"))
 
 
 def _encounters(user: User, keyring: Keyring, scope: ReportScope, model: Any, key: str) -> Section:
-    rows = _teams(_org(model, user), scope).filter(scope.window("date", "team"), deleted_at=None)
+    rows = _scoped(model, user, scope).filter(_window(scope, model, "date"), deleted_at=None)
     rows = rows.exclude(person__deleted_at__isnull=False)
-    named = rows.filter(person__isnull=False)
-    shown = list(named.select_related("team").order_by("-date")[:SHOWN])
-    section = Section(key, rows.count(), _named(user, keyring, records_data(shown, keyring), "comment"))
-    section.extra = {"named": named.count(), "anonymous": rows.filter(person__isnull=True).count()}
+    counts = rows.aggregate(named=Count("pk", filter=Q(person__isnull=False)), all=Count("pk"))
+    shown = list(rows.filter(person__isnull=False).select_related("team").order_by("-date")[:SHOWN])
+    section = Section(key, counts["all"], _named(user, keyring, records_data(shown, keyring), "comment"))
+    section.extra = {"named": counts["named"], "anonymous": counts["all"] - counts["named"]}
     return section
 
 
 def _persons_created(user: User, keyring: Keyring, scope: ReportScope) -> Section:
-    rows = (
-        _teams(_org(Person, user), scope, "teams__in")
-        .filter(scope.window("created_at", "teams"), deleted_at=None)
-        .distinct()
-    )
-    shown = list(rows.select_related("created_by").order_by("-created_at")[:SHOWN])
+    rows = _scoped(Person, user, scope).filter(_window(scope, Person, "created_at"), deleted_at=None)
+    count, shown = _listed(rows, "-created_at")
     names = card_names(user.member_organisation_id, [p.pk for p in shown], keyring)
-    return Section("persons_created", rows.count(), [Item(p.pk, names.get(p.pk, ""), p.created_at) for p in shown])
+    return Section("persons_created", count, [Item(p.pk, names.get(p.pk, ""), p.created_at) for p in shown])
 
 
 def _persons_out(user: User, keyring: Keyring, scope: ReportScope) -> Section:
@@ -141,7 +150,7 @@ def _persons_out(user: User, keyring: Keyring, scope: ReportScope) -> Section:
 
 
 def _referrals(user: User, scope: ReportScope) -> Section:
-    rows = _teams(_org(Referral, user), scope).filter(scope.window("created_at", "team"))
+    rows = _scoped(Referral, user, scope).filter(_window(scope, Referral, "created_at"))
     per = dict(rows.values_list("structure__name").annotate(n=Count("id")).values_list("structure__name", "n"))
     return Section("referrals", sum(per.values()), sorted(per.items()))
 
@@ -150,12 +159,13 @@ def _observations(user: User, keyring: Keyring, scope: ReportScope) -> Section:
     organisation = user.organisation
     if organisation is None or not organisation.territories_enabled:
         return Section("observations", 0)
-    rows = observations_between(user=user, keyring=keyring, start=scope.start, end=scope.end, team_ids=scope.team_ids)
-    return Section("observations", len(rows), rows[:SHOWN])
+    moments = _window(scope, Observation, "observed_at")
+    count, rows = observations_in(user=user, keyring=keyring, moments=moments, team_ids=scope.team_ids, limit=SHOWN)
+    return Section("observations", count, rows)
 
 
 def _services(user: User, scope: ReportScope) -> Section:
-    rows = _teams(_org(ServiceCount, user), scope).filter(date__gte=scope.first, date__lte=scope.last)
+    rows = _scoped(ServiceCount, user, scope).filter(date__gte=scope.first, date__lte=scope.last)
     totals = list(rows.values_list("service").annotate(n=Sum("count")).order_by("service"))
     return Section("services", sum(n for _, n in totals), [(s, n) for s, n in totals if n])
 
@@ -163,12 +173,12 @@ def _services(user: User, scope: ReportScope) -> Section:
 def _consultations(user: User, keyring: Keyring, scope: ReportScope) -> dict[str, Section]:
     if not is_health(user, keyring):
         return {}
-    base = _teams(_org(Consultation, user).filter(deleted_at=None), scope, "teams__in").distinct()
-    ended = scope.window("completed_at", "teams")
+    base = _scoped(Consultation, user, scope).filter(deleted_at=None)
+    ended = _window(scope, Consultation, "completed_at")
     picks = {
         "consultations_done": base.filter(ended, status=Status.DONE),
         "consultations_cancelled": base.filter(ended, status=Status.CANCELLED),
-        "consultations_created": base.filter(scope.window("created_at", "teams")),
+        "consultations_created": base.filter(_window(scope, Consultation, "created_at")),
     }
     return {
         key: Section(
@@ -217,7 +227,7 @@ def report_notes(*, user: User, keyring: Keyring, scope: ReportScope) -> list[No
     members get none: a note speaks freely of the persons met."""
     if user.role not in FULL_ROLES:
         return []
-    rows = _teams(_org(Report, user), scope).filter(deleted_at=None, date__gte=scope.first, date__lte=scope.last)
+    rows = _scoped(Report, user, scope).filter(deleted_at=None, date__gte=scope.first, date__lte=scope.last)
     return [NoteRow(r, d) for r, d in records_data(rows.select_related("team").order_by("date", "team__name"), keyring)]
 
 

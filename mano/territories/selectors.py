@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -190,19 +190,20 @@ def _names(keyring: Keyring, territory_ids: Iterable[Any]) -> dict[Any, str]:
     return {t.pk: str(record_data(t, keyring).get("name") or "") for t in rows}
 
 
-def observations_between(
-    *, user: User, keyring: Keyring, start: datetime, end: datetime, team_ids: list[Any] | None
-) -> list[ObservationRow]:
-    """Live observations of live territories of the user's organisation with `observed_at` in [start, end), of
-    these teams (every team when None), by moment. Empty for a role that cannot read territories."""
+def observations_in(
+    *, user: User, keyring: Keyring, moments: Q, team_ids: list[Any] | None, limit: int
+) -> tuple[int, list[ObservationRow]]:
+    """Live observations of live territories of the user's organisation whose `observed_at` matches `moments`, of
+    these teams (every team when None): their count and the first `limit` of them by moment, the only ones
+    decrypted. Nothing for a role that cannot read territories."""
     if user.role not in READ_ROLES or user.organisation_id is None:
-        return []
-    rows = observations_of(user).filter(observed_at__gte=start, observed_at__lt=end)
+        return 0, []
+    rows = observations_of(user).filter(moments)
     if team_ids is not None:
         rows = rows.filter(team_id__in=team_ids)
-    observations = list(rows.order_by("observed_at", "pk"))
+    observations = list(rows.annotate(listed_total=Window(Count("pk"))).order_by("observed_at", "pk")[:limit])
     names = _names(keyring, {o.territory_id for o in observations})
-    return [
+    return (observations[0].listed_total if observations else 0), [
         ObservationRow(
             o,
             record_data(o, keyring),

@@ -21,6 +21,7 @@ from mano.reports.models import Report
 from mano.reports.scope import ReportScope
 from mano.reports.selectors import report_sections
 from mano.reports.services import merged_note, report_save
+from mano.territories.tests.factories import make_observation, make_territory
 from mano.testing import login_client
 
 pytestmark = pytest.mark.django_db
@@ -366,9 +367,25 @@ def test_mixed_day_and_night_teams_place_each_row_by_its_team(org_a):
         date=at(2026, 3, 11, 2, 0),
         persons=[karim],
     )
+    # Actions hold their teams in a many-to-many link, observations in a column: both are placed the same way.
+    with time_machine.travel(at(2026, 3, 11, 2, 0), tick=False):
+        for team in (org_a.night, org_a.day):
+            actions_create(
+                user=bob.user,
+                keyring=bob.keyring,
+                persons=[karim],
+                teams=[team],
+                name="Maraude",
+                due_at=at(2026, 3, 12, 9),
+            )
+    territory = make_territory(org_a["admin"])
+    for team in (org_a.night, org_a.day):
+        make_observation(org_a["normal"], territory, team, at=at(2026, 3, 11, 2, 0))
     both = ReportScope(teams=[org_a.day, org_a.night], whole=False, first=date(2026, 3, 10), last=date(2026, 3, 10))
     whole = ReportScope(teams=[], whole=True, first=date(2026, 3, 10), last=date(2026, 3, 10))
-    assert counts(bob, both)["rencontres"] == 1 and counts(bob, whole)["rencontres"] == 1
+    for scope in (both, whole):
+        got = counts(bob, scope)
+        assert (got["rencontres"], got["actions_created"], got["observations"]) == (1, 1, 1)
 
 
 def test_an_action_created_and_done_the_same_day_is_listed_as_done_only(org_a):
