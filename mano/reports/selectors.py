@@ -51,7 +51,7 @@ def _org(model: Any, user: User) -> QuerySet[Any]:
 def _scoped(model: Any, user: User, scope: ReportScope) -> QuerySet[Any]:
     """The organisation's rows of the report's teams (all of them for the whole organisation)."""
     rows = _org(model, user)
-    return rows if scope.whole else rows.filter(team_filter(model)(scope.team_ids))
+    return rows if scope.whole else rows.filter(team_filter(model)([t.pk for t in scope.teams]))
 
 
 def _listed(rows: QuerySet[Any], order: str) -> tuple[int, list[Any]]:
