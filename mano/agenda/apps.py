@@ -9,7 +9,9 @@ class AgendaConfig(AppConfig):
 
     def ready(self) -> None:
         # Action names become searchable on the person file, and the person page shows an "Actions" section.
-        from mano.agenda import search  # noqa: F401
+        from mano.agenda import search, stats  # noqa: F401
+
+        stats.register()  # actions are counted by the statistics store
         from mano.agenda.sections import section
         from mano.persons.sections import SECTIONS, WITH_RESTRICTED, Section
 

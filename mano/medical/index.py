@@ -1,4 +1,4 @@
-"""The medical search shards (the persons' ShardStore, under K_health): what a health professional's persons
+"""The medical search shards (mano.core.shards.ShardStore, under K_health): what a health professional's persons
 search reads instead of opening every consultation, treatment and medical comment of the organisation.
 
 A line is `person link \\t person id \\t kind\\x1efolded text …`; a private consultation's kind carries its author
@@ -10,12 +10,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
-
 from mano.core.crypto import KeyKind, Keyring
 from mano.core.records import payload_data
+from mano.core.shards import ShardStore
 from mano.medical.models import Consultation, MedicalComment, MedicalShard, Treatment
-from mano.persons.index import KIND_SEP, SHARDS, ShardStore
+from mano.persons.index import KIND_SEP, SHARDS
 from mano.persons.text import fold
 
 SOURCES: tuple[tuple[Any, str, tuple[str, ...]], ...] = (
@@ -69,16 +68,7 @@ def medical_index_refresh(org_id: Any, keyring: Keyring, links: Iterable[str]) -
     )
 
 
-@transaction.atomic
 def medical_index_rebuild(org_id: Any, keyring: Keyring) -> int:
     """Every line of the organisation from scratch (bulk imports, the benchmark seed); returns how many."""
     found = _texts(org_id, keyring, None)
-    by_bucket: dict[int, list[str]] = defaultdict(list)
-    for link, (person_id, items) in found.items():
-        by_bucket[_bucket(link)].append(_line(link, person_id, items))
-    MedicalShard.objects.filter(organisation_id=org_id).delete()
-    MedicalShard.objects.bulk_create(
-        MedicalShard(organisation_id=org_id, bucket=b, payload=MEDICAL_SHARDS.envelope(org_id, b, lines, keyring))
-        for b, lines in by_bucket.items()
-    )
-    return len(found)
+    return MEDICAL_SHARDS.replace_all(org_id, (_line(link, *items) for link, items in found.items()), keyring)

@@ -4,31 +4,24 @@
 - `PersonShard`: 64 envelopes per organisation; each holds one line per person:
   `id \\t team ids \\t folded name \\t birth date \\t followed since \\t card JSON \\t search JSON`.
   Sorting or searching 20,000 persons opens 64 envelopes and parses only the lines that match.
-Both are rebuilt by `index_refresh` after any write that changes what a person's row or search shows.
+Both are rebuilt by `index_refresh` after any write that changes what a person's row or search shows, and so
+are the person's lines in the statistics store (`mano.core.statstore`, every per-person source).
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from django.db import connection, transaction
+from django.db import transaction
 
-from mano.core.crypto import (
-    Envelope,
-    KeyKind,
-    Keyring,
-    decrypt_record,
-    decrypt_record_text,
-    encrypt_record,
-    encrypt_record_text,
-)
+from mano.core import statstore
+from mano.core.crypto import KeyKind, Keyring, decrypt_record, encrypt_record
 from mano.core.records import record_data
+from mano.core.shards import ShardStore
 from mano.persons.models import Comment, Person, PersonIndex, PersonShard
 from mano.persons.text import digits, fold
 
@@ -121,78 +114,6 @@ def card_envelope(person: Person, card: dict[str, Any], keyring: Keyring) -> byt
     return envelope
 
 
-@dataclass(frozen=True)
-class ShardStore:
-    """An organisation's search lines spread over SHARDS encrypted envelopes (rows with organisation, bucket,
-    payload): searching opens SHARDS envelopes instead of one per row. A line starts with its key and a tab;
-    `bucket` maps a key to its shard. Persons use it under K_general, the medical half under K_health."""
-
-    model: type[Any]
-    kind: KeyKind
-    bucket: Callable[[str], int]
-
-    @property
-    def table(self) -> str:
-        return str(self.model._meta.db_table)
-
-    def envelope(self, org_id: Any, bucket: int, lines: Iterable[str], keyring: Keyring) -> bytes:
-        envelope, _ = encrypt_record_text(
-            keyring, kind=self.kind, table=self.table, row_id=bucket, org_id=org_id, text="\n".join(lines)
-        )
-        return envelope
-
-    def _text(self, shard: Any, keyring: Keyring) -> str:
-        return decrypt_record_text(
-            keyring, table=self.table, row_id=shard.bucket, org_id=shard.organisation_id, envelope=shard.payload
-        )
-
-    def rewrite(self, org_id: Any, replacements: Mapping[str, str | None], keyring: Keyring) -> None:
-        """Replace (or drop, for None) the lines of the given keys, rewriting each touched shard once,
-        under a row lock so that concurrent writers never drop each other's lines."""
-        by_bucket: dict[int, dict[str, str | None]] = defaultdict(dict)
-        for key, line in replacements.items():
-            by_bucket[self.bucket(key)][key] = line
-        with transaction.atomic():
-            self.model.objects.bulk_create(
-                [
-                    self.model(organisation_id=org_id, bucket=b, payload=self.envelope(org_id, b, [], keyring))
-                    for b in by_bucket
-                ],
-                ignore_conflicts=True,
-            )
-            shards = self.model.objects.select_for_update().filter(organisation_id=org_id, bucket__in=list(by_bucket))
-            for shard in shards.order_by("bucket"):
-                changes = by_bucket[shard.bucket]
-                text = self._text(shard, keyring)
-                kept = [ln for ln in text.split("\n") if ln and ln.split("\t", 1)[0] not in changes]
-                kept += [ln for ln in changes.values() if ln is not None]
-                shard.payload = self.envelope(org_id, shard.bucket, kept, keyring)
-                shard.save(update_fields=["payload", "updated_at"])
-
-    def payloads(self, org_id: Any) -> list[tuple[int, Envelope]]:
-        """(bucket, envelope) of an organisation's shards. On PostgreSQL they are read in binary format: the
-        default text format sends bytea as hex, which costs ~4x the time for the ~20 MB of a large organisation."""
-        shards = self.model.objects.filter(organisation_id=org_id)
-        if connection.vendor != "postgresql":
-            return list(shards.values_list("bucket", "payload"))
-        import psycopg
-
-        sql, params = shards.values_list("bucket", "payload").query.sql_with_params()
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, params, binary=True)  # binary results; parameters stay as Django built them
-            return [(int(bucket), bytes(payload)) for bucket, payload in cursor.fetchall()]
-
-    def lines(self, org_id: Any, keyring: Keyring) -> list[str]:
-        """Every raw line of an organisation, unsplit: a search tests its words on the raw text first."""
-        found: list[str] = []
-        for bucket, payload in self.payloads(org_id):
-            found += decrypt_record_text(
-                keyring, table=self.table, row_id=bucket, org_id=org_id, envelope=payload
-            ).split("\n")
-        return [raw for raw in found if raw]
-
-
 PERSON_SHARDS = ShardStore(PersonShard, KeyKind.GENERAL, lambda person_id: bucket_of(UUID(person_id)))
 
 
@@ -229,6 +150,7 @@ def index_refresh(person: Person, keyring: Keyring, data: dict[str, Any] | None 
     `data` is the payload the caller has just written in this transaction; leave it out otherwise."""
     with transaction.atomic():
         _shards_rewrite(person.organisation_id, {str(person.pk): _index_line(person, keyring, data)}, keyring)
+        statstore.refresh(person.organisation_id, keyring, [person.pk])
 
 
 def index_refresh_many(items: list[tuple[Person, dict[str, Any] | None]], keyring: Keyring) -> None:
@@ -237,12 +159,14 @@ def index_refresh_many(items: list[tuple[Person, dict[str, Any] | None]], keyrin
         with transaction.atomic():
             lines = {str(p.pk): _index_line(p, keyring, data) for p, data in items}
             _shards_rewrite(items[0][0].organisation_id, lines, keyring)
+            statstore.refresh(items[0][0].organisation_id, keyring, [p.pk for p, _ in items])
 
 
 def index_remove(person: Person, keyring: Keyring) -> None:
-    """Take a deleted person out of search and sorted lists."""
+    """Take a deleted person out of search, sorted lists and statistics."""
     PersonIndex.objects.filter(person=person).delete()
     _shards_rewrite(person.organisation_id, {str(person.pk): None}, keyring)
+    statstore.refresh(person.organisation_id, keyring, [person.pk])
 
 
 def card_names(

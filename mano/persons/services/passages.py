@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Team, User
+from mano.core import statstore
 from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
 from mano.core.records import record_create, record_data, record_update
 from mano.persons.models import Passage, Person, Rencontre
 from mano.persons.services.persons import person_touch
+from mano.persons.stats import anonymous_key
 
 DATE_REQUIRED = _("La date est obligatoire")
 TEAM_REQUIRED = _("L'équipe est obligatoire")
@@ -34,6 +36,18 @@ DELETE_ROLES = ("admin", "normal")
 MODELS: dict[str, type[Passage] | type[Rencontre]] = {"passage": Passage, "rencontre": Rencontre}
 
 Encounter = Passage | Rencontre
+SOURCES = {Passage: "passages", Rencontre: "rencontres"}
+
+
+def stats_refresh(keyring: Keyring, records: Iterable[Encounter]) -> None:
+    """Recompute the statistics lines these passages or rencontres belong to (their persons', or for
+    anonymous passages the month they were recorded in)."""
+    keys: dict[tuple[Any, str], set[str]] = {}
+    for record in records:
+        key = str(record.person_id) if record.person_id else anonymous_key(record.created_at)
+        keys.setdefault((record.organisation_id, SOURCES[type(record)]), set()).add(key)
+    for (org_id, source), found in keys.items():
+        statstore.refresh(org_id, keyring, found, sources=[source])
 
 
 def _check(user: User, roles: tuple[str, ...], organisation_id: Any) -> None:
@@ -121,12 +135,14 @@ def encounters_create(
         raise ValidationError({"persons": PERSON_REQUIRED})
     assert team is not None
     targets: list[Person | None] = [*persons, *([None] * (anonymous_count or 0))]
-    return [
+    created = [
         _create(
             kind, user=user, keyring=keyring, person=p, team=team, date=moment, comment=comment, observation=observation
         )
         for p in targets
     ]
+    stats_refresh(keyring, created)
+    return created
 
 
 def passage_create(
@@ -179,18 +195,21 @@ def encounter_update(
     _check(user, WRITE_ROLES, record.organisation_id)
     moment, comment = _clean(user, team=team, date=date, comment=comment)
     data = {**record_data(record, keyring), "comment": comment}
-    return record_update(
+    saved = record_update(
         record, keyring=keyring, user=user, data=data, expected_version=expected_version, team=team, date=moment
     )
+    stats_refresh(keyring, [saved])
+    return saved
 
 
 @transaction.atomic
-def encounter_delete(*, user: User, record: Encounter, request: HttpRequest | None = None) -> None:
+def encounter_delete(*, user: User, keyring: Keyring, record: Encounter, request: HttpRequest | None = None) -> None:
     """Soft-delete a passage or rencontre (admins and normal members only)."""
     _check(user, DELETE_ROLES, record.organisation_id)
     type(record).objects.filter(pk=record.pk, deleted_at=None).update(
         deleted_at=timezone.now(), updated_at=timezone.now(), updated_by=user
     )
+    stats_refresh(keyring, [record])
     audit(
         AuditAction.RECORD_DELETE,
         organisation=user.organisation,

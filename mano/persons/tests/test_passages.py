@@ -106,7 +106,7 @@ def test_restricted_members_may_add_and_edit_but_not_delete(org_a, person):
         comment="Corrigé",
     )
     with pytest.raises(PermissionDenied):
-        encounter_delete(user=restricted.user, record=rencontre)
+        encounter_delete(user=restricted.user, keyring=restricted.keyring, record=rencontre)
     assert Rencontre.objects.get().deleted_at is None
 
 

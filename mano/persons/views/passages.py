@@ -201,7 +201,7 @@ def encounter_delete_view(request: AuthenticatedHttpRequest, record_id: UUID, ki
         # Only the confirmation form deletes; any other POST goes back to it.
         if request.POST.get("confirm") != "1":
             return redirect(request.path)
-        services.encounter_delete(user=request.user, record=record, request=request)
+        services.encounter_delete(user=request.user, keyring=request.keyring, record=record, request=request)
         messages.success(request, _("Suppression réussie."))
         return redirect(back)
     row = selectors.encounter_row(user=request.user, keyring=request.keyring, kind=kind, record=record)

@@ -214,7 +214,7 @@ def _rencontres_follow(
         raise ValidationError({"persons": REMOVE_FORBIDDEN})
     for rencontre in removed:
         if rencontre is not None:
-            encounter_delete(user=user, record=rencontre)
+            encounter_delete(user=user, keyring=keyring, record=rencontre)
     kept = [r for pk, r in met.items() if pk in wanted and r is not None]
     _follow(user, keyring, kept, team, moment)
     return [*kept, *_meet(user, keyring, [p for p in persons if p.pk not in met], team, moment, observation.pk)]
@@ -261,7 +261,7 @@ def observations_remove(*, user: User, keyring: Keyring, observations: list[Obse
     for met in persons_met(user.organisation_id, datas):
         for rencontre in met.values():
             if rencontre is not None:
-                encounter_delete(user=user, record=rencontre)
+                encounter_delete(user=user, keyring=keyring, record=rencontre)
     now = timezone.now()
     return Observation.objects.filter(pk__in=[o.pk for o in observations], deleted_at=None).update(
         deleted_at=now, updated_at=now, updated_by=user

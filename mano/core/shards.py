@@ -1,0 +1,126 @@
+"""Encrypted shards: an organisation's lines spread over a few envelopes instead of one envelope per row.
+
+The persons' search shards (K_general), the medical search shards (K_health) and the statistics store
+(`mano.core.statstore`, one store per source) are all a ShardStore: rows (organisation, [scope columns,] bucket,
+payload) whose payload is one envelope holding lines `key \\t …`. Reading an organisation opens a few dozen
+envelopes; writing rewrites the one shard that holds the key, under a row lock.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+
+from mano.core.crypto import Envelope, KeyKind, Keyring, decrypt_record_text, encrypt_record_text
+
+
+@dataclass(frozen=True)
+class ShardStore:
+    """An organisation's lines spread over encrypted envelopes (rows with organisation, bucket, payload):
+    searching opens the shards instead of one envelope per row. A line starts with its key and a tab;
+    `bucket` maps a key to its shard.
+
+    `scope`: extra columns (name, value) when several stores share one table (the statistics sources); they
+    also enter the envelope's row id, so that a shard copied to another source fails to open."""
+
+    model: type[Any]
+    kind: KeyKind
+    bucket: Callable[[str], int]
+    scope: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def table(self) -> str:
+        return str(self.model._meta.db_table)
+
+    def row_id(self, bucket: int) -> str | int:
+        return "/".join([*(value for _, value in self.scope), str(bucket)]) if self.scope else bucket
+
+    def rows(self, org_id: Any) -> Any:
+        return self.model.objects.filter(organisation_id=org_id, **dict(self.scope))
+
+    def envelope(self, org_id: Any, bucket: int, lines: Iterable[str], keyring: Keyring) -> bytes:
+        envelope, _ = encrypt_record_text(
+            keyring, kind=self.kind, table=self.table, row_id=self.row_id(bucket), org_id=org_id, text="\n".join(lines)
+        )
+        return envelope
+
+    def open(self, org_id: Any, bucket: int, payload: Envelope, keyring: Keyring) -> str:
+        return decrypt_record_text(
+            keyring, table=self.table, row_id=self.row_id(bucket), org_id=org_id, envelope=payload
+        )
+
+    def rewrite(self, org_id: Any, replacements: Mapping[str, str | None], keyring: Keyring) -> None:
+        """Replace (or drop, for None) the lines of the given keys, rewriting each touched shard once,
+        under a row lock so that concurrent writers never drop each other's lines. A shard whose lines
+        come out unchanged is not written again."""
+        by_bucket: dict[int, dict[str, str | None]] = defaultdict(dict)
+        for key, line in replacements.items():
+            by_bucket[self.bucket(key)][key] = line
+        if not by_bucket:
+            return
+        scope = dict(self.scope)
+        with transaction.atomic():
+            self.model.objects.bulk_create(
+                [
+                    self.model(organisation_id=org_id, bucket=b, payload=self.envelope(org_id, b, [], keyring), **scope)
+                    for b in by_bucket
+                ],
+                ignore_conflicts=True,
+            )
+            shards = self.rows(org_id).select_for_update().filter(bucket__in=list(by_bucket))
+            for shard in shards.order_by("bucket"):
+                changes = by_bucket[shard.bucket]
+                kept, before = [], {}
+                for ln in self.open(org_id, shard.bucket, shard.payload, keyring).split("\n"):
+                    if ln and (key := ln.split("\t", 1)[0]) in changes:
+                        before[key] = ln
+                    elif ln:
+                        kept.append(ln)
+                if all(before.get(key) == line for key, line in changes.items()):
+                    continue
+                kept += [ln for ln in changes.values() if ln is not None]
+                shard.payload = self.envelope(org_id, shard.bucket, kept, keyring)
+                shard.save(update_fields=["payload", "updated_at"])
+
+    def replace_all(self, org_id: Any, lines: Iterable[str], keyring: Keyring) -> int:
+        """Every line of the organisation from scratch (rebuilds, bulk seeding); returns how many."""
+        by_bucket: dict[int, list[str]] = defaultdict(list)
+        for line in lines:
+            by_bucket[self.bucket(line.split("\t", 1)[0])].append(line)
+        with transaction.atomic():
+            self.rows(org_id).delete()
+            self.model.objects.bulk_create(
+                self.model(
+                    organisation_id=org_id,
+                    bucket=b,
+                    payload=self.envelope(org_id, b, sorted(found), keyring),
+                    **dict(self.scope),
+                )
+                for b, found in by_bucket.items()
+            )
+        return sum(len(found) for found in by_bucket.values())
+
+    def payloads(self, org_id: Any) -> list[tuple[int, Envelope]]:
+        """(bucket, envelope) of an organisation's shards. On PostgreSQL they are read in binary format: the
+        default text format sends bytea as hex, which costs ~4x the time for the ~20 MB of a large organisation."""
+        shards = self.rows(org_id)
+        if connection.vendor != "postgresql":
+            return list(shards.values_list("bucket", "payload"))
+        import psycopg
+
+        sql, params = shards.values_list("bucket", "payload").query.sql_with_params()
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, binary=True)  # binary results; parameters stay as Django built them
+            return [(int(bucket), bytes(payload)) for bucket, payload in cursor.fetchall()]
+
+    def lines(self, org_id: Any, keyring: Keyring) -> list[str]:
+        """Every raw line of an organisation, unsplit: a search tests its words on the raw text first."""
+        found: list[str] = []
+        for bucket, payload in self.payloads(org_id):
+            found += self.open(org_id, bucket, payload, keyring).split("\n")
+        return [raw for raw in found if raw]

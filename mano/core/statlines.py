@@ -1,0 +1,154 @@
+"""The line format of the statistics store's item sources (comments, actions, passages, rencontres, …), and
+the counting that reads it.
+
+One line per key, the items of that key (a person's comments, or a month's anonymous passages):
+
+    key \\t team keys \\t span \\t entries
+
+- team keys: comma-separated; a team id, several ids joined by "+" (an action of several teams, counted
+  once), or "" (no team);
+- entries: fixed width, no separator, sorted; one per item: the index of its team key (one character,
+  chr(48 + position)), its half-day code (CODE digits), then the source's suffix (actions: the status letter);
+- span: the lowest and highest half-day codes of the line, so that a line entirely inside a period is counted
+  without reading its entries.
+
+Half-day code: 2 × (days since 2000-01-01) + 1 from noon, in local time. A day team's day d is [2d, 2d + 2), a
+night team's [2d + 1, 2d + 3) (noon to noon, as `mano.agenda.days.day_window`). Entries sorted by team and code
+make a period's count two bisections per team of the line, whatever its number of items.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+
+EPOCH = date(2000, 1, 1)
+CODE = 5
+LAST = 10**CODE - 1
+TEAM_SEP, TEAMS_SEP = "+", ","
+
+
+def day_number(day: date) -> int:
+    return (day - EPOCH).days
+
+
+def half_day(moment: datetime) -> int:
+    """The half-day code of an instant (its local wall-clock day and half), clamped to the format's range."""
+    local = timezone.localtime(moment)
+    return min(LAST, max(0, 2 * day_number(local.date()) + (local.hour >= 12)))
+
+
+def team_key(team_ids: Iterable[Any]) -> str:
+    return TEAM_SEP.join(sorted(str(t) for t in team_ids if t))
+
+
+def item_line(key: str, items: Iterable[tuple[datetime, str, str]]) -> str | None:
+    """The line of `key` from its items (moment, team key, suffix); None without items. Every suffix of a source
+    has the same width."""
+    teams: dict[str, str] = {}
+    entries, codes = [], []
+    for moment, team, suffix in items:
+        code = half_day(moment)
+        codes.append(code)
+        entries.append(f"{teams.setdefault(team, chr(48 + len(teams)))}{code:0{CODE}d}{suffix}")
+    if not entries:
+        return None
+    span = f"{min(codes):0{CODE}d}{max(codes):0{CODE}d}"
+    return "\t".join([key, TEAMS_SEP.join(teams), span, "".join(sorted(entries))])
+
+
+def item_lines(rows: Iterable[tuple[Any, datetime, str, str]]) -> dict[str, str]:
+    """{key: line} from rows (key, moment, team key, suffix), in any order."""
+    grouped: dict[str, list[tuple[datetime, str, str]]] = defaultdict(list)
+    for key, moment, team, suffix in rows:
+        grouped[str(key)].append((moment, team, suffix))
+    return {key: line for key, items in grouped.items() if (line := item_line(key, items)) is not None}
+
+
+@dataclass(frozen=True)
+class Window:
+    """A period of whole days [first, last] as half-day codes: [start, end) for day teams and for night teams."""
+
+    day: tuple[str, str]
+    night: tuple[str, str]
+
+    @classmethod
+    def of(cls, first: date, last: date) -> Window:
+        start, end = 2 * day_number(first), 2 * day_number(last) + 2
+        return cls((f"{start:0{CODE}d}", f"{end:0{CODE}d}"), (f"{start + 1:0{CODE}d}", f"{end + 1:0{CODE}d}"))
+
+
+class _Entries:
+    """The entries string seen as a sequence of fixed-width entries, for bisect (no list built)."""
+
+    __slots__ = ("text", "width")
+
+    def __init__(self, text: str, width: int) -> None:
+        self.text, self.width = text, width
+
+    def __len__(self) -> int:
+        return len(self.text) // self.width
+
+    def __getitem__(self, index: int) -> str:
+        return self.text[index * self.width : (index + 1) * self.width]
+
+
+@dataclass
+class Counter:
+    """Counts a period's items of chosen teams in item lines. `teams`: the team ids counted (None: the whole
+    organisation); `night`: the night teams' ids. A multi-team item counts once if one of its teams is chosen,
+    in the night window if one of those is a night team (as the reports place rows)."""
+
+    window: Window
+    teams: frozenset[str] | None
+    night: frozenset[str]
+    _ranges: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def _bounds(self, team: str) -> tuple[str, str] | None:
+        ids = [t for t in team.split(TEAM_SEP) if self.teams is None or t in self.teams]
+        if not ids:
+            return None
+        return self.window.night if any(t in self.night for t in ids) else self.window.day
+
+    def ranges(self, teams_field: str) -> list[tuple[str, str]]:
+        """[lo, hi) entry prefixes counted in a line with these team keys (cached: lines share their teams)."""
+        found = self._ranges.get(teams_field)
+        if found is None:
+            found = []
+            for index, team in enumerate(teams_field.split(TEAMS_SEP)):
+                bounds = self._bounds(team)
+                if bounds is not None:
+                    found.append((chr(48 + index) + bounds[0], chr(48 + index) + bounds[1]))
+            self._ranges[teams_field] = found
+        return found
+
+    def _inside(self, span: str, ranges: list[tuple[str, str]]) -> bool:
+        lo = max(r[0][1:] for r in ranges)
+        hi = min(r[1][1:] for r in ranges)
+        return lo <= span[:CODE] and span[CODE:] < hi
+
+    def count(self, raw: str, width: int) -> int:
+        """How many of the line's entries fall in the window for a chosen team."""
+        _key, teams_field, span, entries = raw.split("\t", 3)
+        ranges = self.ranges(teams_field)
+        if not ranges:
+            return 0
+        if len(ranges) == teams_field.count(TEAMS_SEP) + 1 and self._inside(span, ranges):
+            return len(entries) // width
+        seq = _Entries(entries, width)
+        return sum(bisect_left(seq, hi) - bisect_left(seq, lo) for lo, hi in ranges)
+
+    def entries(self, raw: str, width: int) -> list[str]:
+        """The line's entries in the window for a chosen team (to read their suffixes)."""
+        _key, teams_field, _span, entries = raw.split("\t", 3)
+        seq = _Entries(entries, width)
+        found: list[str] = []
+        for lo, hi in self.ranges(teams_field):
+            found += [seq[i] for i in range(bisect_left(seq, lo), bisect_left(seq, hi))]
+        return found
