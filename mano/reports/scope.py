@@ -18,6 +18,7 @@ from mano.agenda.days import day_window
 END_BEFORE_START = _("La fin de la période ne peut pas précéder son début.")
 TOO_LONG = _("Pour toute l’organisation, une période d’un an au plus.")
 MAX_DAYS = 366
+SHOWN_DAY, SHOWN_PERIOD = 200, 100
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,11 @@ class ReportScope:
     @property
     def end(self) -> datetime:
         return day_window(self.last, night=self.night)[1]
+
+    @property
+    def shown(self) -> int:
+        """Rows listed per section (the counts are exact): a day's in full, the first of a longer period's."""
+        return SHOWN_DAY if self.one_day else SHOWN_PERIOD
 
     @property
     def one_day(self) -> bool:

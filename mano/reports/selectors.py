@@ -20,15 +20,14 @@ from mano.core.records import record_data, records_data
 from mano.medical.access import is_health
 from mano.medical.models import Consultation
 from mano.medical.selectors import consultation_rows
-from mano.persons.index import card_names, shard_lines
-from mano.persons.models import Comment, Passage, Person, Rencontre
+from mano.persons.index import card_names, open_part, shard_lines
+from mano.persons.models import Comment, Passage, Person, PersonIndex, Rencontre
 from mano.reports.models import Report
 from mano.reports.scope import ReportScope, team_filter
 from mano.structures.models import Referral
 from mano.territories.models import Observation
 from mano.territories.selectors import observations_in
 
-SHOWN = 200  # rows listed per section; the counts are exact
 FULL_ROLES = ("admin", "normal")
 
 
@@ -54,9 +53,9 @@ def _scoped(model: Any, user: User, scope: ReportScope) -> QuerySet[Any]:
     return rows if scope.whole else rows.filter(team_filter(model)([t.pk for t in scope.teams]))
 
 
-def _listed(rows: QuerySet[Any], order: str) -> tuple[int, list[Any]]:
-    """The count of the rows and the SHOWN first of them in one query: the database reads the rows once."""
-    shown = list(rows.annotate(listed_total=Window(Count("pk"))).order_by(order)[:SHOWN])
+def _listed(rows: QuerySet[Any], order: str, scope: ReportScope) -> tuple[int, list[Any]]:
+    """The count of the rows and the first of them in one query: the database reads the rows once."""
+    shown = list(rows.annotate(listed_total=Window(Count("pk"))).order_by(order)[: scope.shown])
     return (shown[0].listed_total if shown else 0), shown
 
 
@@ -77,7 +76,7 @@ def _actions(user: User, keyring: Keyring, scope: ReportScope) -> dict[str, Sect
     }
     sections = {}
     for key, rows in picks.items():
-        count, shown = _listed(rows.prefetch_related("teams"), "-created_at")
+        count, shown = _listed(rows.prefetch_related("teams"), "-created_at", scope)
         sections[key] = Section(key, count, action_rows(shown, keyring))
     return sections
 
@@ -106,7 +105,7 @@ def _comments(user: User, keyring: Keyring, scope: ReportScope) -> Section:
     rows = _scoped(Comment, user, scope).filter(
         _window(scope, Comment, "created_at"), deleted_at=None, person__deleted_at=None
     )
-    count, shown = _listed(rows.select_related("team"), "-created_at")
+    count, shown = _listed(rows.select_related("team"), "-created_at", scope)
     return Section("comments", count, _named(user, keyring, records_data(shown, keyring), "text"))
 
 
@@ -114,7 +113,7 @@ def _encounters(user: User, keyring: Keyring, scope: ReportScope, model: Any, ke
     rows = _scoped(model, user, scope).filter(_window(scope, model, "date"), deleted_at=None)
     rows = rows.exclude(person__deleted_at__isnull=False)
     counts = rows.aggregate(named=Count("pk", filter=Q(person__isnull=False)), all=Count("pk"))
-    shown = list(rows.filter(person__isnull=False).select_related("team").order_by("-date")[:SHOWN])
+    shown = list(rows.filter(person__isnull=False).select_related("team").order_by("-date")[: scope.shown])
     section = Section(key, counts["all"], _named(user, keyring, records_data(shown, keyring), "comment"))
     section.extra = {"named": counts["named"], "anonymous": counts["all"] - counts["named"]}
     return section
@@ -122,30 +121,66 @@ def _encounters(user: User, keyring: Keyring, scope: ReportScope, model: Any, ke
 
 def _persons_created(user: User, keyring: Keyring, scope: ReportScope) -> Section:
     rows = _scoped(Person, user, scope).filter(_window(scope, Person, "created_at"), deleted_at=None)
-    count, shown = _listed(rows, "-created_at")
+    count, shown = _listed(rows, "-created_at", scope)
     names = card_names(user.member_organisation_id, [p.pk for p in shown], keyring)
     return Section("persons_created", count, [Item(p.pk, names.get(p.pk, ""), p.created_at) for p in shown])
 
 
-def _persons_out(user: User, keyring: Keyring, scope: ReportScope) -> Section:
-    """Exits from the active list dated in the report's days, read from the search shards' cards (one pass over
-    64 envelopes; only the lines holding an exit are parsed)."""
-    wanted = None if scope.whole else {str(t) for t in scope.team_ids or []}
-    first, last = scope.first.isoformat(), scope.last.isoformat()
-    found = []
+# Below this many persons in the report's teams, their own cards cost less to open than the 64 search shards.
+CARDS_OVER_SHARDS = 1500
+
+
+def _exit_in(exits: dict[str, Any], wanted: set[str] | None, first: str, last: str) -> dict[str, Any] | None:
+    """The first of a person's exits from the wanted teams dated in [first, last] (a person leaving several of
+    the teams is listed once)."""
+    for team_id, exit_ in exits.items():
+        if (wanted is None or team_id in wanted) and first <= str(exit_.get("date") or "") <= last:
+            return dict(exit_)
+    return None
+
+
+def _exit_cards(user: User, keyring: Keyring, scope: ReportScope) -> list[dict[str, Any]] | None:
+    """The cards (with `id`) that may hold an exit from the report's teams: those of the persons assigned to
+    them, or None when they are too many and the shards cost less."""
+    if scope.whole:
+        return None
+    persons = _scoped(Person, user, scope).filter(deleted_at=None).values("pk")[: CARDS_OVER_SHARDS + 1]
+    indexes = PersonIndex.objects.filter(organisation_id=user.member_organisation_id, person_id__in=persons)
+    rows = list(indexes.only("person_id", "organisation_id", "card")[: CARDS_OVER_SHARDS + 1])
+    if len(rows) > CARDS_OVER_SHARDS:
+        return None
+    return [{**open_part(ix, "card", keyring), "id": ix.person_id} for ix in rows]
+
+
+def _shard_cards(user: User, keyring: Keyring) -> list[dict[str, Any]]:
+    """The cards holding an exit, from the search shards (one pass over 64 envelopes; only those lines parsed)."""
+    cards = []
     for raw in shard_lines(user.member_organisation_id, keyring, set()):
-        if '"out_of_active_list":{"' not in raw:
-            continue
-        person_id, _teams_field, _name, _birth, _since, card, _search = raw.split("\t", 6)
-        exits = json.loads(card).get("out_of_active_list") or {}
-        for team_id, exit_ in exits.items():
-            if (wanted is None or team_id in wanted) and first <= str(exit_.get("date") or "") <= last:
-                found.append((UUID(person_id), exit_))
-                break  # a person leaving several of the teams is listed once
-    live = set(_org(Person, user).filter(pk__in=[p for p, _ in found], deleted_at=None).values_list("pk", flat=True))
-    found = [(p, e) for p, e in found if p in live]
-    names = card_names(user.member_organisation_id, [p for p, _ in found], keyring)
-    rows = [Item(p, names.get(p, ""), e.get("date"), ", ".join(e.get("reasons") or [])) for p, e in found[:SHOWN]]
+        if '"out_of_active_list":{"' in raw:
+            person_id, _teams, _name, _birth, _since, card, _search = raw.split("\t", 6)
+            cards.append({**json.loads(card), "id": UUID(person_id)})
+    return cards
+
+
+def _persons_out(user: User, keyring: Keyring, scope: ReportScope) -> Section:
+    """Exits from the active list dated in the report's days."""
+    wanted = None if scope.whole else {str(t.pk) for t in scope.teams}
+    first, last = scope.first.isoformat(), scope.last.isoformat()
+    cards = _exit_cards(user, keyring, scope)
+    if cards is None:
+        cards = _shard_cards(user, keyring)
+    found = []
+    for card in cards:
+        if exit_ := _exit_in(card.get("out_of_active_list") or {}, wanted, first, last):
+            found.append((card, exit_))
+    live = set(
+        _org(Person, user).filter(pk__in=[c["id"] for c, _ in found], deleted_at=None).values_list("pk", flat=True)
+    )
+    found = sorted(((c, e) for c, e in found if c["id"] in live), key=lambda pair: pair[1].get("date") or "")
+    rows = [
+        Item(c["id"], str(c.get("name") or ""), e.get("date"), ", ".join(e.get("reasons") or []))
+        for c, e in found[: scope.shown]
+    ]
     return Section("persons_out", len(found), rows)
 
 
@@ -160,7 +195,9 @@ def _observations(user: User, keyring: Keyring, scope: ReportScope) -> Section:
     if organisation is None or not organisation.territories_enabled:
         return Section("observations", 0)
     moments = _window(scope, Observation, "observed_at")
-    count, rows = observations_in(user=user, keyring=keyring, moments=moments, team_ids=scope.team_ids, limit=SHOWN)
+    count, rows = observations_in(
+        user=user, keyring=keyring, moments=moments, team_ids=scope.team_ids, limit=scope.shown
+    )
     return Section("observations", count, rows)
 
 
@@ -180,14 +217,11 @@ def _consultations(user: User, keyring: Keyring, scope: ReportScope) -> dict[str
         "consultations_cancelled": base.filter(ended, status=Status.CANCELLED),
         "consultations_created": base.filter(_window(scope, Consultation, "created_at")),
     }
-    return {
-        key: Section(
-            key,
-            rows.count(),
-            consultation_rows(user, keyring, list(rows.select_related("only_visible_by")[:SHOWN]), names=True),
-        )
-        for key, rows in picks.items()
-    }
+    sections = {}
+    for key, rows in picks.items():
+        count, shown = _listed(rows.select_related("only_visible_by"), "-created_at", scope)
+        sections[key] = Section(key, count, consultation_rows(user, keyring, shown, names=True))
+    return sections
 
 
 def report_sections(*, user: User, keyring: Keyring, scope: ReportScope) -> dict[str, Section]:

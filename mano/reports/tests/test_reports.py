@@ -15,7 +15,7 @@ from mano.agenda.models import Status
 from mano.agenda.services import action_set_status, actions_create
 from mano.persons.services import person_create
 from mano.persons.services.comments import comment_create
-from mano.persons.services.lifecycle import person_delete
+from mano.persons.services.lifecycle import person_delete, person_leave_active_list
 from mano.persons.services.passages import encounters_create
 from mano.reports.models import Report
 from mano.reports.scope import ReportScope
@@ -409,3 +409,37 @@ def test_days_outside_the_accepted_years_are_not_found(org_a):
     client = login_client(org_a["normal"])
     assert client.get(reverse("reports:day", args=["0001-01-01"])).status_code == 404
     assert client.get(reverse("reports:day", args=["9999-12-31"])).status_code == 404
+
+
+@pytest.mark.parametrize("cards_over_shards", [1500, 0], ids=["cards", "shards"])
+def test_exits_from_the_active_list_are_listed_on_their_day_for_their_team(org_a, monkeypatch, cards_over_shards):
+    """Both ways of reading exits (the team's persons' cards, or the 64 shards for a large team) agree."""
+    monkeypatch.setattr("mano.reports.selectors.CARDS_OVER_SHARDS", cards_over_shards)
+    bob = org_a["normal"]
+    reason = org_a.organisation.active_list_reasons[0]
+    karim = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day, org_a.night], name="Karim")
+    lena = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Léna")
+    for person, team, day in ((karim, org_a.day, 10), (karim, org_a.night, 10), (lena, org_a.day, 11)):
+        person.refresh_from_db()
+        person_leave_active_list(
+            user=bob.user,
+            keyring=bob.keyring,
+            person=person,
+            team=team,
+            reasons=[reason],
+            day=date(2026, 3, day),
+            expected_version=person.version,
+        )
+
+    def out(teams, first, last):
+        scope = ReportScope(teams=teams, whole=not teams, first=date(2026, 3, first), last=date(2026, 3, last))
+        section = report_sections(user=bob.user, keyring=bob.keyring, scope=scope)["persons_out"]
+        return [(row.person_name, row.moment, row.text) for row in section.rows]
+
+    assert out([org_a.day], 10, 10) == [("Karim", "2026-03-10", reason)]
+    assert out([org_a.day], 10, 11) == [("Karim", "2026-03-10", reason), ("Léna", "2026-03-11", reason)]
+    assert out([org_a.night], 11, 11) == []
+    assert out([], 10, 10) == [("Karim", "2026-03-10", reason)]  # once, though out of both teams
+    lena.refresh_from_db()
+    person_delete(user=bob.user, keyring=bob.keyring, person=lena, expected_version=lena.version)
+    assert out([org_a.day], 11, 11) == []
