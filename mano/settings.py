@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "mano.medical",
     "mano.territories",
     "mano.reports",
+    "mano.stats",
     "mano.demo",
 ]
 

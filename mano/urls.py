@@ -15,6 +15,7 @@ urlpatterns = [
     path("sante/", include("mano.medical.urls")),
     path("comptes-rendus/", include("mano.reports.urls")),
     path("territoires/", include("mano.territories.urls")),
+    path("statistiques/", include("mano.stats.urls")),
     *medical_editors,
     *report_editors,
     *territory_editors,

@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from mano.agenda.models import Action, Status
 from mano.core import statstore
 from mano.core.statlines import item_lines, team_key
 
-STATUS_LETTERS = {Status.TODO: "t", Status.DONE: "d", Status.CANCELLED: "c"}
+STATUS_LETTERS: dict[str, str] = {Status.TODO: "t", Status.DONE: "d", Status.CANCELLED: "c"}
 LETTER_STATUSES = {letter: status for status, letter in STATUS_LETTERS.items()}
 WIDTH = 7  # team index + half-day code + status letter
 
@@ -34,4 +36,4 @@ def _actions(org_id: Any, keyring: Any, keys: set[str] | None) -> dict[str, str]
 
 
 def register() -> None:
-    statstore.register(statstore.Source("actions", _actions, width=WIDTH, activity=True))
+    statstore.register(statstore.Source("actions", _actions, _("Actions"), width=WIDTH, activity=True))

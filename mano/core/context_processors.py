@@ -21,4 +21,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "unlocked": bool(keyring),
         "nav_persons": charter_ok and user.role in ("admin", "normal", "restricted"),
         "nav_admin": charter_ok and user.role == "admin",
+        "nav_stats": charter_ok and user.role in ("admin", "normal", "stats"),
     }

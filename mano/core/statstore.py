@@ -38,10 +38,13 @@ LineBuilder = Callable[[Any, Keyring, "set[str] | None"], dict[str, str]]
 class Source:
     """A kind of record the statistics count. `width`: the entry width of an item source (0: another format,
     such as the persons' own lines); `activity`: its items make their person "followed" in a period;
-    `per_person`: its keys are person ids, refreshed whenever the person or its items change."""
+    `per_person`: its keys are person ids, refreshed whenever the person or its items change; `switch`: the
+    organisation's flag that turns the feature on (empty: always on); `label`: how a page names its count."""
 
     name: str
     lines: LineBuilder
+    label: Any = ""  # a lazy translation
+    switch: str = ""
     kind: KeyKind = KeyKind.GENERAL
     width: int = 0
     activity: bool = False

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mano.core import statstore
 from mano.core.records import payload_data
@@ -37,10 +38,10 @@ def _short(value: Any) -> Any:
 
 
 def person_line(person_id: Any, team_ids: list[str], created_at: datetime, data: dict[str, Any]) -> str:
-    values = {key: data.get(key) for key in STAT_FIELDS if data.get(key) not in (None, "", [], {})}
+    values: dict[str, Any] = {key: data.get(key) for key in STAT_FIELDS if data.get(key) not in (None, "", [], {})}
     values["custom"] = {k: _short(v) for k, v in (data.get("custom") or {}).items() if v not in (None, "", [])}
-    values["created_at"] = timezone.localdate(created_at).isoformat()
-    created = str(data.get("followed_since") or "")[:10] or values["created_at"]
+    values["created_at"] = created_day = timezone.localdate(created_at).isoformat()
+    created = str(data.get("followed_since") or "")[:10] or created_day
     dumped = json.dumps(values, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return "\t".join([str(person_id), ",".join(sorted(team_ids)), created, dumped])
 
@@ -128,7 +129,10 @@ def _rencontres(org_id: Any, keyring: Any, keys: set[str] | None) -> dict[str, s
 
 
 def register() -> None:
-    statstore.register(statstore.Source("persons", _persons))
-    statstore.register(statstore.Source("comments", _comments, width=WIDTH, activity=True))
-    statstore.register(statstore.Source("passages", _passages, width=WIDTH, activity=True))
-    statstore.register(statstore.Source("rencontres", _rencontres, width=WIDTH, activity=True))
+    source = statstore.Source
+    statstore.register(source("persons", _persons, _("Personnes")))
+    statstore.register(source("comments", _comments, _("Commentaires"), width=WIDTH, activity=True))
+    statstore.register(source("passages", _passages, _("Passages"), "passages_enabled", width=WIDTH, activity=True))
+    statstore.register(
+        source("rencontres", _rencontres, _("Rencontres"), "rencontres_enabled", width=WIDTH, activity=True)
+    )

@@ -1,0 +1,13 @@
+"""/statistiques/: the statistics page (its tab and filters are in the query)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from mano.stats import views
+
+app_name = "stats"
+
+urlpatterns = [
+    path("", views.stats_view, name="page"),
+]
