@@ -67,7 +67,8 @@ class ShardStore:
             self.model.objects.bulk_create(
                 [
                     self.model(organisation_id=org_id, bucket=b, payload=self.envelope(org_id, b, [], keyring), **scope)
-                    for b in by_bucket
+                    for b, changes in by_bucket.items()
+                    if any(line is not None for line in changes.values())  # dropping needs no new shard
                 ],
                 ignore_conflicts=True,
             )

@@ -1,0 +1,35 @@
+"""Authorization rows for the statistics page (/statistiques/).
+
+Admins, normal members and stats-only members read it; restricted members have no statistics (404, as in the
+reference); the superadmin has no organisation (404). Bad filters never fail the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from mano.testing_matrix import Row, everyone, expect
+
+READERS = expect(only={"stats", "normal", "normal_health", "admin", "admin_health"}, other=404)
+
+
+def _url(query: str = "") -> Any:
+    return lambda w: reverse("stats:page") + (f"?{query}" if query else "")
+
+
+def _team(org: str) -> Any:
+    return lambda w: reverse("stats:page") + f"?onglet=personnes&equipe={w[org].night.pk}"
+
+
+GET_ROWS: dict[tuple[str, str], Row] = {
+    ("stats:page", ""): (_url(), READERS),
+    ("stats:page", "persons tab"): (_url("onglet=personnes&personnes=file-active"), READERS),
+    ("stats:page", "own team"): (_team("a"), READERS),
+    # Another organisation's team is an unknown team: ignored, with a message.
+    ("stats:page", "other org team"): (_team("b"), READERS),
+    ("stats:page", "bad input"): (_url("periode=personnalisee&du=2026-05-01&au=2020-01-01&ages=x&vieux=1"), READERS),
+}
+POST_ROWS: dict[tuple[str, str], Row] = {
+    ("stats:page", ""): (_url(), {**everyone(405)}),
+}

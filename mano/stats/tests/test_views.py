@@ -1,0 +1,107 @@
+"""The statistics page: who reaches it, what it shows of which organisation, and how it answers bad filters."""
+
+from __future__ import annotations
+
+import base64
+import re
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+from pytest_django.asserts import assertContains, assertNotContains
+
+from mano.stats.tests.world import PERIOD, World, build
+from mano.testing import Org, login_client
+
+pytestmark = pytest.mark.django_db
+URL = "/statistiques/"
+
+
+@pytest.fixture
+def world(org_a: Org) -> World:
+    return build(org_a)
+
+
+def _stat(html: str, key: str) -> int:
+    found = re.search(rf'data-stat="{key}"><dt>[^<]*</dt><dd>(\d+)</dd>', html)
+    assert found, key
+    return int(found.group(1))
+
+
+def test_it_shows_the_general_tab(world: World) -> None:
+    html = login_client(world.org["normal"]).get(f"{URL}?{urlencode(PERIOD)}").content.decode()
+    assert (_stat(html, "passages"), _stat(html, "actions"), _stat(html, "persons_followed")) == (5, 3, 3)
+    assert "Du 01/02/2026 au 28/02/2026" in html
+
+
+def test_the_stats_member_sees_the_page_and_its_link_only(world: World) -> None:
+    client = login_client(world.org["stats"])
+    home = client.get("/")
+    assertContains(home, 'href="/statistiques/"')
+    assertNotContains(home, 'href="/personnes/"')
+    assert client.get(f"{URL}?onglet=personnes&{urlencode(PERIOD)}").status_code == 200
+    assert client.get("/personnes/").status_code == 403
+
+
+def test_restricted_members_have_no_statistics(org_a: Org) -> None:
+    client = login_client(org_a["restricted"])
+    assert client.get(URL).status_code == 404
+    assertNotContains(client.get("/"), 'href="/statistiques/"')
+
+
+def test_another_organisation_sees_only_its_own(world: World, org_b: Org) -> None:
+    html = login_client(org_b["admin"]).get(f"{URL}?{urlencode(PERIOD)}").content.decode()
+    assert _stat(html, "passages") == 0
+    assert _stat(html, "persons_followed") == 0
+
+
+def test_anonymous_goes_to_login_and_a_locked_session_to_unlock(org_a: Org) -> None:
+    assert Client().get(URL).url.startswith("/connexion/")  # type: ignore[attr-defined]
+    client = login_client(org_a["admin"])
+    client.post("/verrouiller/")
+    assert client.get(URL).url.startswith("/deverrouiller/")  # type: ignore[attr-defined]
+
+
+def test_it_refuses_post(org_a: Org) -> None:
+    assert login_client(org_a["admin"]).post(URL).status_code == 405
+
+
+def test_the_persons_tab_draws_charts_the_policy_allows(world: World) -> None:
+    response = login_client(world.org["admin"]).get(f"{URL}?onglet=personnes&{urlencode(PERIOD)}")
+    html = response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+    assertContains(response, "3 personnes")
+    images = re.findall(r'<img class="stats__chart" src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', html)
+    assert len(images) >= 8
+    svg = base64.b64decode(images[0][0]).decode()
+    assert (
+        "<script" not in svg
+        and "cdn" not in svg.lower()
+        and "http://"
+        not in svg.replace("http://www.w3.org", "")
+        .replace("http://pygal.org", "")
+        .replace("http://github.com/Kozea/pygal", "")
+    )
+    assert "<script" not in html.split("<main", 1)[1].split("</main>", 1)[0]
+    assertContains(response, '<th scope="row">Non renseigné</th>', html=False)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"periode": "personnalisee", "du": "2026-05-01", "au": "2026-01-01"}, "La fin de la période précède"),
+        ({"periode": "personnalisee", "du": "1990-01-01", "au": "2026-01-01"}, "vingt ans au plus"),
+        ({"periode": "personnalisee", "du": "2026-01-01"}, "Indiquez les dates"),
+        ({"periode": "personnalisee", "du": "0202-01-01", "au": "2026-01-01"}, "Date hors limites"),
+        ({"periode": "hier-soir"}, "Sélectionnez un choix valide"),
+        ({"equipe": "pas-une-equipe"}, "Une équipe demandée n’existe pas"),
+        ({"ages": "60,18"}, "Tranches d’âge"),
+        ({"personnes": "toutes"}, "Sélectionnez un choix valide"),
+        ({"filtre_ancien": "x"}, "Des filtres inconnus"),
+    ],
+)
+def test_bad_filters_say_why_and_fall_back(org_a: Org, query: dict[str, str], message: str) -> None:
+    response = login_client(org_a["admin"]).get(f"{URL}?onglet=personnes&{urlencode(query)}")
+    assert response.status_code == 200
+    assertContains(response, message)
+    assertContains(response, 'data-stat="persons"')  # the page still shows its numbers, with the defaults
