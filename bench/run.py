@@ -34,6 +34,7 @@ SCENARIOS = [
     "report_month",
     "report_pdf",
     "stats_year",
+    "stats_filtered",
     "export",
     "structures_search",
     "structures_list",
@@ -118,6 +119,8 @@ def run() -> list[Result]:
     month_first = month_last.replace(day=1)
     month_seen, month_notes = month_counts(admin.user.organisation_id, month_first, month_last)
     one_day = f"du={day.isoformat()}&au={day.isoformat()}&equipe={team.pk}"
+    # A year of statistics: the 365 days up to today hold every seeded passage, comment and action.
+    year = f"periode=personnalisee&du={(today - timedelta(days=364)).isoformat()}&au={today.isoformat()}"
     results = [
         _measure("login", "POST /connexion/ (Argon2id t=3 m=64 MiB p=2)", login),
         _measure("persons_list", "team list, newest first", get("/personnes/")),
@@ -169,6 +172,17 @@ def run() -> list[Result]:
         ),
         _measure(
             "report_pdf", "member of the team, the same day as a PDF", as_member(f"/comptes-rendus/pdf/?{one_day}")
+        ),
+        _measure("stats_year", "whole organisation, 365 days, Général tab", get(f"/statistiques/?{year}")),
+        _measure(
+            "stats_year",
+            "whole organisation, 365 days, Personnes tab (followed: with activity)",
+            get(f"/statistiques/?onglet=personnes&{year}"),
+        ),
+        _measure(
+            "stats_filtered",
+            "one team, 365 days, Personnes tab (followed: with activity)",
+            get(f"/statistiques/?onglet=personnes&{year}&equipe={team.pk}"),
         ),
     ]
     return results
