@@ -224,13 +224,19 @@ def _consultations(user: User, keyring: Keyring, scope: ReportScope) -> dict[str
     return sections
 
 
+def with_night_teams(user: User, scope: ReportScope) -> ReportScope:
+    """The scope knowing the organisation's night teams, read once, when it covers the whole organisation."""
+    if not scope.whole or scope.org_night_ids:
+        return scope
+    night = _org(Team, user).filter(night_team=True).values_list("pk", flat=True)
+    return replace(scope, org_night_ids=tuple(night))
+
+
 def report_sections(*, user: User, keyring: Keyring, scope: ReportScope) -> dict[str, Section]:
     """Every section of the report, by key. Restricted members get what they may see: passages, rencontres,
     observations, actions (no comments, no persons created or out, no services, no consultations)."""
     full = user.role in FULL_ROLES
-    if scope.whole:
-        night = _org(Team, user).filter(night_team=True).values_list("pk", flat=True)
-        scope = replace(scope, org_night_ids=tuple(night))
+    scope = with_night_teams(user, scope)
     sections: dict[str, Section] = {**_actions(user, keyring, scope)}
     if full:
         sections["comments"] = _comments(user, keyring, scope)
@@ -270,18 +276,31 @@ def report_for(*, user: User, keyring: Keyring, team_id: Any, day: date) -> tupl
     return report, (record_data(report, keyring) if report else {})
 
 
-def month_activity(*, user: User, team_ids: list[Any] | None, first: date, last: date) -> dict[date, set[str]]:
-    """For the calendar: which days have a handover note ("note") or activity ("activity"), counted in SQL only."""
+def month_activity(*, user: User, scope: ReportScope) -> dict[date, set[str]]:
+    """For the calendar: which days of the scope have a handover note ("note") or activity ("activity": a
+    passage, rencontre, comment, observation, action done or service given), counted in SQL only."""
+    scope = with_night_teams(user, scope)
     marks: dict[date, set[str]] = defaultdict(set)
-    reports = _org(Report, user).filter(deleted_at=None, date__gte=first, date__lte=last)
-    counts = _org(ServiceCount, user).filter(date__gte=first, date__lte=last, count__gt=0)
-    passages = _org(Passage, user).filter(deleted_at=None, date__date__gte=first, date__date__lte=last)
-    if team_ids is not None:
-        reports, counts, passages = (q.filter(team_id__in=team_ids) for q in (reports, counts, passages))
-    for day in reports.values_list("date", flat=True):
+    for day in (
+        _scoped(Report, user, scope)
+        .filter(deleted_at=None, date__gte=scope.first, date__lte=scope.last)
+        .values_list("date", flat=True)
+    ):
         marks[day].add("note")
-    for day in counts.values_list("date", flat=True).distinct():
-        marks[day].add("activity")
-    for moment in passages.datetimes("date", "day"):
-        marks[moment.date()].add("activity")
+    counts = _scoped(ServiceCount, user, scope).filter(date__gte=scope.first, date__lte=scope.last, count__gt=0)
+    active = set(counts.values_list("date", flat=True).distinct())
+    organisation = user.organisation
+    sources: list[tuple[QuerySet[Any], str]] = [
+        (_scoped(Passage, user, scope).filter(deleted_at=None), "date"),
+        (_scoped(Rencontre, user, scope).filter(deleted_at=None), "date"),
+        (_scoped(Comment, user, scope).filter(deleted_at=None), "created_at"),
+        (_scoped(Action, user, scope).filter(deleted_at=None, status=Status.DONE), "completed_at"),
+    ]
+    if organisation is not None and organisation.territories_enabled:
+        sources.append((_scoped(Observation, user, scope).filter(deleted_at=None), "observed_at"))
+    for day in scope.days():
+        one = replace(scope, first=day, last=day)
+        # One indexed probe a day and kind, stopping at the first row: the database never reads a month of rows.
+        if day in active or any(rows.filter(one.window(at, team_filter(rows.model))).exists() for rows, at in sources):
+            marks[day].add("activity")
     return marks

@@ -19,7 +19,7 @@ from mano.persons.services.lifecycle import person_delete, person_leave_active_l
 from mano.persons.services.passages import encounters_create
 from mano.reports.models import Report
 from mano.reports.scope import ReportScope
-from mano.reports.selectors import report_sections
+from mano.reports.selectors import month_activity, report_sections
 from mano.reports.services import merged_note, report_save
 from mano.territories.tests.factories import make_observation, make_territory
 from mano.testing import login_client
@@ -443,3 +443,38 @@ def test_exits_from_the_active_list_are_listed_on_their_day_for_their_team(org_a
     lena.refresh_from_db()
     person_delete(user=bob.user, keyring=bob.keyring, person=lena, expected_version=lena.version)
     assert out([org_a.day], 11, 11) == []
+
+
+def test_the_calendar_marks_each_kind_of_activity_on_its_teams_day(org_a):
+    bob = org_a["normal"]
+    karim = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day, org_a.night], name="Karim")
+    with time_machine.travel(at(2026, 11, 4, 10, 0), tick=False):
+        comment_create(user=bob.user, keyring=bob.keyring, person=karim, text="Vu", team=org_a.day)
+    make_observation(bob, make_territory(org_a["admin"]), org_a.day, at=at(2026, 11, 6, 15, 0))
+    (action,) = actions_create(
+        user=bob.user, keyring=bob.keyring, persons=[karim], teams=[org_a.night], name="Soins", due_at=at(2026, 11, 9)
+    )
+    with time_machine.travel(at(2026, 11, 10, 2, 0), tick=False):  # the night team's night of the 9th
+        action_set_status(user=bob.user, keyring=bob.keyring, action=action, status=Status.DONE, expected_version=1)
+
+    def marked(team):
+        scope = ReportScope(
+            teams=[team] if team else [], whole=not team, first=date(2026, 11, 1), last=date(2026, 11, 30)
+        )
+        return {day.day: marks for day, marks in month_activity(user=bob.user, scope=scope).items()}
+
+    assert marked(org_a.day) == {4: {"activity"}, 6: {"activity"}}
+    assert marked(org_a.night) == {9: {"activity"}}
+    assert marked(None) == {4: {"activity"}, 6: {"activity"}, 9: {"activity"}}
+    report_save(
+        user=bob.user,
+        keyring=bob.keyring,
+        team=org_a.day,
+        day=date(2026, 11, 6),
+        note="RAS",
+        collaborations=[],
+        expected_version=0,
+    )
+    page = login_client(bob).get(reverse("reports:calendar"), {"mois": "2026-11", "equipe": org_a.day.pk})
+    day_6 = page.content.decode().split('aria-label="2026-11-06"')[1].split("</a>")[0]
+    assert "mark--note" in day_6 and 'title="activité"' in day_6  # both marks, not one hiding the other

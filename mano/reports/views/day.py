@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar as cal
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -139,7 +140,7 @@ def calendar_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = today_for(scope)
     month = _month(request.GET.get("mois", ""), today)
     last = month.replace(day=cal.monthrange(month.year, month.month)[1])
-    marks = selectors.month_activity(user=request.user, team_ids=scope.team_ids, first=month, last=last)
+    marks = selectors.month_activity(user=request.user, scope=replace(scope, first=month, last=last))
     weeks = [
         [(d, marks.get(d, set())) if d.month == month.month else (None, set()) for d in week]
         for week in cal.Calendar().monthdatescalendar(month.year, month.month)
