@@ -48,7 +48,7 @@ format: dev
 clean:
 	rm -rf $(VENV) var
 
-# Benchmarks on a seeded large organisation (BENCH_SIZE=small|full; DATABASE_URL for PostgreSQL).
+# Benchmarks on a seeded large organisation (BENCH_SIZE=small|full|large; DATABASE_URL for PostgreSQL).
 BENCH_SIZE ?= small
 BENCH_DB ?= sqlite:///$(CURDIR)/var/bench-$(BENCH_SIZE).sqlite3
 BENCH_ENV := DEBUG=False SECURE_SSL_REDIRECT=False ALLOWED_HOSTS=testserver,127.0.0.1 \
@@ -59,7 +59,7 @@ BENCH_ENV := DEBUG=False SECURE_SSL_REDIRECT=False ALLOWED_HOSTS=testserver,127.
 .PHONY: bench bench-seed loadtest
 bench-seed: dev
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
-	$(BENCH_ENV) $(BIN)/python manage.py seed_bench --size $(BENCH_SIZE)
+	$(BENCH_ENV) $(BIN)/python manage.py seed_bench  # the size comes from BENCH_SIZE in BENCH_ENV
 
 bench: bench-seed
 	$(BENCH_ENV) $(BIN)/python -m bench.run

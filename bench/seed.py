@@ -1,9 +1,9 @@
 """A large organisation for benchmarks, written with the real encryption through bulk paths.
 
-Sizes are the reference of issue 5; BENCH_SIZE=small divides them by ten. The directory keeps its 5,000
-structures at both sizes: a city's directory does not shrink with the team. The health rows (consultations,
-treatments) are in bench.seed_medical; territories, observations and the reports' handover notes in
-bench.seed_territories.
+Sizes are the reference of issue 5; BENCH_SIZE=small divides them by ten and BENCH_SIZE=large (issue 13: the largest
+organisations) multiplies them by 1.5. The directory keeps its 5,000 structures at every size: a city's directory does
+not grow or shrink with the team. The health rows (consultations, treatments) are in bench.seed_medical; territories,
+observations and the reports' handover notes in bench.seed_territories.
 """
 
 from __future__ import annotations
@@ -87,9 +87,15 @@ class Report:
     skipped: list[str]
 
 
+# Each size as a fraction of FULL: large is the largest organisations' shape (issue 13), full × 1.5.
+SCALES = {"small": (1, 10), "full": (1, 1), "large": (3, 2)}
+
+
 def sizes_for(size: str) -> dict[str, int]:
-    divisor = 10 if size == "small" else 1
-    return {**{k: max(1, v // divisor) for k, v in FULL.items()}, "structures": STRUCTURES}
+    if size not in SCALES:
+        raise ValueError(f"Unknown bench size {size!r}: choose one of {', '.join(SCALES)}")
+    times, per = SCALES[size]
+    return {**{k: max(1, v * times // per) for k, v in FULL.items()}, "structures": STRUCTURES}
 
 
 def _timed(report: Report, name: str, work: Callable[[], Any]) -> Any:
