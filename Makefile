@@ -63,6 +63,7 @@ bench-seed: dev
 
 bench: bench-seed
 	$(BENCH_ENV) $(BIN)/python -m bench.run
+	$(BENCH_ENV) $(BIN)/python -m bench.browser
 	$(BENCH_ENV) LOAD_SECONDS=60 $(BIN)/python -m loadtests.run
 
 # Load test: 50 locust users against gunicorn (production settings) on 127.0.0.1 for LOAD_SECONDS.
