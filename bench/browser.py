@@ -4,16 +4,18 @@ Usage: `python -m bench.browser` in the Makefile's BENCH_ENV after `manage.py se
 after bench.run. It starts gunicorn with the production settings on a free 127.0.0.1 port (loadtests.run's helpers,
 2 workers × 4 threads), then, BROWSER_RUNS times (default 10) after one cold run, in a fresh browser context at phone
 size (no cookies, empty HTTP cache), as a street worker who opens a bookmark of the organisation-wide list sorted by
-name: the login page appears, they type their e-mail and password, and
+name: the login page appears, they type their e-mail and password (a second's pause before each click), and
 
-- `login_to_list`: from the click on « Se connecter » (POST, redirect to the list) until its rows are visible;
-- `search`: from the click on « Chercher » with a surname typed (POST, redirect) until the results' rows are visible.
+- `login_to_list`: from the click on « Se connecter » (POST, redirect to the list) to the first frame with its rows;
+- `search`: from the click on « Chercher » with a surname typed (POST, redirect) to the first frame with results.
 
-Both are wall-clock times seen by Playwright; the page's own Performance API (navigation and paint timings) and
-Chromium's counters (CDP Performance.getMetrics: script, layout and style time) split them into server and browser
-time. `renderer_peak_mb` is the largest peak resident set (VmHWM in /proc) of Chromium's renderer processes, read
-before each context closes: the whole tab, shared libraries included, so an upper bound; PSS (shared pages divided
-among the processes that map them) and the JS heap are printed beside it.
+Both are measured in the page's clock (the click event's timestamp → the frame painted once a row exists), so
+Playwright's own round trips are left out (they are printed apart, as `playwright_ms`). The page's Navigation Timing
+and Chromium's counters (CDP Performance.getMetrics: tasks, script, style and layout time) split them into server and
+browser time. `renderer_peak_mb` is the largest peak resident set (VmHWM in /proc) among the renderer processes of
+the run's context, read before it closes: Chromium's own mapped code and data included, so an upper bound; the
+renderer's private pages, its PSS (shared pages divided among the processes mapping them), its peak with only the
+login page shown and the JS heap are printed beside it.
 
 Prints `BROWSER <name> …` lines and adds a dated section to docs/benchmarks.md (newest first, like bench/run.py).
 """
@@ -58,7 +60,9 @@ new MutationObserver((_, observer) => {
 # Once the rows are visible: click → painted rows, the navigation's timings (their origin is the start of the
 # click's navigation), the first contentful paint, and how much HTML came.
 TIMINGS_JS = """async () => {
-  while (window.benchRowsAt === undefined) await new Promise((done) => setTimeout(done, 5));
+  const until = performance.now() + 10000;
+  while (window.benchRowsAt === undefined && performance.now() < until) await new Promise((ok) => setTimeout(ok, 5));
+  if (window.benchRowsAt === undefined) return null;
   const n = performance.getEntriesByType("navigation")[0];
   const paint = performance.getEntriesByName("first-contentful-paint")[0];
   const click = Number(sessionStorage.getItem("benchClickAt"));
@@ -73,7 +77,7 @@ CDP_METRICS = ("ScriptDuration", "LayoutDuration", "RecalcStyleDuration", "TaskD
 
 @dataclass
 class Step:
-    """One measured click: wall-clock milliseconds, and the page's own split of them."""
+    """One measured click per run: click → first frame with rows (ms), and the page's own split of that time."""
 
     ms: list[float] = field(default_factory=list)
     parts: list[dict[str, float]] = field(default_factory=list)
@@ -183,7 +187,9 @@ def _click_to_rows(page: Page, cdp: Any, button: str, step: Step) -> None:
         page.click(button)
     page.locator(ROWS).first.wait_for(state="visible")
     wall = (time.perf_counter() - started) * 1000
-    parts: dict[str, float] = page.evaluate(TIMINGS_JS)
+    parts: dict[str, float] | None = page.evaluate(TIMINGS_JS)
+    if parts is None:
+        raise RuntimeError(f"no frame with rows painted within 10 s on {page.url}")
     # Chromium's counters start again with each document: these are the new page's, from its commit on.
     metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
     parts.update({name: metrics.get(name, 0.0) * 1000 for name in CDP_METRICS}, wall=wall)
