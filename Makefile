@@ -59,7 +59,7 @@ BENCH_ENV := DEBUG=False SECURE_SSL_REDIRECT=False ALLOWED_HOSTS=testserver,127.
 .PHONY: bench bench-seed loadtest
 bench-seed: dev
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
-	$(BENCH_ENV) $(BIN)/python manage.py seed_bench  # the size comes from BENCH_SIZE in BENCH_ENV
+	$(BENCH_ENV) $(BIN)/python manage.py seed_bench --size $(BENCH_SIZE)
 
 bench: bench-seed
 	$(BENCH_ENV) $(BIN)/python -m bench.run

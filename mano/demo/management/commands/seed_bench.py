@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = "Seed (once) the large benchmark organisation. BENCH_SIZE=small|full (default small)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--size", choices=["small", "full"], default=os.environ.get("BENCH_SIZE", "small"))
+        parser.add_argument("--size", choices=["small", "full", "large"], default=os.environ.get("BENCH_SIZE", "small"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
