@@ -10,12 +10,13 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet, Sum, Window
+from django.db.models import Count, Q, QuerySet, Sum
 
 from mano.accounts.models import Team, User
 from mano.agenda.models import Action, ServiceCount, Status
 from mano.agenda.selectors import action_rows
 from mano.core.crypto import Keyring
+from mano.core.pagination import counted_first
 from mano.core.records import record_data, records_data
 from mano.medical.access import is_health
 from mano.medical.models import Consultation
@@ -54,9 +55,8 @@ def _scoped(model: Any, user: User, scope: ReportScope) -> QuerySet[Any]:
 
 
 def _listed(rows: QuerySet[Any], order: str, scope: ReportScope) -> tuple[int, list[Any]]:
-    """The count of the rows and the first of them in one query: the database reads the rows once."""
-    shown = list(rows.annotate(listed_total=Window(Count("pk"))).order_by(order)[: scope.shown])
-    return (shown[0].listed_total if shown else 0), shown
+    """The count of the rows and the first of them that the report lists."""
+    return counted_first(rows, (order,), scope.shown)
 
 
 def _window(scope: ReportScope, model: Any, field: str) -> Q:
@@ -144,7 +144,7 @@ def _exit_cards(user: User, keyring: Keyring, scope: ReportScope) -> list[dict[s
     them, or None when they are too many and the shards cost less."""
     if scope.whole:
         return None
-    persons = _scoped(Person, user, scope).filter(deleted_at=None).values("pk")[: CARDS_OVER_SHARDS + 1]
+    persons = _scoped(Person, user, scope).filter(deleted_at=None).values("pk")
     indexes = PersonIndex.objects.filter(organisation_id=user.member_organisation_id, person_id__in=persons)
     rows = list(indexes.only("person_id", "organisation_id", "card")[: CARDS_OVER_SHARDS + 1])
     if len(rows) > CARDS_OVER_SHARDS:
@@ -301,6 +301,6 @@ def month_activity(*, user: User, scope: ReportScope) -> dict[date, set[str]]:
     for day in scope.days():
         one = replace(scope, first=day, last=day)
         # One indexed probe a day and kind, stopping at the first row: the database never reads a month of rows.
-        if day in active or any(rows.filter(one.window(at, team_filter(rows.model))).exists() for rows, at in sources):
+        if day in active or any(rows.filter(_window(one, rows.model, at)).exists() for rows, at in sources):
             marks[day].add("activity")
     return marks

@@ -12,14 +12,14 @@ from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from mano.accounts.models import User
 from mano.core.crypto import Keyring
-from mano.core.pagination import page_with_rows
+from mano.core.pagination import counted_first, page_with_rows
 from mano.core.records import record_data
 from mano.persons import custom_fields
 from mano.persons.index import card_names
@@ -201,9 +201,9 @@ def observations_in(
     rows = observations_of(user).filter(moments)
     if team_ids is not None:
         rows = rows.filter(team_id__in=team_ids)
-    observations = list(rows.annotate(listed_total=Window(Count("pk"))).order_by("observed_at", "pk")[:limit])
+    count, observations = counted_first(rows, ("observed_at", "pk"), limit)
     names = _names(keyring, {o.territory_id for o in observations})
-    return (observations[0].listed_total if observations else 0), [
+    return count, [
         ObservationRow(
             o,
             record_data(o, keyring),
