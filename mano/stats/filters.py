@@ -6,7 +6,7 @@ still carries) never fails the page: the field says what was wrong and a sensibl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -26,7 +26,6 @@ PRESETS = {
     "personnalisee": _("Personnalisée"),
 }
 DEFAULT_PRESET = "annee"
-TABS = {"general": _("Général"), "personnes": _("Personnes")}
 POPULATIONS = {
     "activite": _("suivies : avec une activité dans la période"),
     "creees": _("créées dans la période"),
@@ -36,7 +35,8 @@ POPULATIONS = {
 DEFAULT_AGES = (18, 25, 40, 60)
 MAX_DAYS = 7305  # twenty years
 MAX_AGE_BOUNDS = 12
-KNOWN_PARAMS = {"periode", "du", "au", "equipe", "onglet", "personnes", "ages"}
+PERSON_FILTER_PARAMS = ("f", "vulnerable", "active", "l")
+KNOWN_PARAMS = {"periode", "du", "au", "equipe", "onglet", "personnes", "ages", *PERSON_FILTER_PARAMS}
 
 END_BEFORE_START = _("La fin de la période précède son début : la période par défaut est affichée.")
 TOO_LONG = _("Une période de vingt ans au plus : la période par défaut est affichée.")
@@ -58,7 +58,7 @@ class StatsFilterForm(forms.Form):
     ages = forms.CharField(
         label=_("Tranches d’âge"), required=False, max_length=60, help_text=_("Par exemple 18,25,40,60")
     )
-    onglet = forms.ChoiceField(choices=list(TABS.items()), required=False, widget=forms.HiddenInput)
+    onglet = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, teams: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,6 +98,12 @@ class Filters:
     population: str
     ages: tuple[int, ...]
     notices: list[str] = field(default_factory=list)  # for what is not a field (unknown parameters)
+    person_pairs: tuple[tuple[str, str], ...] = ()  # the person filters, typed values only sealed
+
+    @property
+    def without_persons(self) -> str:
+        """The query with every filter but the person filters (to clear them)."""
+        return replace(self, person_pairs=()).query()
 
     def query(self, **changes: Any) -> str:
         """The page's URL query, with some values changed (links between tabs keep every filter)."""
@@ -111,7 +117,9 @@ class Filters:
         if self.preset == "personnalisee":
             values.update(du=self.first.isoformat(), au=self.last.isoformat())
         values.update(changes)
-        return urlencode({k: v for k, v in values.items() if v not in ("", [])}, doseq=True)
+        pairs = [(k, v) for k, v in values.items() if v not in ("", [])]
+        extra = "&" + urlencode(self.person_pairs) if self.person_pairs else ""
+        return urlencode(pairs, doseq=True) + extra
 
 
 def preset_period(preset: str, today: date) -> tuple[date, date]:
@@ -145,7 +153,9 @@ def _period(form: StatsFilterForm, data: dict[str, Any], today: date) -> tuple[s
     return (DEFAULT_PRESET, *preset_period(DEFAULT_PRESET, today))
 
 
-def filters_of(params: QueryDict, *, teams: list[Any], today: date) -> tuple[StatsFilterForm, Filters]:
+def filters_of(
+    params: QueryDict, *, teams: list[Any], today: date, tabs: Any = ("general",)
+) -> tuple[StatsFilterForm, Filters]:
     """The form bound to the URL (its errors say what was set aside) and the filters the page uses."""
     known = set(params) & KNOWN_PARAMS
     form = StatsFilterForm({k: params.getlist(k) if k == "equipe" else params.get(k) for k in known}, teams=teams)
@@ -162,7 +172,7 @@ def filters_of(params: QueryDict, *, teams: list[Any], today: date) -> tuple[Sta
         first=first,
         last=last,
         team_ids=team_ids,
-        tab=data.get("onglet") or "general",
+        tab=str(data.get("onglet")) if data.get("onglet") in tabs else "general",
         population=data.get("personnes") or "activite",
         ages=data.get("ages") or DEFAULT_AGES,
         notices=[str(UNKNOWN_PARAMS)] if set(params) - KNOWN_PARAMS else [],

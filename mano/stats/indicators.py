@@ -5,7 +5,7 @@ statistics. "Non renseigné" is always a row of its own (booleans aside: an unti
 from __future__ import annotations
 
 import statistics
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from mano.persons.models import GENDERS
 
 NOT_SET = _("Non renseigné")
-YES, NO = _("Oui"), _("Non")
+YES, NO, SET = _("Oui"), _("Non"), _("Renseigné")
 FOLLOWED_RANGES = ((6, _("Moins de 6 mois")), (12, _("6 mois à 1 an")), (24, _("1 à 2 ans")), (60, _("2 à 5 ans")))
 STREET_RANGES = (*FOLLOWED_RANGES, (120, _("5 à 10 ans")))
 CHARTED_TYPES = {"number", "date", "date-with-time", "yes-no", "enum", "multi-choice", "boolean"}
@@ -35,6 +35,8 @@ class Indicator:
     rows: list[tuple[Any, int]]
     total: int
     summary: list[tuple[Any, str]] = field(default_factory=list)
+    members: list[list[str]] = field(default_factory=list)  # per row, the person ids behind it (drill-down)
+    unit: Any = _("Personnes")
 
 
 def _day(value: Any) -> date | None:
@@ -48,13 +50,31 @@ def _months(start: date, end: date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
 
 
-def _counted(keys: Iterable[Any], order: list[Any]) -> list[tuple[Any, int]]:
-    """Rows in `order`, then any other value met (sorted), then Non renseigné (None keys)."""
-    counts = Counter(keys)
-    unset = counts.pop(None, 0)
-    rows = [(label, counts.pop(label, 0)) for label in order]
-    rows += sorted(counts.items(), key=lambda item: str(item[0]))
-    return [*rows, (NOT_SET, unset)]
+def tally(
+    per_person: Iterable[list[Any]], ids: Iterable[str], order: list[Any], *, unset: bool = True
+) -> tuple[list[tuple[Any, int]], list[list[str]]]:
+    """Rows (label, persons) and the person ids of each row: the labels of `order`, then any other value met
+    (sorted), then Non renseigné for a person without any value (left out when `unset` is False). A person
+    with several values (a multiple choice) is in several rows."""
+    found: dict[Any, list[str]] = defaultdict(list)
+    for person_id, keys in zip(ids, per_person, strict=True):
+        for key in dict.fromkeys(keys or [None]):
+            found[key].append(person_id)
+    missing, known = found.pop(None, []), set(order)
+    labels = list(order) + sorted((k for k in found if k not in known), key=str)
+    rows = [(label, found.get(label, [])) for label in labels]
+    if unset:
+        rows.append((NOT_SET, missing))
+    return [(label, len(members)) for label, members in rows], [members for _, members in rows]
+
+
+def _ids(values: list[dict[str, Any]]) -> list[str]:
+    return [str(v.get("id") or "") for v in values]
+
+
+def _counted(values: list[dict[str, Any]], keys: list[Any], order: list[Any]) -> tuple[Any, Any]:
+    """One value per person (None: not set) → rows and members."""
+    return tally(([k] if k is not None else [] for k in keys), _ids(values), order)
 
 
 def _duration(months: float) -> str:
@@ -65,7 +85,8 @@ def _duration(months: float) -> str:
 
 def gender(values: list[dict[str, Any]]) -> Indicator:
     keys = [v.get("gender") or None for v in values]
-    return Indicator("gender", _("Genre"), "pie", _counted(keys, GENDERS), len(values))
+    rows, members = _counted(values, keys, list(GENDERS))
+    return Indicator("gender", _("Genre"), "pie", rows, len(values), members=members)
 
 
 def age_ranges(bounds: tuple[int, ...]) -> list[tuple[int, Any]]:
@@ -87,53 +108,58 @@ def age(values: list[dict[str, Any]], end: date, bounds: tuple[int, ...]) -> Ind
         born = _day(v.get("birth_date"))
         ages.append(None if born is None or born > end else (_months(born, end) // 12))
     ranges = age_ranges(bounds)
-    rows = _counted(_ranged(ages, ranges), [label for _, label in ranges])
+    rows, members = _counted(values, _ranged(ages, ranges), [label for _, label in ranges])
     known = [a for a in ages if a is not None]
     summary = (
         [(_("Âge moyen"), gettext("%(n)s ans") % {"n": number_format(statistics.mean(known), 1)})] if known else []
     )
-    return Indicator("age", _("Âge à la fin de la période"), "bar", rows, len(values), summary)
+    return Indicator("age", _("Âge à la fin de la période"), "bar", rows, len(values), summary, members)
 
 
 def _time_since(
     values: list[dict[str, Any]], end: date, key: str, ranges: tuple[tuple[int, Any], ...], fallback: str = ""
-) -> tuple[list[tuple[Any, int]], list[tuple[Any, str]]]:
+) -> tuple[Any, Any, list[tuple[Any, str]]]:
     months: list[float | None] = []
     for v in values:
         since = _day(v.get(key)) or _day(v.get(fallback))
         months.append(None if since is None or since > end else _months(since, end))
     last = (10**6, gettext("%(n)s ans et plus") % {"n": ranges[-1][0] // 12})
     full = (*ranges, last)
-    rows = _counted(_ranged(months, full), [label for _, label in full])
+    rows, members = _counted(values, _ranged(months, full), [label for _, label in full])
     known = [m for m in months if m is not None]
-    return rows, ([(_("Moyenne"), _duration(statistics.mean(known)))] if known else [])
+    return rows, members, ([(_("Moyenne"), _duration(statistics.mean(known)))] if known else [])
 
 
 def time_followed(values: list[dict[str, Any]], end: date) -> Indicator:
-    rows, summary = _time_since(values, end, "followed_since", FOLLOWED_RANGES, fallback="created_at")
-    return Indicator("followed", _("Temps de suivi"), "bar", rows, len(values), summary)
+    rows, members, summary = _time_since(values, end, "followed_since", FOLLOWED_RANGES, fallback="created_at")
+    return Indicator("followed", _("Temps de suivi"), "bar", rows, len(values), summary, members)
 
 
 def time_in_street(values: list[dict[str, Any]], end: date) -> Indicator:
-    rows, summary = _time_since(values, end, "in_street_since", STREET_RANGES)
-    return Indicator("street", _("Temps en rue"), "bar", rows, len(values), summary)
+    rows, members, summary = _time_since(values, end, "in_street_since", STREET_RANGES)
+    return Indicator("street", _("Temps en rue"), "bar", rows, len(values), summary, members)
+
+
+def _yes_no(key: str, label: Any, values: list[dict[str, Any]], yes: list[bool]) -> Indicator:
+    """A pie of Oui / Non (an unticked box means no: no Non renseigné row)."""
+    keys = [[YES] if y else [NO] for y in yes]
+    rows, members = tally(keys, _ids(values), [YES, NO], unset=False)
+    return Indicator(key, label, "pie", rows, len(values), members=members)
 
 
 def vulnerable(values: list[dict[str, Any]]) -> Indicator:
-    yes = sum(1 for v in values if v.get("vulnerable"))
-    return Indicator(
-        "vulnerable", _("Personnes très vulnérables"), "pie", [(YES, yes), (NO, len(values) - yes)], len(values)
-    )
+    return _yes_no("vulnerable", _("Personnes très vulnérables"), values, [bool(v.get("vulnerable")) for v in values])
 
 
-def _numbers(key: str, label: Any, raw: list[Any]) -> Indicator:
-    numbers = []
+def _numbers(key: str, label: Any, values: list[dict[str, Any]], raw: list[Any]) -> Indicator:
+    numbers, keys = [], []
     for value in raw:
         try:
             numbers.append(float(value))
+            keys.append([SET])
         except (TypeError, ValueError):
-            continue
-    rows = [(_("Renseigné"), len(numbers)), (NOT_SET, len(raw) - len(numbers))]
+            keys.append([])
+    rows, members = tally(keys, _ids(values), [SET])
     summary = []
     if numbers:
         summary = [
@@ -141,16 +167,12 @@ def _numbers(key: str, label: Any, raw: list[Any]) -> Indicator:
             (_("Moyenne"), number_format(statistics.mean(numbers), 2)),
             (_("Médiane"), number_format(statistics.median(numbers), 2)),
         ]
-    return Indicator(key, label, "", rows, len(raw), summary)
+    return Indicator(key, label, "", rows, len(raw), summary, members)
 
 
-def _choices(definition: dict[str, Any], raw: list[Any]) -> list[tuple[Any, int]]:
-    keys: list[Any] = []
-    for value in raw:
-        chosen = value if isinstance(value, list) else [value]
-        chosen = [c for c in chosen if c not in (None, "")]
-        keys += chosen or [None]
-    return _counted(keys, list(definition.get("options") or []))
+def _chosen(value: Any) -> list[Any]:
+    chosen = value if isinstance(value, list) else [value]
+    return [c for c in chosen if c not in (None, "")]
 
 
 def custom_indicator(definition: dict[str, Any], values: list[dict[str, Any]]) -> Indicator | None:
@@ -159,19 +181,20 @@ def custom_indicator(definition: dict[str, Any], values: list[dict[str, Any]]) -
     if type_ not in CHARTED_TYPES:
         return None
     raw = [(v.get("custom") or {}).get(key) for v in values]
-    total, ident = len(values), f"custom-{key}"
+    total, ident, ids = len(values), f"custom-{key}", _ids(values)
     if type_ == "number":
-        return _numbers(ident, label, raw)
+        return _numbers(ident, label, values, raw)
     if type_ == "boolean":
-        yes = sum(1 for r in raw if r is True or r in ("true", "Oui"))
-        return Indicator(ident, label, "pie", [(YES, yes), (NO, total - yes)], total)
+        return _yes_no(ident, label, values, [r is True or r in ("true", "Oui") for r in raw])
     if type_ in ("date", "date-with-time"):
         years = [str(d.year) if (d := _day(r)) else None for r in raw]
-        return Indicator(ident, label, "bar", _counted(years, sorted({y for y in years if y})), total)
+        rows, members = _counted(values, years, sorted({y for y in years if y}))
+        return Indicator(ident, label, "bar", rows, total, members=members)
     if type_ == "yes-no":
-        rows = _counted([r or None for r in raw], ["Oui", "Non"])
-        return Indicator(ident, label, "pie", rows, total)
-    return Indicator(ident, label, "bar", _choices(definition, raw), total)
+        rows, members = _counted(values, [r or None for r in raw], ["Oui", "Non"])
+        return Indicator(ident, label, "pie", rows, total, members=members)
+    rows, members = tally((_chosen(r) for r in raw), ids, list(definition.get("options") or []))
+    return Indicator(ident, label, "bar", rows, total, members=members)
 
 
 def custom_fields(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:

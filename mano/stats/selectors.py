@@ -4,11 +4,10 @@ member's organisation: a few hundred envelopes, never a record decrypted one by 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-
-from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Organisation, Team, User
 from mano.core import statstore
@@ -16,7 +15,6 @@ from mano.core.crypto import Keyring
 from mano.core.statlines import Counter, Window
 from mano.persons.stats import ANONYMOUS, PersonLine
 from mano.stats.filters import Filters
-from mano.stats.indicators import Indicator, person_indicators
 
 
 @dataclass(frozen=True)
@@ -67,18 +65,23 @@ class Activity:
         return found
 
 
-def activity_of(*, organisation: Organisation, keyring: Keyring, scope: StatsScope) -> Activity:
-    """Counts every item source's lines once: per line, a bisection per team (see `mano.core.statlines`)."""
+def activity_of(
+    *, organisation: Organisation, keyring: Keyring, scope: StatsScope, persons: frozenset[str] | None = None
+) -> Activity:
+    """Counts every item source's lines once: per line, a bisection per team (see `mano.core.statlines`).
+    `persons`: only the items of these persons count (the person filters; anonymous items then do not)."""
     counter, found = scope.counter(), Activity()
     for source in item_sources(organisation):
-        total, persons = 0, set()
+        total, followed = 0, set()
         for raw in statstore.lines(scope.organisation_id, keyring, source.name):
+            key = raw[: raw.index("\t")]
+            if persons is not None and key not in persons:
+                continue
             if n := counter.count(raw, source.width):
                 total += n
-                key = raw[: raw.index("\t")]
                 if not key.startswith(ANONYMOUS):
-                    persons.add(key)
-        found.counts[source.name], found.persons[source.name] = total, persons
+                    followed.add(key)
+        found.counts[source.name], found.persons[source.name] = total, followed
     return found
 
 
@@ -89,6 +92,8 @@ def person_lines(*, organisation_id: Any, keyring: Keyring) -> list[PersonLine]:
 def values_of(lines: list[PersonLine]) -> list[dict[str, Any]]:
     """The JSON values of these persons, parsed in one call."""
     parsed: list[dict[str, Any]] = json.loads("[" + ",".join(p.values_json for p in lines) + "]")
+    for line, values in zip(lines, parsed, strict=True):
+        values["id"] = line.person_id
     return parsed
 
 
@@ -102,7 +107,11 @@ def _in_active_list(line: PersonLine, values: dict[str, Any], scope: StatsScope)
 
 
 def population(
-    lines: list[PersonLine], scope: StatsScope, activity: Activity, which: str
+    lines: list[PersonLine],
+    scope: StatsScope,
+    activity: Activity,
+    which: str,
+    values: Callable[[list[PersonLine]], list[dict[str, Any]]] = values_of,
 ) -> list[tuple[PersonLine, dict[str, Any]]]:
     """The persons a tab counts, with their values. `which`: "creees" (created in the period by the teams),
     "activite" (created or with an item of the teams in the period), "file-active" (in one of the teams'
@@ -116,63 +125,11 @@ def population(
         chosen = [p for p in lines if p.person_id in active]
     else:
         chosen = [p for p in lines if p.created <= last and p.team_ids and scope.chosen(p.team_ids)]
-    values = values_of(chosen)
-    pairs = list(zip(chosen, values, strict=True))
+    pairs = list(zip(chosen, values(chosen), strict=True))
     if which == "file-active":
         pairs = [(p, v) for p, v in pairs if _in_active_list(p, v, scope)]
     return pairs
 
 
-@dataclass(frozen=True)
-class Block:
-    key: str
-    label: Any
-    count: int
-
-
-def general_blocks(*, user: User, keyring: Keyring, scope: StatsScope) -> list[Block]:
-    """The Général tab: persons created and followed, then each item source's count in the period."""
-    organisation = user.organisation
-    assert organisation is not None
-    activity = activity_of(organisation=organisation, keyring=keyring, scope=scope)
-    lines = person_lines(organisation_id=scope.organisation_id, keyring=keyring)
-    live = {p.person_id for p in lines}
-    first, last = scope.first.isoformat(), scope.last.isoformat()
-    created = {p.person_id for p in lines if first <= p.created <= last and scope.chosen(p.team_ids)}
-    blocks = [
-        Block("persons_created", _("Personnes créées"), len(created)),
-        Block("persons_followed", _("Personnes suivies"), len((activity.followed() | created) & live)),
-    ]
-    if "actions" in activity.persons:
-        count = len(activity.persons["actions"] & live)
-        blocks.append(Block("persons_with_actions", _("Personnes suivies concernées par une action"), count))
-    for source in item_sources(organisation):
-        blocks.append(Block(source.name, source.label, activity.counts[source.name]))
-    return blocks
-
-
 def org_teams(user: User) -> list[Team]:
     return list(Team.objects.filter(organisation_id=user.member_organisation_id).order_by("name"))
-
-
-@dataclass(frozen=True)
-class PersonsTab:
-    count: int
-    indicators: list[Indicator]
-
-
-def persons_tab(*, user: User, keyring: Keyring, scope: StatsScope, filters: Filters) -> PersonsTab:
-    """The Personnes tab: the persons of the chosen definition (see `population`) and their indicators at the
-    end of the period."""
-    organisation = user.organisation
-    assert organisation is not None
-    lines = person_lines(organisation_id=scope.organisation_id, keyring=keyring)
-    activity = Activity()
-    if filters.population == "activite":
-        activity = activity_of(organisation=organisation, keyring=keyring, scope=scope)
-    pairs = population(lines, scope, activity, filters.population)
-    values = [v for _, v in pairs]
-    indicators = person_indicators(
-        values, end=scope.last, ages=filters.ages, groups=list(organisation.person_field_groups or [])
-    )
-    return PersonsTab(len(values), indicators)

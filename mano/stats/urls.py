@@ -1,4 +1,4 @@
-"""/statistiques/: the statistics page (its tab and filters are in the query)."""
+"""/statistiques/: the statistics page (its tab and filters are in the query) and the persons behind a row."""
 
 from __future__ import annotations
 
@@ -10,4 +10,5 @@ app_name = "stats"
 
 urlpatterns = [
     path("", views.stats_view, name="page"),
+    path("detail/", views.detail_view, name="detail"),
 ]

@@ -11,11 +11,17 @@ from django.urls import reverse
 
 from mano.testing_matrix import Row, everyone, expect
 
-READERS = expect(only={"stats", "normal", "normal_health", "admin", "admin_health"}, other=404)
+READER_ROLES = {"stats", "normal", "normal_health", "admin", "admin_health"}
+READERS = expect(only=READER_ROLES, other=404)
+NOT_FOUND = expect(members=404, other=404)
 
 
 def _url(query: str = "") -> Any:
     return lambda w: reverse("stats:page") + (f"?{query}" if query else "")
+
+
+def _detail(query: str) -> Any:
+    return lambda w: reverse("stats:detail") + f"?{query}"
 
 
 def _team(org: str) -> Any:
@@ -29,7 +35,12 @@ GET_ROWS: dict[tuple[str, str], Row] = {
     # Another organisation's team is an unknown team: ignored, with a message.
     ("stats:page", "other org team"): (_team("b"), READERS),
     ("stats:page", "bad input"): (_url("periode=personnalisee&du=2026-05-01&au=2020-01-01&ages=x&vieux=1"), READERS),
+    ("stats:detail", ""): (_detail("onglet=personnes&indicateur=gender&ligne=0"), READERS),
+    ("stats:detail", "unknown indicator"): (_detail("indicateur=nope&ligne=0"), NOT_FOUND),
+    ("stats:detail", "row out of range"): (_detail("onglet=personnes&indicateur=gender&ligne=99"), NOT_FOUND),
 }
+# The person filters' form posts and is sent back to the page with its values sealed.
 POST_ROWS: dict[tuple[str, str], Row] = {
-    ("stats:page", ""): (_url(), {**everyone(405)}),
+    ("stats:page", ""): (_url(), expect(only=READER_ROLES, members=303, other=404)),
+    ("stats:detail", ""): (_detail("indicateur=gender&ligne=0"), everyone(405)),
 }

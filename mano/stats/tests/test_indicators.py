@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from mano.stats import selectors
 from mano.stats.filters import DEFAULT_AGES, Filters
 from mano.stats.indicators import Indicator
-from mano.stats.tests.world import FIRST, LAST, World, build
+from mano.stats.tabs import persons
+from mano.stats.tabs.general import general_blocks
+from mano.stats.tests.world import FIRST, LAST, World, build, context
 from mano.testing import Org
 
 pytestmark = pytest.mark.django_db
@@ -34,19 +35,14 @@ def _filters(world: World, *, teams: tuple[Any, ...] = (), population: str = "ac
     return Filters(**{**values, **extra})
 
 
-def _general(world: World, **kw: Any) -> dict[str, int]:
-    admin = world.org["admin"]
-    scope = selectors.scope_of(user=admin.user, filters=_filters(world, **kw))
-    return {b.key: b.count for b in selectors.general_blocks(user=admin.user, keyring=admin.keyring, scope=scope)}
+def _general(world: World, **kw: Any) -> dict[str, int | str]:
+    ctx = context(world.org["admin"], _filters(world, **kw))
+    return {b.key: b.count for b in general_blocks(ctx)}
 
 
-def _persons(world: World, **kw: Any) -> tuple[int, dict[str, Indicator]]:
-    admin = world.org["admin"]
-    admin.user.organisation.refresh_from_db()  # as a request would load it, with the fields added since
-    filters = _filters(world, **kw)
-    scope = selectors.scope_of(user=admin.user, filters=filters)
-    tab = selectors.persons_tab(user=admin.user, keyring=admin.keyring, scope=scope, filters=filters)
-    return tab.count, {i.key: i for i in tab.indicators}
+def _persons(world: World, **kw: Any) -> tuple[int | str, dict[str, Indicator]]:
+    (section,) = persons.build(context(world.org["admin"], _filters(world, **kw)))
+    return section.blocks[0].count, {i.key: i for i in section.indicators}
 
 
 def _rows(indicator: Indicator) -> dict[str, int]:

@@ -62,15 +62,39 @@ def test_anonymous_goes_to_login_and_a_locked_session_to_unlock(org_a: Org) -> N
     assert client.get(URL).url.startswith("/deverrouiller/")  # type: ignore[attr-defined]
 
 
-def test_it_refuses_post(org_a: Org) -> None:
-    assert login_client(org_a["admin"]).post(URL).status_code == 405
+def test_a_typed_person_filter_travels_sealed_and_narrows_every_count(world: World) -> None:
+    client = login_client(world.org["admin"])
+    query = urlencode({**PERIOD, "onglet": "personnes"})
+    response = client.post(f"{URL}?{query}", {"fk": world.children, "fo": "gt", "fv": "2", "l": "and"})
+    assert response.status_code == 303
+    location = response["Location"]
+    assert "gt~2" not in location and "fv=" not in location and "onglet=personnes" in location
+    html = client.get(location).content.decode()
+    assert _stat(html, "persons") == 1  # Bruno, the only one with 3 children
+    general = client.get(location.replace("onglet=personnes", "onglet=general")).content.decode()
+    assert (_stat(general, "passages"), _stat(general, "rencontres")) == (2, 1)  # Bruno's; no anonymous passage
+    # Another session cannot open the sealed value: the filter is dropped, everyone counts again.
+    other = login_client(world.org["normal"]).get(location).content.decode()
+    assert _stat(other, "persons") == 3
+
+
+def test_a_row_lists_its_persons_for_members_and_only_their_number_for_stats_members(world: World) -> None:
+    query = urlencode({**PERIOD, "onglet": "personnes", "indicateur": "gender", "ligne": 1})  # Homme
+    admin = login_client(world.org["admin"]).get(f"{URL}detail/?{query}")
+    assertContains(admin, "1 personne")
+    assertContains(admin, f'href="/personnes/{world.persons["bruno"].pk}/"')
+    stats = login_client(world.org["stats"]).get(f"{URL}detail/?{query}")
+    assertContains(stats, "1 personne")
+    assertNotContains(stats, "Bruno")
+    assertNotContains(stats, "/personnes/")
+    assert login_client(world.org["admin"]).get(f"{URL}detail/?{query}&ligne=x").status_code == 404
 
 
 def test_the_persons_tab_draws_charts_the_policy_allows(world: World) -> None:
     response = login_client(world.org["admin"]).get(f"{URL}?onglet=personnes&{urlencode(PERIOD)}")
     html = response.content.decode()
     assert response["Cache-Control"] == "no-store"
-    assertContains(response, "3 personnes")
+    assert _stat(html, "persons") == 3
     images = re.findall(r'<img class="stats__chart" src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', html)
     assert len(images) >= 8
     svg = base64.b64decode(images[0][0]).decode()

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from mano.agenda.models import Action
 from mano.agenda.services import action_set_status, actions_create
+from mano.persons.filters import PersonFilters
 from mano.persons.models import Person
 from mano.persons.selectors.fields import config_version
 from mano.persons.services.comments import comment_create, comment_delete
@@ -33,6 +34,9 @@ from mano.persons.services.fields import field_add, field_choice_rename
 from mano.persons.services.lifecycle import person_delete, person_leave_active_list, person_merge
 from mano.persons.services.passages import encounters_create
 from mano.persons.services.persons import person_create
+from mano.stats import selectors
+from mano.stats.context import StatsContext
+from mano.stats.filters import Filters
 from mano.testing import Org
 
 FIRST, LAST = date(2026, 2, 1), date(2026, 2, 28)
@@ -217,3 +221,17 @@ def build(org: Org) -> World:
     )
     assert Action.objects.filter(person=bruno, status="done").count() == 1
     return World(org, {"alice": alice, "bruno": bruno, "chloe": chloe}, children, arrival)
+
+
+def context(member: Any, filters: Filters, person_filters: PersonFilters | None = None) -> StatsContext:
+    """The statistics context a request of this member would build (its organisation reloaded, as a request
+    loads it, with the fields added since)."""
+    member.user.organisation.refresh_from_db()
+    return StatsContext(
+        user=member.user,
+        keyring=member.keyring,
+        filters=filters,
+        scope=selectors.scope_of(user=member.user, filters=filters),
+        person_filters=person_filters or PersonFilters(),
+        teams=selectors.org_teams(member.user),
+    )
