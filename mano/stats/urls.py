@@ -11,4 +11,6 @@ app_name = "stats"
 urlpatterns = [
     path("", views.stats_view, name="page"),
     path("detail/", views.detail_view, name="detail"),
+    path("export.xlsx", views.export_view, name="export"),
+    path("imprimer/", views.print_view, name="print"),
 ]

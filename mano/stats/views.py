@@ -16,10 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mano.core.http import MEMBER_ROLES, AuthenticatedHttpRequest, member_required
 from mano.core.search_param import replace_params, see_other
+from mano.core.spreadsheet import xlsx_response
 from mano.persons.filters import OPERATORS, PersonFilters
 from mano.persons.filters import filters_of as person_filters_of
 from mano.persons.index import card_names
-from mano.stats import selectors, tabs
+from mano.stats import export, selectors, tabs
 from mano.stats.context import StatsContext
 from mano.stats.filters import PERSON_FILTER_PARAMS, POPULATIONS, filters_of
 
@@ -118,5 +119,26 @@ def detail_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "filters": ctx.filters,
     }
     response = render(request, "stats/detail.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@member_required(roles=MEMBER_ROLES)
+def export_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every tab the member sees, one sheet each, with the page's filters."""
+    _form, ctx = context_of(request)
+    name = f"statistiques-{ctx.filters.first.isoformat()}-{ctx.filters.last.isoformat()}.xlsx"
+    return xlsx_response(export.workbook(ctx), name)
+
+
+@require_GET
+@member_required(roles=MEMBER_ROLES)
+def print_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every tab the member sees on one page, for the browser's print (or "save as PDF")."""
+    _form, ctx = context_of(request)
+    pages = [(tab, tab.build(ctx)) for tab in tabs.visible(ctx)]
+    context = {"ctx": ctx, "filters": ctx.filters, "teams": ctx.chosen_teams, "pages": pages, "printing": True}
+    response = render(request, "stats/print.html", context)
     response["Cache-Control"] = "no-store"
     return response

@@ -21,12 +21,12 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from mano.accounts.models import Organisation
 from mano.core import grouped
+from mano.core.spreadsheet import FORMULA_START, append_row
 from mano.persons.text import fold
 from mano.structures import services
 from mano.structures.models import Structure, name_key_of
@@ -40,7 +40,6 @@ MAX_CELL = 5000
 MAX_TEXT = 4_000_000
 MAX_UNZIPPED = 100 * 1024 * 1024
 HOURS_EXAMPLE = "Mo-Fr 09:00-12:00,14:00-18:00; PH off"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 NOT_XLSX = _(
     "Ce fichier n’est pas un classeur Excel .xlsx (ou il est protégé par un mot de passe). Enregistrez-le au "
@@ -181,26 +180,8 @@ def label_of(field: str) -> str:
 # Writing
 
 
-def safe_cell(value: Any) -> Any:
-    """What a cell receives: text a spreadsheet would evaluate (= + - @ tab CR) starts with a quote, so it stays
-    text; characters XML cannot hold are dropped; numbers and dates are left as they are."""
-    if not isinstance(value, str):
-        return value
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def _append(sheet: Any, values: list[Any]) -> None:
-    sheet.append([safe_cell(v) for v in values])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, date):
-            cell.number_format = "DD/MM/YYYY"
-        elif isinstance(cell.value, str) and "\n" in cell.value:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
 def _titles(sheet: Any, titles: list[str], widths: list[int]) -> None:
-    _append(sheet, titles)
+    append_row(sheet, titles)
     for index, width in enumerate(widths, start=1):
         sheet.cell(row=1, column=index).font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -221,15 +202,15 @@ def _help_sheet(book: Workbook, categories: grouped.Grouped) -> None:
     sheet = book.create_sheet("Aide")
     _titles(sheet, [str(_("Colonne")), str(_("Ce qu’il faut écrire"))], [22, 90])
     for column in COLUMNS:
-        _append(sheet, [str(column.label), str(column.help).format(example=HOURS_EXAMPLE)])
+        append_row(sheet, [str(column.label), str(column.help).format(example=HOURS_EXAMPLE)])
     lists = [(str(g["group"]), list(g["items"])) for g in categories if g.get("items")]
     lists += [(str(_("Publics")), PUBLICS), (str(_("Conditions d’accès")), ACCESS_CONDITIONS)]
     for title, items in lists:
-        _append(sheet, [])
-        _append(sheet, [title, str(_("valeurs acceptées"))])
+        append_row(sheet, [])
+        append_row(sheet, [title, str(_("valeurs acceptées"))])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
         for item in items:
-            _append(sheet, ["", item])
+            append_row(sheet, ["", item])
 
 
 def _saved(book: Workbook) -> bytes:
@@ -262,7 +243,7 @@ def template_workbook(*, categories: grouped.Grouped) -> bytes:
         "languages": ["français", "anglais"],
         "opening_hours": HOURS_EXAMPLE,
     }
-    _append(_structures_sheet(book, []), [_cell_of(example.get(c.field)) for c in COLUMNS])
+    append_row(_structures_sheet(book, []), [_cell_of(example.get(c.field)) for c in COLUMNS])
     _help_sheet(book, categories)
     return _saved(book)
 
@@ -274,7 +255,7 @@ def export_workbook(structures: Iterable[Structure], categories: grouped.Grouped
     sheet = _structures_sheet(book, [str(ARCHIVED)])
     for structure in structures:
         values = [_cell_of(getattr(structure, c.field)) for c in COLUMNS]
-        _append(sheet, [*values, str(_("oui") if structure.archived_at else _("non"))])
+        append_row(sheet, [*values, str(_("oui") if structure.archived_at else _("non"))])
     _help_sheet(book, categories)
     return _saved(book)
 

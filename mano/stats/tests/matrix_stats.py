@@ -36,6 +36,8 @@ GET_ROWS: dict[tuple[str, str], Row] = {
     ("stats:page", "other org team"): (_team("b"), READERS),
     ("stats:page", "bad input"): (_url("periode=personnalisee&du=2026-05-01&au=2020-01-01&ages=x&vieux=1"), READERS),
     ("stats:detail", ""): (_detail("onglet=personnes&indicateur=gender&ligne=0"), READERS),
+    ("stats:export", ""): (lambda w: reverse("stats:export"), READERS),
+    ("stats:print", ""): (lambda w: reverse("stats:print"), READERS),
     ("stats:detail", "unknown indicator"): (_detail("indicateur=nope&ligne=0"), NOT_FOUND),
     ("stats:detail", "row out of range"): (_detail("onglet=personnes&indicateur=gender&ligne=99"), NOT_FOUND),
 }
@@ -43,4 +45,6 @@ GET_ROWS: dict[tuple[str, str], Row] = {
 POST_ROWS: dict[tuple[str, str], Row] = {
     ("stats:page", ""): (_url(), expect(only=READER_ROLES, members=303, other=404)),
     ("stats:detail", ""): (_detail("indicateur=gender&ligne=0"), everyone(405)),
+    ("stats:export", ""): (lambda w: reverse("stats:export"), everyone(405)),
+    ("stats:print", ""): (lambda w: reverse("stats:print"), everyone(405)),
 }

@@ -16,6 +16,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from pytest_django.asserts import assertContains, assertNotContains
 
+from mano.core import spreadsheet
 from mano.core.audit import AuditAction, AuditEvent
 from mano.structures import excel
 from mano.structures.excel_import import structures_import
@@ -272,7 +273,7 @@ def test_formulas_are_stored_as_text_and_exported_neutralised(alice, org_a):
     ],
 )
 def test_text_a_spreadsheet_would_evaluate_is_written_with_a_quote(value, written):
-    assert excel.safe_cell(value) == written
+    assert spreadsheet.safe_cell(value) == written
 
 
 def test_a_file_that_is_not_an_xlsx_is_refused_clearly(alice):

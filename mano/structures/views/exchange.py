@@ -20,18 +20,17 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mano.accounts.models import Organisation
 from mano.core.http import AuthenticatedHttpRequest, member_required
+from mano.core.spreadsheet import XLSX, xlsx_response
 from mano.structures import excel, excel_import, selectors, services
 
 MANAGER_ROLES = ("admin", "normal")
 SESSION_KEY = "structures_import"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The multipart envelope around a file of MAX_BYTES: such a file still reaches read_workbook, which names the limit.
 ENVELOPE = 64 * 1024
 EXPIRED = gettext_lazy("L’aperçu n’est plus disponible : envoyez de nouveau le fichier.")
@@ -59,12 +58,6 @@ def _manager(request: AuthenticatedHttpRequest) -> Organisation:
     organisation = request.user.organisation
     assert organisation is not None
     return organisation
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 def _stored(request: AuthenticatedHttpRequest) -> tuple[str, str, excel.Sheet] | None:
@@ -192,13 +185,13 @@ def export_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     excel_import.structures_export_audit(
         user=request.user, organisation=organisation, count=len(structures), request=request
     )
-    return _xlsx(content, f"annuaire-structures-{timezone.localdate().isoformat()}.xlsx")
+    return xlsx_response(content, f"annuaire-structures-{timezone.localdate().isoformat()}.xlsx")
 
 
 @require_GET
 @member_required(roles=MANAGER_ROLES)
 def template_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = _manager(request)
-    return _xlsx(
+    return xlsx_response(
         excel.template_workbook(categories=services.categories_of(organisation)), "modele-annuaire-structures.xlsx"
     )
