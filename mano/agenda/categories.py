@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Organisation, User
 from mano.agenda.models import Action
-from mano.core import grouped
+from mano.agenda.stats import CATEGORIES
+from mano.core import grouped, statstore
 from mano.core.audit import AuditAction, audit
 from mano.core.config import ConfigChanged, config_hash
 from mano.core.crypto import Keyring
@@ -329,7 +330,7 @@ def renamed(categories: list[str], old: str, new: str) -> list[str]:
 
 def _action_rewrite(user: User, keyring: Keyring, organisation: Organisation, plan: RenamePlan) -> int:
     """Rewrite every action using `plan.old`, each saved with the version it was read at (ConflictError)."""
-    rewritten = 0
+    rewritten, persons = 0, set()
     for action, data in _actions(organisation.pk, keyring):
         before = list(data.get("categories") or [])
         if plan.old not in before:
@@ -338,6 +339,9 @@ def _action_rewrite(user: User, keyring: Keyring, organisation: Organisation, pl
         history.append(data, history.entry(user, changes={"categories": [before, data["categories"]]}))
         record_update(action, keyring=keyring, user=user, data=data, expected_version=action.version)
         rewritten += 1
+        persons.add(action.person_id)
+    # The statistics count actions by category name: their persons' lines take the new name.
+    statstore.refresh(organisation.pk, keyring, persons, sources=[CATEGORIES])
     return rewritten
 
 

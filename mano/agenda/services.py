@@ -19,6 +19,7 @@ from mano.accounts.models import Team, User
 from mano.agenda import series
 from mano.agenda.models import Action, Status
 from mano.agenda.recurrence import Rule, occurrences
+from mano.agenda.stats import CATEGORIES
 from mano.core import statstore
 from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
@@ -367,7 +368,7 @@ def action_set_status(
         status=status,
         completed_at=_completion(status, action, completed_at),
     )
-    statstore.refresh(saved.organisation_id, keyring, [saved.person_id], sources=["actions"])
+    statstore.refresh(saved.organisation_id, keyring, [saved.person_id], sources=["actions", CATEGORIES])
     audit(
         AuditAction.ACTION_UPDATE, organisation=user.organisation, actor=user, request=request, obj=saved, status=status
     )

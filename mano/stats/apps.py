@@ -1,6 +1,15 @@
 from __future__ import annotations
 
+from importlib import import_module
+
 from django.apps import AppConfig
+
+# The page's tabs, in order: each module registers its tab when imported.
+TABS = (
+    "general",
+    "persons",
+    "actions",
+)
 
 
 class StatsConfig(AppConfig):
@@ -8,5 +17,5 @@ class StatsConfig(AppConfig):
     label = "stats"
 
     def ready(self) -> None:
-        # The tabs register themselves in the page's order.
-        from mano.stats.tabs import general, persons  # noqa: F401
+        for name in TABS:
+            import_module(f"mano.stats.tabs.{name}")

@@ -1,0 +1,74 @@
+"""The tabs of the domains against the hand-built worlds (world.py and tabs_world.py) and their numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mano.stats.filters import DEFAULT_AGES, Filters
+from mano.stats.indicators import Indicator
+from mano.stats.tabs import TABS, Section
+from mano.stats.tests.tabs_world import TabsWorld, build
+from mano.stats.tests.world import FIRST, LAST, context
+from mano.testing import Org
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(org_a: Org) -> TabsWorld:
+    return build(org_a)
+
+
+def _filters(*, teams: tuple[Any, ...] = (), tab: str = "general", **extra: Any) -> Filters:
+    values: dict[str, Any] = {
+        "preset": "personnalisee",
+        "first": FIRST,
+        "last": LAST,
+        "team_ids": tuple(str(t.pk) for t in teams),
+        "tab": tab,
+        "population": "activite",
+        "ages": DEFAULT_AGES,
+    }
+    return Filters(**{**values, **extra})
+
+
+def sections(org: Org, tab: str, member: str = "admin", **kw: Any) -> list[Section]:
+    return TABS[tab].build(context(org[member], _filters(tab=tab, **kw)))
+
+
+def indicators(org: Org, tab: str, member: str = "admin", **kw: Any) -> dict[str, Indicator]:
+    return {i.key: i for s in sections(org, tab, member, **kw) for i in s.indicators}
+
+
+def blocks(org: Org, tab: str, member: str = "admin", **kw: Any) -> dict[str, int | str]:
+    return {b.key: b.count for s in sections(org, tab, member, **kw) for b in s.blocks}
+
+
+def rows(indicator: Indicator) -> dict[str, int]:
+    return {str(label): n for label, n in indicator.rows}
+
+
+def test_actions_by_category_group_status_and_day(world: TabsWorld) -> None:
+    """The deleted action is not counted; the category renamed after the fact shows its new name with the old
+    counts; the category deleted from the list still counts, outside the list's groups."""
+    found = indicators(world.org, "actions")
+    assert blocks(world.org, "actions") == {"actions": 7, "actions_done": 2}
+    assert rows(found["categories"]) == {
+        "Soins infirmiers": 2,
+        "Pharmacie": 1,
+        "CCAS": 1,
+        "Douche": 1,
+        "Non renseigné": 3,
+    }
+    assert rows(found["groups"]) == {"Santé": 3, "Social": 1, "Hors de la liste": 1, "Non renseigné": 3}
+    assert rows(found["status"]) == {"À faire": 5, "Faite": 2, "Annulée": 0}
+    per_day = {k: n for k, n in rows(found["done"]).items() if n}
+    assert per_day == {"01/02/2026": 1, "28/02/2026": 1}  # both done by the night team, before noon
+    assert len(found["done"].rows) == 28
+
+
+def test_actions_of_the_night_team(world: TabsWorld) -> None:
+    assert blocks(world.org, "actions", teams=(world.org.night,)) == {"actions": 3, "actions_done": 2}
+    assert rows(indicators(world.org, "actions", teams=(world.org.night,))["categories"])["Soins infirmiers"] == 1
