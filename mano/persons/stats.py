@@ -3,9 +3,10 @@ rencontres. Registered by PersonsConfig.ready; refreshed by `index_refresh` (per
 a person) and by the passage and rencontre services.
 
 A person's line: `id \\t team ids \\t created \\t values`, where `created` is the ISO day the person counts as
-created (followed since, else the day the file was created) and `values` the JSON of STAT_FIELDS and the custom
-values (texts cut to TEXT_MAX: no chart reads a long text). Items are item lines (`mano.core.statlines`) keyed by
-person; anonymous passages are keyed by the month they were recorded in (`~2026-03`).
+created (followed since, else the day the file was created) and `values` the JSON of STAT_FIELDS, the custom
+values (texts cut to TEXT_MAX: no chart reads a long text) and the changes of the values followed in time
+(`changes_of`, for the evolution and the time to leave the street). Items are item lines (`mano.core.statlines`)
+keyed by person; anonymous passages are keyed by the month they were recorded in (`~2026-03`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from mano.persons.models import Comment, Passage, Person, Rencontre
 
 STAT_FIELDS = ("gender", "birth_date", "followed_since", "in_street_since", "vulnerable", "out_of_active_list")
 TEXT_MAX = 200
+CHOICE_MAX = 80  # longer values are texts, not followed in time
 ANONYMOUS = "~"
 WIDTH = 6  # team index + half-day code
 
@@ -37,8 +39,62 @@ def _short(value: Any) -> Any:
     return value[:TEXT_MAX] if isinstance(value, str) else value
 
 
+def _charted(value: Any) -> bool:
+    """A value statistics can follow in time: a choice, a yes/no, a number, a short list; not a text."""
+    if isinstance(value, str):
+        return len(value) <= CHOICE_MAX
+    if isinstance(value, list):
+        return all(isinstance(v, str) and len(v) <= CHOICE_MAX for v in value)
+    return value is None or isinstance(value, bool | int | float)
+
+
+def _renamed(value: Any, old: Any, new: Any) -> Any:
+    """`value` with the option renamed by the change old → new (one option of a list, or the value itself)."""
+    if isinstance(old, list) and isinstance(new, list):
+        gone, came = [o for o in old if o not in new], [n for n in new if n not in old]
+        if len(gone) != 1 or len(came) != 1:
+            return value
+        old, new = gone[0], came[0]
+    if isinstance(value, list):
+        return [new if v == old else v for v in value]
+    return new if value == old else value
+
+
+def _local_day(moment: Any) -> str:
+    """The local day of a history entry's instant (stored in UTC), as YYYY-MM-DD."""
+    try:
+        return timezone.localdate(datetime.fromisoformat(str(moment))).isoformat()
+    except (TypeError, ValueError):
+        return str(moment or "")[:10]
+
+
+def changes_of(data: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [value before the first change, [day, value after], …]} from the person's history, for the values
+    statistics follow in time. A choice renamed in the settings is not a change: the earlier values take the new
+    name, so that a person's past reads in today's words."""
+    found: dict[str, list[Any]] = {}
+    for item in data.get("history") or []:
+        day = _local_day(item.get("at"))
+        for name, pair in (item.get("changes") or {}).items():
+            key = name.removeprefix("custom.")
+            if not (isinstance(pair, list) and len(pair) == 2 and _charted(pair[0]) and _charted(pair[1])):
+                continue
+            old, new = pair
+            if item.get("kind") == "rename":
+                if key in found:
+                    trail = found[key]
+                    trail[0] = _renamed(trail[0], old, new)
+                    for step in trail[1:]:
+                        step[1] = _renamed(step[1], old, new)
+                continue
+            found.setdefault(key, [old]).append([day, new])
+    return found
+
+
 def person_line(person_id: Any, team_ids: list[str], created_at: datetime, data: dict[str, Any]) -> str:
     values: dict[str, Any] = {key: data.get(key) for key in STAT_FIELDS if data.get(key) not in (None, "", [], {})}
+    if changes := changes_of(data):
+        values["changes"] = changes
     values["custom"] = {k: _short(v) for k, v in (data.get("custom") or {}).items() if v not in (None, "", [])}
     values["created_at"] = created_day = timezone.localdate(created_at).isoformat()
     created = str(data.get("followed_since") or "")[:10] or created_day

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from django import forms
 from django.http import QueryDict
@@ -36,7 +36,18 @@ DEFAULT_AGES = (18, 25, 40, 60)
 MAX_DAYS = 7305  # twenty years
 MAX_AGE_BOUNDS = 12
 PERSON_FILTER_PARAMS = ("f", "vulnerable", "active", "l")
-KNOWN_PARAMS = {"periode", "du", "au", "equipe", "onglet", "personnes", "ages", *PERSON_FILTER_PARAMS}
+KNOWN_PARAMS = {
+    "periode",
+    "du",
+    "au",
+    "equipe",
+    "onglet",
+    "personnes",
+    "ages",
+    "champ",
+    "valeur",
+    *PERSON_FILTER_PARAMS,
+}
 
 END_BEFORE_START = _("La fin de la période précède son début : la période par défaut est affichée.")
 TOO_LONG = _("Une période de vingt ans au plus : la période par défaut est affichée.")
@@ -99,6 +110,13 @@ class Filters:
     ages: tuple[int, ...]
     notices: list[str] = field(default_factory=list)  # for what is not a field (unknown parameters)
     person_pairs: tuple[tuple[str, str], ...] = ()  # the person filters, typed values only sealed
+    field_key: str = ""  # the field followed in time (evolution, leaving the street); checked by its tab
+    field_value: str = ""  # its option that means "out of the street" (an option: the organisation's own word)
+
+    @property
+    def pairs_except_field(self) -> list[tuple[str, str]]:
+        """The query as hidden fields of a form that chooses the followed field (and its value) again."""
+        return [(k, v) for k, v in parse_qsl(self.query()) if k not in ("champ", "valeur")]
 
     @property
     def without_persons(self) -> str:
@@ -113,6 +131,8 @@ class Filters:
             "equipe": list(self.team_ids),
             "personnes": self.population,
             "ages": ",".join(str(a) for a in self.ages),
+            "champ": self.field_key,
+            "valeur": self.field_value,
         }
         if self.preset == "personnalisee":
             values.update(du=self.first.isoformat(), au=self.last.isoformat())
@@ -176,5 +196,7 @@ def filters_of(
         population=data.get("personnes") or "activite",
         ages=data.get("ages") or DEFAULT_AGES,
         notices=[str(UNKNOWN_PARAMS)] if set(params) - KNOWN_PARAMS else [],
+        field_key=str(params.get("champ") or "")[:80],
+        field_value=str(params.get("valeur") or "")[:80],
     )
     return form, filters

@@ -80,6 +80,7 @@ def stats_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "tabs": [(t.key, t.label, ctx.filters.query(onglet=t.key)) for t in tabs.visible(ctx)],
         "tab": tab,
         "sections": tab.build(ctx),
+        **(tab.controls_context(ctx) if tab.controls_context else {}),
         "population_label": POPULATIONS[ctx.filters.population],
         "fields": _fields(request),
         "operators": OPERATORS.items(),

@@ -364,7 +364,8 @@ def _rename_in(
 ) -> EncryptedRecord:
     before = data["custom"][key]
     data["custom"][key] = _renamed(before, old, new)
-    history.append(data, history.entry(user, changes={f"custom.{key}": [before, data["custom"][key]]}))
+    # Marked as a rename: statistics read the values of the past under the option's new name.
+    history.append(data, history.entry(user, kind="rename", changes={f"custom.{key}": [before, data["custom"][key]]}))
     return record_update(row, keyring=keyring, user=user, data=data, expected_version=row.version)
 
 

@@ -31,6 +31,7 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     note: Any = ""
+    notice: Any = ""  # a choice of the URL set aside (an unknown field from an old bookmark…)
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,16 @@ class Tab:
     health: bool = False
     switch: str = ""
     person_filters: bool = True  # the person filters narrow what it counts (not for anonymous counts)
+    controls: str = ""  # a template of the tab's own choices, shown above its sections…
+    controls_context: Callable[[StatsContext], dict[str, Any]] | None = None  # …and what it needs
 
 
 TABS: dict[str, Tab] = {}
+# The page's order, whatever the order modules are imported in; a tab not listed comes after, by registration.
+ORDER = (
+    "general", "personnes", "actions", "services", "passages", "rencontres", "observations", "comptes-rendus",
+    "consultations", "dossier-medical", "sorties", "structures", "evolution", "resultats",
+)  # fmt: skip
 
 
 def register(tab: Tab) -> Tab:
@@ -52,12 +60,13 @@ def register(tab: Tab) -> Tab:
 
 
 def visible(ctx: StatsContext) -> list[Tab]:
-    """The tabs this member sees for this organisation, in registration order."""
-    return [
+    """The tabs this member sees for this organisation, in the page's order."""
+    shown = [
         t
         for t in TABS.values()
         if (ctx.health or not t.health) and getattr(ctx.organisation, t.switch, True) is not False
     ]
+    return sorted(shown, key=lambda t: ORDER.index(t.key) if t.key in ORDER else len(ORDER))
 
 
 def indicator_of(sections: list[Section], key: str) -> Indicator | None:

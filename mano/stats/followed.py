@@ -1,0 +1,91 @@
+"""Reading a person's past from the statistics store: the value a field had on a day (from the changes kept in
+the person's line), and the days of a person's contacts (from the item sources' lines)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from mano.core import statstore
+from mano.core.statlines import CODE, EPOCH, Counter, Window
+from mano.stats.context import StatsContext
+
+FAR = date(2099, 12, 31)
+CHOICE_FIELD_TYPES = {"enum", "multi-choice", "yes-no", "boolean"}
+
+
+def followed_fields(ctx: StatsContext) -> list[dict[str, Any]]:
+    """The custom fields whose values can be followed in time (choices and yes/no), in the settings' order."""
+    groups = ctx.organisation.person_field_groups or []
+    return [
+        f for g in groups if not g.get("archived") for f in g.get("fields") or [] if f.get("type") in CHOICE_FIELD_TYPES
+    ]
+
+
+def shown(value: Any) -> Any:
+    """A value as a row label: a list joined, yes/no in words; None when not set."""
+    if value in (None, "", []):
+        return None
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    return str(value)
+
+
+def value_on(values: dict[str, Any], key: str, day: date) -> Any:
+    """The value of custom field `key` at the end of `day`: the one before its first change, then each change
+    made by that day; today's value when it never changed."""
+    trail = (values.get("changes") or {}).get(key)
+    if not trail:
+        return (values.get("custom") or {}).get(key)
+    value, iso = trail[0], day.isoformat()
+    for changed_on, new in trail[1:]:
+        if changed_on <= iso:
+            value = new
+    return value
+
+
+def first_change_to(values: dict[str, Any], key: str, wanted: str) -> date | None:
+    """The first day the field took the value `wanted` (or a list holding it)."""
+    for changed_on, new in ((values.get("changes") or {}).get(key) or [])[1:]:
+        if new == wanted or (isinstance(new, list) and wanted in new):
+            return date.fromisoformat(changed_on)
+    return None
+
+
+def day_of(code: int) -> date:
+    return EPOCH + timedelta(days=code // 2)
+
+
+def contact_days(ctx: StatsContext, sources: list[str], persons: set[str]) -> dict[str, list[date]]:
+    """Per person, the sorted days of its items of these sources (for the chosen teams, at any date)."""
+    counter = Counter(Window.of(EPOCH, FAR), ctx.scope.team_ids, ctx.scope.night_ids)
+    days: dict[str, set[int]] = defaultdict(set)
+    for name in sources:
+        source = statstore.SOURCES.get(name)
+        if source is None or not source.width:
+            continue
+        for raw in statstore.lines(ctx.scope.organisation_id, ctx.keyring, name):
+            key = raw[: raw.index("\t")]
+            if key in persons:
+                days[key].update(int(e[1 : 1 + CODE]) // 2 for e in counter.entries(raw, source.width))
+    return {key: [EPOCH + timedelta(days=d) for d in sorted(found)] for key, found in days.items()}
+
+
+def done_days(ctx: StatsContext, persons: set[str]) -> dict[str, date]:
+    """Per person, the day of its first action done (for the chosen teams): the status letter follows the code."""
+    source = statstore.SOURCES.get("actions")
+    if source is None:
+        return {}
+    counter = Counter(Window.of(EPOCH, FAR), ctx.scope.team_ids, ctx.scope.night_ids)
+    found: dict[str, date] = {}
+    for raw in statstore.lines(ctx.scope.organisation_id, ctx.keyring, "actions"):
+        key = raw[: raw.index("\t")]
+        if key not in persons:
+            continue
+        codes = [int(e[1 : 1 + CODE]) for e in counter.entries(raw, source.width) if e[1 + CODE] == "d"]
+        if codes:
+            found[key] = day_of(min(codes))
+    return found
