@@ -9,6 +9,11 @@ TABS = (
     "general",
     "persons",
     "actions",
+    "services",
+    "passages",
+    "rencontres",
+    "exits",
+    "structures",
 )
 
 

@@ -7,17 +7,31 @@ Actions (categories: Santé › Soins, Pharmacie, Douche; Social › CCAS):
 - Chloé: Pharmacie due 2026-02-04.
 - Bruno (night): Soins done 2026-02-02 06:00, the night of the 1st.
 - Then "Soins" is renamed "Soins infirmiers": the tab shows the new name with the old counts.
+
+Exits: Alice leaves the day team's active list on 2026-02-01 ("Hébergée"), Bruno the night team's on 2026-02-28
+("Hébergée", "Incarcération"); Chloé's exit (2026-01-15, world.py) is before the period.
+
+Services (reception on): day team Douche 3 on 2026-02-01 and 5 on 2026-03-01 (out), night team Repas 2 on
+2026-02-28; Café never.
+
+Referrals: "Samu social" (Hébergement d’urgence) by the day team at 2026-02-01 00:00 (in) and 2026-01-31 23:59
+(out); "Resto" (no category) by the night team at 2026-03-01 11:00 (in: the night of the 28th) and 2026-02-01
+11:59 (out: the night of 31 January).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from mano.agenda.categories import category_delete, category_rename, config_version
+from mano.agenda.models import ServiceCount
 from mano.agenda.services import action_delete, action_set_status, actions_create
+from mano.persons.services.lifecycle import person_leave_active_list
 from mano.stats.tests.world import World, at
 from mano.stats.tests.world import build as build_world
+from mano.structures.models import Referral, Structure
 from mano.testing import Org
 
 CATEGORIES = [{"group": "Santé", "items": ["Soins", "Pharmacie", "Douche"]}, {"group": "Social", "items": ["CCAS"]}]
@@ -78,7 +92,57 @@ def build_actions(world: World) -> None:
     org.organisation.refresh_from_db()
 
 
-BUILDERS = [build_actions]
+def build_exits(world: World) -> None:
+    org, admin = world.org, world.org["admin"]
+    for key, team, day, reasons in (
+        ("alice", org.day, date(2026, 2, 1), ["Hébergée"]),
+        ("bruno", org.night, date(2026, 2, 28), ["Hébergée", "Incarcération"]),
+    ):
+        person = world.persons[key]
+        person.refresh_from_db()
+        person_leave_active_list(
+            user=admin.user,
+            keyring=admin.keyring,
+            person=person,
+            team=team,
+            reasons=reasons,
+            day=day,
+            expected_version=person.version,
+        )
+
+
+SERVICES = [{"group": "Hygiène", "items": ["Douche"]}, {"group": "Alimentation", "items": ["Repas", "Café"]}]
+
+
+def build_services(world: World) -> None:
+    org = world.org
+    org.organisation.reception_enabled, org.organisation.services = True, SERVICES
+    org.organisation.save(update_fields=["reception_enabled", "services"])
+    for team, day, service, count in (
+        (org.day, date(2026, 2, 1), "Douche", 3),
+        (org.day, date(2026, 3, 1), "Douche", 5),
+        (org.night, date(2026, 2, 28), "Repas", 2),
+    ):
+        ServiceCount.objects.create(organisation=org.organisation, team=team, date=day, service=service, count=count)
+
+
+def build_referrals(world: World) -> None:
+    org = world.org
+    samu = Structure.objects.create(
+        organisation=org.organisation, name="Samu social", name_key="samu social", categories=["Hébergement d’urgence"]
+    )
+    resto = Structure.objects.create(organisation=org.organisation, name="Resto", name_key="resto", categories=[])
+    for structure, team, moment in (
+        (samu, org.day, "2026-02-01 00:00"),
+        (samu, org.day, "2026-01-31 23:59"),
+        (resto, org.night, "2026-03-01 11:00"),
+        (resto, org.night, "2026-02-01 11:59"),
+    ):
+        row = Referral.objects.create(organisation=org.organisation, structure=structure, team=team, action_link=moment)
+        Referral.objects.filter(pk=row.pk).update(created_at=at(moment))
+
+
+BUILDERS = [build_actions, build_exits, build_services, build_referrals]
 
 
 def build(org: Org) -> TabsWorld:

@@ -72,3 +72,63 @@ def test_actions_by_category_group_status_and_day(world: TabsWorld) -> None:
 def test_actions_of_the_night_team(world: TabsWorld) -> None:
     assert blocks(world.org, "actions", teams=(world.org.night,)) == {"actions": 3, "actions_done": 2}
     assert rows(indicators(world.org, "actions", teams=(world.org.night,))["categories"])["Soins infirmiers"] == 1
+
+
+def test_passages_named_anonymous_and_by_gender(world: TabsWorld) -> None:
+    """Midnight bounds for the day team, noon bounds for the night team; the deleted person's passage is not
+    counted."""
+    assert blocks(world.org, "passages") == {
+        "passages": 5,
+        "passages_named": 4,
+        "passages_anonymous": 1,
+        "persons": 2,
+    }
+    found = indicators(world.org, "passages")
+    assert rows(found["kinds"]) == {"Nominatifs": 4, "Anonymes": 1}
+    assert {k: n for k, n in rows(found["gender"]).items() if n} == {"Homme": 2, "Femme": 2}
+    assert rows(found["gender"])["Non renseigné"] == 0
+    persons = found["persons_gender"]
+    assert {k: n for k, n in rows(persons).items() if n} == {"Homme": 1, "Femme": 1}
+    femme = [label for label, _ in persons.rows].index("Femme")
+    assert persons.members[femme] == [str(world.world.persons["alice"].pk)]
+
+
+def test_passages_of_the_night_team(world: TabsWorld) -> None:
+    assert blocks(world.org, "passages", teams=(world.org.night,))["passages"] == 2
+
+
+def test_rencontres_by_gender(world: TabsWorld) -> None:
+    assert blocks(world.org, "rencontres") == {"rencontres": 1, "persons": 1}
+    assert rows(indicators(world.org, "rencontres")["gender"])["Homme"] == 1
+
+
+def test_exits_by_reason_and_team(world: TabsWorld) -> None:
+    """Chloé left before the period."""
+    assert blocks(world.org, "sorties") == {"exits": 2}
+    found = indicators(world.org, "sorties")
+    reasons = rows(found["reasons"])
+    assert {k: n for k, n in reasons.items() if n} == {"Hébergée": 2, "Incarcération": 1}
+    assert reasons["Non renseigné"] == 0  # shown, even empty
+    hebergee = [str(label) for label, _ in found["reasons"].rows].index("Hébergée")
+    persons = world.world.persons
+    assert sorted(found["reasons"].members[hebergee]) == sorted(str(persons[k].pk) for k in ("alice", "bruno"))
+    assert {k: n for k, n in rows(found["teams"]).items() if n} == {"Jour": 1, "Nuit": 1}
+    assert blocks(world.org, "sorties", teams=(world.org.night,)) == {"exits": 1}
+
+
+def test_services_per_service(world: TabsWorld) -> None:
+    found = indicators(world.org, "services")
+    assert rows(found["services"]) == {"Douche": 3, "Repas": 2, "Café": 0}
+    assert rows(found["groups"]) == {"Hygiène": 3, "Alimentation": 2}
+    assert blocks(world.org, "services", teams=(world.org.night,)) == {"services": 2}
+
+
+def test_referrals_by_structure_and_category(world: TabsWorld) -> None:
+    found = indicators(world.org, "structures")
+    assert rows(found["structures"]) == {"Resto": 1, "Samu social": 1}
+    assert {k: n for k, n in rows(found["categories"]).items() if n} == {
+        "Hébergement d’urgence": 1,
+        "Non renseigné": 1,
+    }
+    assert blocks(world.org, "structures", teams=(world.org.night,)) == {"referrals": 1}
+    assert blocks(world.org, "general")["referrals"] == 2
