@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from mano.core.models import EncryptedRecord, OrgScopedModel
+from mano.core.shards import EnvelopeHead
 
 GENDERS = ["Aucun", "Homme", "Femme", "Homme transgenre", "Femme transgenre", "Non binaire", "Autre"]
 
@@ -51,6 +53,9 @@ class PersonShard(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "bucket"], name="unique_person_shard")]
+        # The shards' stamp (ShardStore.stamp: each envelope's nonce) read from the index, never from the row:
+        # a SQLite row puts its later columns after the ~400 KB payload's overflow pages.
+        indexes = [models.Index(F("organisation"), F("bucket"), EnvelopeHead("payload"), name="persons_shard_stamp")]
 
 
 class Comment(EncryptedRecord):

@@ -2,13 +2,11 @@
 
 A candidate's text is the tab-separated fields written by `index.search_fields`: name, other names, phone
 digits, birth date (dd/mm/yyyy), description, comments (joined), then `kind\\x1etexts` fields of other apps.
-Every candidate gets a tier with a few substring tests; the field-by-field reasons ("trouvé dans …") are
-worked out only for the rows a page shows.
+Every candidate gets a tier with a few substring tests (`scan` skips them for most lines); the field-by-field
+reasons ("trouvé dans …") are worked out only for the rows a page shows.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
@@ -83,14 +81,3 @@ def _named(fields: list[str]) -> list[tuple[str, str]]:
         kind, _, text = extra.partition(KIND_SEP)
         named.append((kind, text))
     return named
-
-
-def rank(query: Query, items: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """(person id, text) of the matches, best first: by tier, then by name."""
-    ranked = []
-    for person_id, text in items:
-        tier = query.tier(text)
-        if tier is not None:
-            ranked.append((tier, text.split("\t", 1)[0], person_id, text))
-    ranked.sort(key=lambda item: (item[0], item[1], item[2]))
-    return [(person_id, text) for _, _, person_id, text in ranked]

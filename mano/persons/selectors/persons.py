@@ -16,36 +16,18 @@ from mano.accounts.models import Team, User
 from mano.core.crypto import Keyring
 from mano.core.pagination import page_with_rows
 from mano.core.records import record_data
+from mano.persons import order
 from mano.persons.filters import PersonFilters
-from mano.persons.index import Line, open_part, shard_lines
+from mano.persons.index import PERSON_SHARDS, Line, open_part, shard_lines
 from mano.persons.models import Person
-from mano.persons.search import Query, rank
+from mano.persons.scan import Hit, name_key, scan, searched_text
+from mano.persons.search import Query
 from mano.persons.text import fold
 
 PAGE_SIZE = 50
 READ_ROLES = ("admin", "normal", "restricted")
 FULL_READ_ROLES = ("admin", "normal")
-QUICK_FIELDS = 4  # name, other names, phone, birth date: the first search fields (index.SEARCH_FIELDS)
 SQL_SORTS = {"created": "-created_at", "interaction": "-last_interaction_at"}
-
-
-def _by_name(raw: str) -> tuple[bool, str]:
-    name = raw.split("\t", 3)[2]
-    return (not name, name)
-
-
-def _by_field(position: int) -> Callable[[str], tuple[bool, str, str]]:
-    """Sort raw shard lines on one of their leading fields (birth date, followed since), then by name."""
-
-    def key(raw: str) -> tuple[bool, str, str]:
-        fields = raw.split("\t", position + 1)
-        return (not fields[position], fields[position], fields[2])
-
-    return key
-
-
-# Raw lines are sorted without being split into records: at 20,000 persons that is most of the list's cost.
-SORT_KEYS = {"name": _by_name, "birth_date": _by_field(3), "followed_since": _by_field(4)}
 
 
 @dataclass(frozen=True)
@@ -88,13 +70,17 @@ def person_get(*, user: User, keyring: Keyring, person_id: UUID) -> PersonView:
     return PersonView(person, record_data(person, keyring))
 
 
-def _lines(user: User, keyring: Keyring) -> list[str]:
-    """Every live person's shard line in the user's organisation."""
+def _deleted(user: User) -> set[str]:
+    """The ids of the organisation's deleted persons (their lines may outlive them in the shards)."""
     if user.role not in READ_ROLES:
         raise Http404
     deleted = Person.objects.filter(organisation_id=user.member_organisation_id, deleted_at__isnull=False)
-    excluded = {str(pk) for pk in deleted.values_list("pk", flat=True)}
-    return shard_lines(user.organisation_id, keyring, excluded)
+    return {str(pk) for pk in deleted.values_list("pk", flat=True)}
+
+
+def _lines(user: User, keyring: Keyring) -> list[str]:
+    """Every live person's shard line in the user's organisation."""
+    return shard_lines(user.organisation_id, keyring, _deleted(user))
 
 
 def _with_persons(rows: list[Row], organisation_id: Any) -> list[Row]:
@@ -133,18 +119,52 @@ def person_list(
         return page_with_rows(
             paginated, [Row(p.pk, open_part(p.index, "card", keyring), person=p) for p in paginated.object_list]
         )
+    if not filters.is_set():
+        return _ordered_page(user, keyring, team, sort, page)
     lines = _lines(user, keyring)
     if team is not None:
         team_id = str(team.pk)
         lines = [raw for raw in lines if team_id in raw.split("\t", 2)[1]]
-    if filters.is_set():
-        lines = [raw for raw in lines if filters.match(Line.of(raw).card())]
-    lines.sort(key=SORT_KEYS.get(sort.lstrip("-"), _by_name), reverse=sort.startswith("-"))
+    lines = [raw for raw in lines if filters.match(Line.of(raw).card())]
+    lines.sort(key=order.SORT_KEYS[_sort_key(sort)], reverse=sort.startswith("-"))
     line_page = Paginator(lines, PAGE_SIZE).get_page(page)
     shown = [Line.of(raw) for raw in line_page.object_list]
     return page_with_rows(
         line_page, _with_persons([Row(UUID(ln.person_id), {}, line=ln) for ln in shown], user.organisation_id)
     )
+
+
+def _sort_key(sort: str) -> str:
+    return sort.lstrip("-") if sort.lstrip("-") in order.SORT_KEYS else "name"
+
+
+def _ordered_page(user: User, keyring: Keyring, team: Team | None, sort: str, page: str | int | None) -> Page[Row]:
+    """A page of a list sorted on encrypted values without filters: the cached order of ids (see `order`), then
+    the page's 50 small cards. The shards are opened only when one of them changed since the order was made."""
+    deleted = _deleted(user)
+    found = order.sorted_order(user.organisation_id, keyring, _sort_key(sort))
+    team_id = str(team.pk) if team is not None else None
+    ids = [
+        person_id
+        for person_id, teams in zip(found.ids, found.teams, strict=True)
+        if person_id not in deleted and (team_id is None or team_id in teams)
+    ]
+    if sort.startswith("-"):
+        ids.reverse()
+    paginated = Paginator(ids, PAGE_SIZE).get_page(page)
+    persons = (
+        persons_of(user)
+        .only("id", "organisation_id", "created_at", "last_interaction_at", "index__card", "index__organisation_id")
+        .select_related("index")
+        .prefetch_related("teams")
+        .in_bulk([UUID(person_id) for person_id in paginated.object_list])
+    )
+    rows = [
+        Row(person.pk, open_part(person.index, "card", keyring), person=person)
+        for person in (persons.get(UUID(person_id)) for person_id in paginated.object_list)
+        if person is not None
+    ]
+    return page_with_rows(paginated, rows)
 
 
 # Other apps' searchable texts a member may read but that are not in the shards (the medical half, sealed with
@@ -161,36 +181,40 @@ def _extra_texts(user: User, keyring: Keyring, search: Query) -> dict[str, str]:
 
 
 def person_search(*, user: User, keyring: Keyring, query: str, page: str | int | None) -> Page[Row]:
-    """Search the whole organisation: scan the shard lines, rank, then build the rows of one page.
+    """Search the whole organisation: scan the shards' texts, rank, then build the rows of one page.
 
-    A raw line lacking one of the words is dropped before it is even split (most lines, for most queries).
-    Restricted members search names, other names, phone and birth date only: they may not read the
-    description, comments or custom fields, so a match there would tell them what they may not see.
+    Ranking: by tier (see `search.Query.tier`), then by name and id. Restricted members search names, other
+    names, phone and birth date only: they may not read the description, comments or custom fields, so a match
+    there would tell them what they may not see.
     """
     search = Query(query)
     quick_only = user.role not in FULL_READ_ROLES
-    terms = [term for term, _ in search.terms]
-    extra = _extra_texts(user, keyring, search) if search and not quick_only else {}
-
-    def wanted(raw: str) -> bool:
-        if all(t in raw for t in terms):
-            return True
-        more = extra.get(raw.split("\t", 1)[0]) if extra else None
-        return more is not None and all(t in raw or t in more for t in terms)
-
-    lines = {ln.person_id: ln for ln in map(Line.of, (raw for raw in _lines(user, keyring) if search and wanted(raw)))}
-    texts = (
-        (
-            pid,
-            "\t".join(ln.search.split("\t", QUICK_FIELDS)[:QUICK_FIELDS])
-            if quick_only
-            else "\t".join(filter(None, [ln.search, extra.get(pid)])),
-        )
-        for pid, ln in lines.items()
-    )
-    paginated = Paginator(rank(search, texts), PAGE_SIZE).get_page(page)
-    rows = [Row(UUID(pid), {}, search.reasons(text), line=lines[pid]) for pid, text in paginated.object_list]
+    deleted = _deleted(user)
+    if not search:
+        return page_with_rows(Paginator([], PAGE_SIZE).get_page(page), [])
+    extra = _extra_texts(user, keyring, search) if not quick_only else {}
+    stamp, texts = PERSON_SHARDS.texts(user.organisation_id, keyring)
+    ranked = _ranked(scan(texts, search, quick_only=quick_only, extra=extra), texts, deleted, stamp, user)
+    paginated = Paginator(ranked, PAGE_SIZE).get_page(page)
+    rows = []
+    for hit in paginated.object_list:
+        raw = texts[hit.shard][1][hit.start : hit.end]
+        line = Line.of(raw)
+        text = searched_text(raw, quick_only, extra.get(line.person_id, ""))
+        rows.append(Row(UUID(line.person_id), {}, search.reasons(text), line=line))
     return page_with_rows(paginated, _with_persons(rows, user.organisation_id))
+
+
+def _ranked(hits: list[Hit], texts: list[tuple[int, str]], deleted: set[str], stamp: Any, user: User) -> list[Hit]:
+    """The live persons' hits by tier, then by name and id: the cached rank by name when the shards have not
+    changed since it was made, else the names read from the lines."""
+    live = [hit for hit in hits if hit.person_id not in deleted] if deleted else hits
+    ranks = order.search_ranks(user.organisation_id, stamp)
+    if ranks is not None and all(hit.person_id in ranks for hit in live):
+        live.sort(key=lambda hit: (hit.tier, ranks[hit.person_id]))
+    else:
+        live.sort(key=lambda hit: (hit.tier, name_key(texts[hit.shard][1], hit.start), hit.person_id))
+    return live
 
 
 def likely_duplicates(

@@ -1,0 +1,105 @@
+"""Person search over the decrypted shard texts as they come out of their envelopes, never split into lines.
+
+One word of the query is looked for in a shard's whole text (`str.find`, in C); only the lines it hits are
+looked at. A line is split into fields only when a word may lie in its quick fields (name, other names, phone,
+birth date): a word first seen after the line's tenth tab is in the description, the comments or another app's
+text, so a line whose every word is there is of tier 3 (see `search.Query.tier`) with no further work. That is
+most of the lines a word common in comments hits. Tiers are exactly those of `Query.tier` on the same text.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from mano.persons.index import PERSON_SHARDS
+from mano.persons.search import QUICK, Query
+
+# Tabs before a line's description: id, teams, name key, birth date, followed since, card, then the quick fields.
+QUICK_TABS = 10
+ID_LENGTH = 36
+
+
+class Hit(NamedTuple):
+    """A matching line: its tier, person id and where it lies (texts[shard][1][start:end])."""
+
+    tier: int
+    person_id: str
+    shard: int
+    start: int
+    end: int
+
+
+def searched_text(raw: str, quick_only: bool, more: str = "") -> str:
+    """The text a line is ranked on: its search fields (only the quick ones for restricted members), then the
+    texts of other apps' providers (`more`)."""
+    fields = raw.split("\t", 6)[6]
+    if quick_only:
+        return "\t".join(fields.split("\t", QUICK)[:QUICK])
+    return "\t".join(filter(None, [fields, more]))
+
+
+def scan(texts: list[tuple[int, str]], search: Query, *, quick_only: bool, extra: dict[str, str]) -> list[Hit]:
+    """Every line (of any shard) that the search matches, with its tier. `texts`: (bucket, text) of each shard;
+    `extra`: other apps' texts by person id, searched with that person's line."""
+    terms = sorted((term for term, _ in search.terms), key=len, reverse=True)
+    if not terms:
+        return []
+    # A word that reads as a phone number may also match the phone digits: such lines take the exact path.
+    fast = all(form is None for _, form in search.terms)
+    hits: list[Hit] = []
+    for shard, (_, text) in enumerate(texts):
+        find, position = text.find, text.find(terms[0])
+        while position >= 0:
+            start = text.rfind("\n", 0, position) + 1
+            end = find("\n", position)
+            end = len(text) if end < 0 else end
+            person_id = text[start : start + ID_LENGTH]
+            if not (extra and person_id in extra):
+                tier = _tier(search, text, start, end, position, terms, fast=fast, quick_only=quick_only)
+                if tier is not None:
+                    hits.append(Hit._make((tier, person_id, shard, start, end)))
+            position = find(terms[0], end)
+    return hits + _extra_hits(texts, search, terms, extra, quick_only)
+
+
+def _tier(
+    search: Query, text: str, start: int, end: int, first: int, terms: list[str], *, fast: bool, quick_only: bool
+) -> int | None:
+    """The tier of the line text[start:end], in which terms[0] is first found at `first`."""
+    if fast and len(terms) == 1 and text.count("\t", start, first) >= QUICK_TABS:
+        return None if quick_only else 3  # the common case, without building a list
+    found = [first] + [text.find(term, start, end) for term in terms[1:]]
+    if min(found) < 0:
+        return None  # a word missing from the whole line: missing from its search text too
+    if fast and all(text.count("\t", start, at) >= QUICK_TABS for at in found):
+        return None if quick_only else 3
+    return search.tier(searched_text(text[start:end], quick_only))
+
+
+def _extra_hits(
+    texts: list[tuple[int, str]], search: Query, terms: list[str], extra: dict[str, str], quick_only: bool
+) -> list[Hit]:
+    """The lines of the persons other apps found, searched with those apps' texts."""
+    shards = {bucket: shard for shard, (bucket, _) in enumerate(texts)}
+    hits = []
+    for person_id, more in extra.items():
+        shard = shards.get(PERSON_SHARDS.bucket(person_id))
+        if shard is None:
+            continue
+        text = texts[shard][1]
+        start = 0 if text.startswith(f"{person_id}\t") else text.find(f"\n{person_id}\t") + 1
+        if start == 0 and not text.startswith(f"{person_id}\t"):
+            continue
+        end = text.find("\n", start)
+        raw = text[start : len(text) if end < 0 else end]
+        if all(term in raw or term in more for term in terms):
+            tier = search.tier(searched_text(raw, quick_only, more))
+            if tier is not None:
+                hits.append(Hit(tier, person_id, shard, start, start + len(raw)))
+    return hits
+
+
+def name_key(text: str, start: int) -> str:
+    """The folded name of the line starting at `start` (its third field), read without splitting the line."""
+    begin = text.find("\t", start + ID_LENGTH + 1) + 1
+    return text[begin : text.find("\t", begin)]
