@@ -181,8 +181,8 @@ def run() -> list[Result]:
         ),
         _measure(
             "stats_filtered",
-            "one team, 365 days, Personnes tab (followed: with activity)",
-            get(f"/statistiques/?onglet=personnes&{year}&equipe={team.pk}"),
+            "one team, a custom-field filter (resources: RSA), 365 days, Personnes tab (followed: with activity)",
+            get(f"/statistiques/?onglet=personnes&{year}&equipe={team.pk}&f=resources~eq~RSA"),
         ),
     ]
     return results
