@@ -11,6 +11,7 @@ from mano.accounts.models import Organisation, User
 from mano.agenda.categories import GroupedList, RenamePlan, renamed
 from mano.core.crypto import Keyring
 from mano.core.records import record_data, record_update
+from mano.reports import stats
 from mano.reports.models import Report
 from mano.reports.vocabulary import default_collaborations
 
@@ -31,6 +32,7 @@ def _rewrite(user: User, keyring: Keyring, organisation: Organisation, plan: Ren
     for report, data in reports:
         data["collaborations"] = renamed(list(data["collaborations"]), plan.old, plan.new)
         record_update(report, keyring=keyring, user=user, data=data, expected_version=report.version)
+    stats.refresh(organisation.pk, keyring, [r.date for r, _ in reports])
     return len(reports)
 
 

@@ -19,6 +19,7 @@ from mano.core.crypto import Keyring
 from mano.core.dates import DATE_OUT_OF_RANGE, in_range
 from mano.core.records import ConflictError, record_create, record_data, record_update
 from mano.persons import history
+from mano.reports import stats
 from mano.reports.models import Report
 
 WRITE_ROLES = ("admin", "normal")
@@ -96,6 +97,8 @@ def report_save(
                 )
         except IntegrityError as exc:  # created by a colleague between the read and the insert: save again
             raise ConflictError(None) from exc
+        stats.refresh(report.organisation_id, keyring, [day])
         return Saved(report, False)
     report = record_update(current, keyring=keyring, user=user, data=data, expected_version=current.version)
+    stats.refresh(report.organisation_id, keyring, [day])
     return Saved(report, merged)

@@ -12,6 +12,8 @@ TABS = (
     "services",
     "passages",
     "rencontres",
+    "observations",
+    "reports",
     "exits",
     "structures",
 )

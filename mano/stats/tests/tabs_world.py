@@ -17,6 +17,13 @@ Services (reception on): day team Douche 3 on 2026-02-01 and 5 on 2026-03-01 (ou
 Referrals: "Samu social" (Hébergement d’urgence) by the day team at 2026-02-01 00:00 (in) and 2026-01-31 23:59
 (out); "Resto" (no category) by the night team at 2026-03-01 11:00 (in: the night of the 28th) and 2026-02-01
 11:59 (out: the night of 31 January).
+
+Observations (territory "Gare"): day team at 2026-02-01 00:00 (police Oui, 3 men, RAS) and night team at
+2026-03-01 11:00 (police Non, 2 men): in; day team at 2026-01-31 23:59 and night team at 2026-02-01 11:59: out;
+one deleted; one moved from 2026-02-10 to 2026-03-10: out.
+
+Reports (co-interventions SAMU, Police): day team 2026-02-01 (SAMU, Police), 2026-02-10 (none), 2026-03-01
+(SAMU, out); night team 2026-02-28 (SAMU). Then SAMU is renamed "Samu social".
 """
 
 from __future__ import annotations
@@ -29,9 +36,18 @@ from mano.agenda.categories import category_delete, category_rename, config_vers
 from mano.agenda.models import ServiceCount
 from mano.agenda.services import action_delete, action_set_status, actions_create
 from mano.persons.services.lifecycle import person_leave_active_list
+from mano.reports.collaborations import COLLABORATIONS
+from mano.reports.services import report_save
 from mano.stats.tests.world import World, at
 from mano.stats.tests.world import build as build_world
 from mano.structures.models import Referral, Structure
+from mano.territories.services.observations import (
+    ObservationInput,
+    observation_create,
+    observation_delete,
+    observation_update,
+)
+from mano.territories.services.territories import territory_create
 from mano.testing import Org
 
 CATEGORIES = [{"group": "Santé", "items": ["Soins", "Pharmacie", "Douche"]}, {"group": "Social", "items": ["CCAS"]}]
@@ -142,7 +158,60 @@ def build_referrals(world: World) -> None:
         Referral.objects.filter(pk=row.pk).update(created_at=at(moment))
 
 
-BUILDERS = [build_actions, build_exits, build_services, build_referrals]
+def _observe(world: World, territory: Any, team: Any, moment: str, custom: dict[str, Any]) -> Any:
+    admin = world.org["admin"]
+    values = ObservationInput(territory=territory, team=team, observed_at=at(moment), custom=custom)
+    return observation_create(user=admin.user, keyring=admin.keyring, values=values)
+
+
+def build_observations(world: World) -> None:
+    org, admin = world.org, world.org["admin"]
+    gare = territory_create(user=admin.user, keyring=admin.keyring, data={"name": "Gare"})
+    _observe(world, gare, org.day, "2026-02-01 00:00", {"police": "Oui", "personsMale": 3, "atmosphere": "RAS"})
+    _observe(world, gare, org.night, "2026-03-01 11:00", {"police": "Non", "personsMale": 2})
+    _observe(world, gare, org.day, "2026-01-31 23:59", {"police": "Oui"})
+    _observe(world, gare, org.night, "2026-02-01 11:59", {"police": "Oui"})
+    gone = _observe(world, gare, org.day, "2026-02-05 10:00", {"police": "Oui"})
+    observation_delete(user=admin.user, keyring=admin.keyring, observation=gone, expected_version=gone.version)
+    moved = _observe(world, gare, org.day, "2026-02-10 10:00", {"police": "Oui"})
+    values = ObservationInput(territory=gare, team=org.day, observed_at=at("2026-03-10 10:00"), custom={})
+    observation_update(
+        user=admin.user, keyring=admin.keyring, observation=moved, values=values, expected_version=moved.version
+    )
+
+
+def build_reports(world: World) -> None:
+    org, admin = world.org, world.org["admin"]
+    org.organisation.collaborations = [{"group": "Partenaires", "items": ["SAMU", "Police"]}]
+    org.organisation.save(update_fields=["collaborations"])
+    for team, day, names in (
+        (org.day, date(2026, 2, 1), ["SAMU", "Police"]),
+        (org.day, date(2026, 2, 10), []),
+        (org.day, date(2026, 3, 1), ["SAMU"]),
+        (org.night, date(2026, 2, 28), ["SAMU"]),
+    ):
+        report_save(
+            user=admin.user,
+            keyring=admin.keyring,
+            team=team,
+            day=day,
+            note="",
+            collaborations=names,
+            expected_version=0,
+        )
+    org.organisation.refresh_from_db()
+    category_rename(
+        user=admin.user,
+        keyring=admin.keyring,
+        old="SAMU",
+        new="Samu social",
+        config_version=config_version(org.organisation, COLLABORATIONS),
+        spec=COLLABORATIONS,
+    )
+    org.organisation.refresh_from_db()
+
+
+BUILDERS = [build_actions, build_exits, build_services, build_referrals, build_observations, build_reports]
 
 
 def build(org: Org) -> TabsWorld:

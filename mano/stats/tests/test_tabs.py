@@ -132,3 +132,23 @@ def test_referrals_by_structure_and_category(world: TabsWorld) -> None:
     }
     assert blocks(world.org, "structures", teams=(world.org.night,)) == {"referrals": 1}
     assert blocks(world.org, "general")["referrals"] == 2
+
+
+def test_observations_fields(world: TabsWorld) -> None:
+    """Midnight and noon bounds; the deleted observation and the one moved out of the period are not counted."""
+    assert blocks(world.org, "observations") == {"observations": 2}
+    found = indicators(world.org, "observations")
+    assert rows(found["custom-police"]) == {"Oui": 1, "Non": 1, "Non renseigné": 0}
+    assert rows(found["custom-atmosphere"]) == {"Violences": 0, "Tensions": 0, "RAS": 1, "Non renseigné": 1}
+    assert dict((str(k), v) for k, v in found["custom-personsMale"].summary)["Total"] == "5,00"
+    assert all(not i.members and str(i.unit) == "Observations" for i in found.values())
+    assert blocks(world.org, "observations", teams=(world.org.night,)) == {"observations": 1}
+    assert blocks(world.org, "general")["observations"] == 2
+
+
+def test_reports_co_interventions(world: TabsWorld) -> None:
+    """The co-intervention renamed after the fact shows its new name with the old counts."""
+    assert blocks(world.org, "comptes-rendus") == {"reports": 3, "collaborations": 3}
+    found = indicators(world.org, "comptes-rendus")
+    assert rows(found["collaborations"]) == {"Samu social": 2, "Police": 1, "Non renseigné": 1}
+    assert blocks(world.org, "comptes-rendus", teams=(world.org.night,)) == {"reports": 1, "collaborations": 1}

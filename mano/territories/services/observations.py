@@ -25,6 +25,7 @@ from mano.persons.index import card_names
 from mano.persons.models import Person, Rencontre
 from mano.persons.services.passages import encounter_delete, encounter_update, encounters_create
 from mano.persons.text import fold
+from mano.territories import stats
 from mano.territories.access import MANAGE_ROLES, READ_ROLES, check
 from mano.territories.models import Observation, Territory
 from mano.territories.selectors import persons_met
@@ -129,7 +130,7 @@ def observation_create(*, user: User, keyring: Keyring, values: ObservationInput
         "rencontres": [str(r.pk) for r in met],
         "history": [],
     }
-    return record_create(
+    created = record_create(
         Observation,
         keyring=keyring,
         organisation=user.organisation,
@@ -140,6 +141,8 @@ def observation_create(*, user: User, keyring: Keyring, values: ObservationInput
         team=team,
         observed_at=moment,
     )
+    stats.refresh(created.organisation_id, keyring, [moment])
+    return created
 
 
 def _moment(value: datetime) -> str:
@@ -241,7 +244,8 @@ def observation_update(
     new = {**data, "observed_at": moment, "team": team, "territory": territory}
     if changes := _changes(user, keyring, observation, stored, new):
         history.append(data, history.entry(user, changes=changes))
-    return record_update(
+    before = observation.observed_at
+    saved = record_update(
         observation,
         keyring=keyring,
         user=user,
@@ -251,6 +255,8 @@ def observation_update(
         team=team,
         observed_at=moment,
     )
+    stats.refresh(saved.organisation_id, keyring, [before, moment])
+    return saved
 
 
 def observations_remove(*, user: User, keyring: Keyring, observations: list[Observation]) -> int:
@@ -263,9 +269,11 @@ def observations_remove(*, user: User, keyring: Keyring, observations: list[Obse
             if rencontre is not None:
                 encounter_delete(user=user, keyring=keyring, record=rencontre)
     now = timezone.now()
-    return Observation.objects.filter(pk__in=[o.pk for o in observations], deleted_at=None).update(
+    removed = Observation.objects.filter(pk__in=[o.pk for o in observations], deleted_at=None).update(
         deleted_at=now, updated_at=now, updated_by=user
     )
+    stats.refresh(user.member_organisation_id, keyring, [o.observed_at for o in observations])
+    return removed
 
 
 @transaction.atomic
