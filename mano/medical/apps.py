@@ -8,6 +8,7 @@ class MedicalConfig(AppConfig):
     label = "medical"
 
     def ready(self) -> None:
-        from mano.medical import hooks
+        from mano.medical import hooks, stats
 
         hooks.connect()
+        stats.register()

@@ -13,6 +13,7 @@ from typing import Any
 from mano.core.crypto import KeyKind, Keyring
 from mano.core.records import payload_data
 from mano.core.shards import ShardStore
+from mano.medical import stats
 from mano.medical.models import Consultation, MedicalComment, MedicalShard, Treatment
 from mano.persons.index import KIND_SEP, SHARDS
 from mano.persons.text import fold
@@ -66,6 +67,7 @@ def medical_index_refresh(org_id: Any, keyring: Keyring, links: Iterable[str]) -
     MEDICAL_SHARDS.rewrite(
         org_id, {link: _line(link, *found[link]) if link in found else None for link in wanted}, keyring
     )
+    stats.refresh(org_id, keyring, wanted)  # the statistics' lines of the same persons
 
 
 def medical_index_rebuild(org_id: Any, keyring: Keyring) -> int:

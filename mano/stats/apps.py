@@ -14,6 +14,8 @@ TABS = (
     "rencontres",
     "observations",
     "reports",
+    "consultations",
+    "medical_file",
     "exits",
     "structures",
 )

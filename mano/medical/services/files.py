@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from mano.accounts.models import User
 from mano.core.crypto import Keyring
 from mano.core.records import ConflictError, record_create, record_data, record_update
+from mano.medical import stats
 from mano.medical.models import MedicalFile
 from mano.medical.services.common import checked_person, link_of
 from mano.persons import history
@@ -44,7 +45,7 @@ def medical_file_save(
     if current is None:
         try:
             with transaction.atomic():
-                return record_create(
+                saved = record_create(
                     MedicalFile,
                     keyring=keyring,
                     organisation=person.organisation,
@@ -54,7 +55,10 @@ def medical_file_save(
                 )
         except IntegrityError as exc:  # created by a colleague between the read and the insert
             raise ConflictError(None) from exc
-    return record_update(current, keyring=keyring, user=user, data=data, expected_version=expected_version)
+    else:
+        saved = record_update(current, keyring=keyring, user=user, data=data, expected_version=expected_version)
+    stats.refresh(saved.organisation_id, keyring, [saved.person_link])
+    return saved
 
 
 def medical_file_ensure(*, user: User, keyring: Keyring, person: Person) -> MedicalFile:

@@ -14,6 +14,19 @@ from mano.testing_matrix import Row, everyone, expect
 READER_ROLES = {"stats", "normal", "normal_health", "admin", "admin_health"}
 READERS = expect(only=READER_ROLES, other=404)
 NOT_FOUND = expect(members=404, other=404)
+HEALTH = expect(only={"normal_health", "admin_health"}, other=404)
+DOMAIN_TABS = (
+    "actions",
+    "services",
+    "passages",
+    "rencontres",
+    "observations",
+    "comptes-rendus",
+    "consultations",
+    "dossier-medical",
+    "sorties",
+    "structures",
+)
 
 
 def _url(query: str = "") -> Any:
@@ -35,6 +48,11 @@ GET_ROWS: dict[tuple[str, str], Row] = {
     # Another organisation's team is an unknown team: ignored, with a message.
     ("stats:page", "other org team"): (_team("b"), READERS),
     ("stats:page", "bad input"): (_url("periode=personnalisee&du=2026-05-01&au=2020-01-01&ages=x&vieux=1"), READERS),
+    # The tabs of the domains; a medical tab shows the Général tab to a member without the health key (200).
+    **{("stats:page", f"{tab} tab"): (_url(f"onglet={tab}"), READERS) for tab in DOMAIN_TABS},
+    ("stats:detail", "exits"): (_detail("onglet=sorties&indicateur=reasons&ligne=0"), READERS),
+    # Health professionals only: the others see the Général tab, which has no such indicator.
+    ("stats:detail", "consultations"): (_detail("onglet=consultations&indicateur=persons_types&ligne=0"), HEALTH),
     ("stats:detail", ""): (_detail("onglet=personnes&indicateur=gender&ligne=0"), READERS),
     ("stats:export", ""): (lambda w: reverse("stats:export"), READERS),
     ("stats:print", ""): (lambda w: reverse("stats:print"), READERS),

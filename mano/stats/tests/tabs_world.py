@@ -24,6 +24,11 @@ one deleted; one moved from 2026-02-10 to 2026-03-10: out.
 
 Reports (co-interventions SAMU, Police): day team 2026-02-01 (SAMU, Police), 2026-02-10 (none), 2026-03-01
 (SAMU, out); night team 2026-02-28 (SAMU). Then SAMU is renamed "Samu social".
+
+Medical (written by admin_health; types Médicale, Psychologique; a medical file field "Couverture" AME/CMU): Alice's
+file says AME, a Médicale consultation due 2026-02-01 00:00 (day team, to do: in) and a Psychologique one done at
+2026-03-01 00:00 (day team: out); Bruno's Médicale consultation done 2026-03-01 11:00 (night team: in); Chloé has
+no medical file.
 """
 
 from __future__ import annotations
@@ -35,6 +40,9 @@ from typing import Any
 from mano.agenda.categories import category_delete, category_rename, config_version
 from mano.agenda.models import ServiceCount
 from mano.agenda.services import action_delete, action_set_status, actions_create
+from mano.medical.services.consultations import ConsultationInput, consultation_create
+from mano.medical.services.files import medical_file_save
+from mano.persons.custom_fields import field_definition
 from mano.persons.services.lifecycle import person_leave_active_list
 from mano.reports.collaborations import COLLABORATIONS
 from mano.reports.services import report_save
@@ -211,7 +219,46 @@ def build_reports(world: World) -> None:
     org.organisation.refresh_from_db()
 
 
-BUILDERS = [build_actions, build_exits, build_services, build_referrals, build_observations, build_reports]
+def build_medical(world: World) -> None:
+    org, health = world.org, world.org["admin_health"]
+    groups = list(org.organisation.medical_field_groups)
+    groups[0] = {
+        **groups[0],
+        "fields": [*groups[0]["fields"], field_definition("couverture", "Couverture", "enum", ["CMU", "AME"])],
+    }
+    org.organisation.medical_field_groups = groups
+    org.organisation.consultation_types = [{"name": "Médicale", "fields": []}, {"name": "Psychologique", "fields": []}]
+    org.organisation.save(update_fields=["medical_field_groups", "consultation_types"])
+    health.user.organisation.refresh_from_db()
+    alice, bruno = world.persons["alice"], world.persons["bruno"]
+    alice.refresh_from_db()
+    medical_file_save(
+        user=health.user, keyring=health.keyring, person=alice, custom={"couverture": "AME"}, expected_version=0
+    )
+    for person, type_, team, due, done in (
+        (alice, "Médicale", org.day, "2026-02-01 00:00", None),
+        (alice, "Psychologique", org.day, "2026-02-27 10:00", "2026-03-01 00:00"),
+        (bruno, "Médicale", org.night, "2026-02-27 22:00", "2026-03-01 11:00"),
+    ):
+        values = ConsultationInput(
+            type=type_,
+            due_at=at(due),
+            status="done" if done else "todo",
+            completed_at=at(done) if done else None,
+            teams=[team],
+        )
+        consultation_create(user=health.user, keyring=health.keyring, person=person, values=values)
+
+
+BUILDERS = [
+    build_actions,
+    build_exits,
+    build_services,
+    build_referrals,
+    build_observations,
+    build_reports,
+    build_medical,
+]
 
 
 def build(org: Org) -> TabsWorld:

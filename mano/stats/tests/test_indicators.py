@@ -60,6 +60,8 @@ def test_general_counts_the_whole_organisation(world: World) -> None:
         "passages": 5,  # 2 day + 2 night + 1 anonymous
         "rencontres": 1,
         "actions": 3,  # the action of both teams once; the one done at 05:00 on 1 March belongs to the 28th's night
+        "observations": 0,
+        "referrals": 0,
     }
 
 
@@ -72,6 +74,8 @@ def test_general_counts_the_night_team_from_noon_to_noon(world: World) -> None:
         "passages": 2,
         "rencontres": 1,
         "actions": 2,
+        "observations": 0,
+        "referrals": 0,
     }
 
 

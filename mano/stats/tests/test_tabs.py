@@ -152,3 +152,27 @@ def test_reports_co_interventions(world: TabsWorld) -> None:
     found = indicators(world.org, "comptes-rendus")
     assert rows(found["collaborations"]) == {"Samu social": 2, "Police": 1, "Non renseigné": 1}
     assert blocks(world.org, "comptes-rendus", teams=(world.org.night,)) == {"reports": 1, "collaborations": 1}
+
+
+def test_consultations_for_health_professionals(world: TabsWorld) -> None:
+    assert blocks(world.org, "consultations", "admin_health") == {"consultations": 2, "persons": 2}
+    found = indicators(world.org, "consultations", "admin_health")
+    assert rows(found["types"]) == {"Médicale": 2, "Psychologique": 0, "Non renseigné": 0}
+    assert rows(found["status"]) == {"À faire": 1, "Faite": 1, "Annulée": 0}
+    assert rows(found["persons_types"])["Médicale"] == 2
+    assert blocks(world.org, "consultations", "admin_health", teams=(world.org.night,))["consultations"] == 1
+    assert blocks(world.org, "general", "admin_health")["consultations"] == 2
+
+
+def test_medical_file_fields_for_health_professionals(world: TabsWorld) -> None:
+    """Chloé and Bruno have no medical file value: Non renseigné, counted and shown."""
+    assert blocks(world.org, "dossier-medical", "admin_health") == {"persons": 3, "files": 1}
+    couverture = indicators(world.org, "dossier-medical", "admin_health")["custom-couverture"]
+    assert rows(couverture) == {"CMU": 0, "AME": 1, "Non renseigné": 2}
+    assert couverture.members[1] == [str(world.world.persons["alice"].pk)]
+
+
+def test_no_medical_number_without_the_health_key(world: TabsWorld) -> None:
+    assert "consultations" not in blocks(world.org, "general", "admin")
+    assert blocks(world.org, "consultations", "admin") == {"consultations": 0, "persons": 0}
+    assert blocks(world.org, "dossier-medical", "normal")["files"] == 0
