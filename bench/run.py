@@ -156,6 +156,11 @@ def run() -> list[Result]:
             get("/agenda/semaine/?equipe=toutes&statut=all&q=rsa"),
         ),
         _measure("agenda_list", "whole organisation, to do, text 'rsa'", get("/agenda/liste/?equipe=toutes&q=rsa")),
+        _measure(
+            "agenda_list",
+            "whole organisation, to do, a text found nowhere",
+            get("/agenda/liste/?equipe=toutes&q=zzxqwv"),
+        ),
         # The directory: words in SQL, "ouvert maintenant" evaluated on the matching rows.
         _measure("structures_search", "5,000 structures: douche, open now", get("/structures/?q=douche&ouvert=1")),
         _measure("structures_search", "5,000 structures: douche", get("/structures/?q=douche")),

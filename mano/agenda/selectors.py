@@ -22,12 +22,12 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.http import Http404
-from django.utils import timezone
 
 from mano.accounts.models import Team, User
 from mano.agenda.days import agenda_day_of, day_window
 from mano.agenda.filters import DECRYPTED_SORTS, AgendaFilters
 from mano.agenda.models import Action, Status
+from mano.agenda.rows import ActionRow
 from mano.core.crypto import Envelope, Keyring
 from mano.core.pagination import page_with_rows
 from mano.core.records import payload_data, record_data, records_data
@@ -81,27 +81,6 @@ class ScanPage:
 
     def previous_page_number(self) -> int:
         return self.number - 1
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    action: Action
-    data: dict[str, Any]
-    person_name: str
-
-    @property
-    def name(self) -> str:
-        return str(self.data.get("name") or "")
-
-    @property
-    def overdue(self) -> bool:
-        """Still to do after its agenda day: a night team's action of yesterday is not late before noon."""
-        action = self.action
-        if action.status != Status.TODO:
-            return False
-        teams = list(action.teams.all())
-        night = bool(teams) and all(t.night_team for t in teams)
-        return agenda_day_of(action.due_at, night=night) < agenda_day_of(timezone.now(), night=night)
 
 
 def actions_of(user: User) -> QuerySet[Action]:

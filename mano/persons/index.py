@@ -19,7 +19,7 @@ from uuid import UUID
 from django.db import transaction
 
 from mano.core import statstore
-from mano.core.crypto import KeyKind, Keyring, decrypt_record, encrypt_record
+from mano.core.crypto import KeyKind, Keyring, decrypt_record, decrypt_record_texts, encrypt_record
 from mano.core.records import record_data
 from mano.core.shards import ShardStore
 from mano.persons.models import Comment, Person, PersonIndex, PersonShard
@@ -176,10 +176,11 @@ def card_names(
     indexes = PersonIndex.objects.filter(organisation_id=organisation_id, person_id__in=list(person_ids))
     if live_only:
         indexes = indexes.filter(person__deleted_at=None)
-    return {
-        ix.person_id: str(open_part(ix, "card", keyring).get("name") or "")
-        for ix in indexes.only("person_id", "organisation_id", "card")
-    }
+    # Plain values and one batch of envelopes: a week's window names ~1,500 persons (29 → 19 ms).
+    opened = decrypt_record_texts(
+        keyring, table=CARD_TABLE, org_id=organisation_id, rows=indexes.values_list("person_id", "card")
+    )
+    return {person_id: str(json.loads(text).get("name") or "") for person_id, text in opened}  # type: ignore[misc]
 
 
 def open_part(index: PersonIndex, part: str, keyring: Keyring) -> dict[str, Any]:

@@ -13,7 +13,10 @@ def fold(text: str | None) -> str:
     """'  Éloïse   DUPONT ' → 'eloise dupont'."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", str(text))
+    text = str(text)
+    if text.isascii():  # ASCII has no decomposition, no combining mark, and casefolds as it lowers: ~10x faster
+        return _SPACES.sub(" ", text.lower()).strip()
+    decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped.casefold()).strip()
 
