@@ -18,6 +18,8 @@ TABS = (
     "medical_file",
     "exits",
     "structures",
+    "evolution",  # after the tabs of the domains
+    "outcomes",
 )
 
 
