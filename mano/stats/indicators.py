@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.utils.formats import number_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -56,10 +57,23 @@ def tally(
     """Rows (label, persons) and the person ids of each row: the labels of `order`, then any other value met
     (sorted), then Non renseigné for a person without any value (left out when `unset` is False). A person
     with several values (a multiple choice) is in several rows."""
+    # A lazy label (the same few objects for 20,000 persons) is translated once, not hashed through gettext
+    # at every person.
+    names: dict[int, str] = {}
+
+    def plain(key: Any) -> Any:
+        if isinstance(key, Promise):
+            name = names.get(id(key))
+            if name is None:
+                name = names[id(key)] = str(key)
+            return name
+        return key
+
     found: dict[Any, list[str]] = defaultdict(list)
     for person_id, keys in zip(ids, per_person, strict=True):
         for key in dict.fromkeys(keys or [None]):
-            found[key].append(person_id)
+            found[plain(key)].append(person_id)
+    order = [plain(o) for o in order]
     missing, known = found.pop(None, []), set(order)
     labels = list(order) + sorted((k for k in found if k not in known), key=str)
     rows = [(label, found.get(label, [])) for label in labels]
