@@ -4,14 +4,18 @@ the person's line), and the days of a person's contacts (from the item sources' 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from mano.agenda.models import Status
+from mano.agenda.stats import CATEGORIES, CATEGORIES_WIDTH, STATUS_LETTERS, WIDTH, split
 from mano.core import statstore
 from mano.core.statlines import CODE, EPOCH, Counter, Window
 from mano.stats.context import StatsContext
 
 FAR = date(2099, 12, 31)
+DONE, CANCELLED = STATUS_LETTERS[Status.DONE], STATUS_LETTERS[Status.CANCELLED]
 CHOICE_FIELD_TYPES = {"enum", "multi-choice", "yes-no", "boolean"}
 
 
@@ -74,18 +78,40 @@ def contact_days(ctx: StatsContext, sources: list[str], persons: set[str]) -> di
     return {key: [EPOCH + timedelta(days=d) for d in sorted(found)] for key, found in days.items()}
 
 
+def _first_day(counter: Counter, line: str, width: int, keep: Callable[[str], bool]) -> date | None:
+    codes = [int(e[1 : 1 + CODE]) for e in counter.entries(line, width) if keep(e)]
+    return day_of(min(codes)) if codes else None
+
+
 def done_days(ctx: StatsContext, persons: set[str]) -> dict[str, date]:
     """Per person, the day of its first action done (for the chosen teams): the status letter follows the code."""
-    source = statstore.SOURCES.get("actions")
-    if source is None:
+    if "actions" not in statstore.SOURCES:
         return {}
     counter = Counter(Window.of(EPOCH, FAR), ctx.scope.team_ids, ctx.scope.night_ids)
     found: dict[str, date] = {}
     for raw in statstore.lines(ctx.scope.organisation_id, ctx.keyring, "actions"):
         key = raw[: raw.index("\t")]
+        if key in persons and (day := _first_day(counter, raw, WIDTH, lambda e: e[1 + CODE] == DONE)):
+            found[key] = day
+    return found
+
+
+def _referral_entry(referrals: set[str]) -> Callable[[str], bool]:
+    return lambda e: e[2 + CODE] in referrals and e[1 + CODE] != CANCELLED
+
+
+def referral_days(ctx: StatsContext, persons: set[str]) -> dict[str, date]:
+    """Per person, the day of its first referral not cancelled (for the chosen teams): the set of categories
+    after the status letter tells a referral (`mano.agenda.stats.split`)."""
+    if CATEGORIES not in statstore.SOURCES:
+        return {}
+    counter = Counter(Window.of(EPOCH, FAR), ctx.scope.team_ids, ctx.scope.night_ids)
+    found: dict[str, date] = {}
+    for raw in statstore.lines(ctx.scope.organisation_id, ctx.keyring, CATEGORIES):
+        key = raw[: raw.index("\t")]
         if key not in persons:
             continue
-        codes = [int(e[1 : 1 + CODE]) for e in counter.entries(raw, source.width) if e[1 + CODE] == "d"]
-        if codes:
-            found[key] = day_of(min(codes))
+        line, _table, referrals = split(raw)
+        if referrals and (day := _first_day(counter, line, CATEGORIES_WIDTH, _referral_entry(referrals))):
+            found[key] = day
     return found

@@ -22,3 +22,7 @@ class StructuresConfig(AppConfig):
 
         if referrals.referrals_forget not in REMOVED_HANDLERS:
             REMOVED_HANDLERS.append(referrals.referrals_forget)
+        # The statistics tell a referral action from others by its link to the structure (time to a first referral).
+        from mano.agenda.stats import REFERRAL_LINKS
+
+        REFERRAL_LINKS.add(referrals.PAYLOAD_KEY)

@@ -38,7 +38,7 @@ def _tallies(ctx: StatsContext) -> tuple[Tally[tuple[str, tuple[str, ...]]], Tal
     for raw in statstore.lines(ctx.scope.organisation_id, ctx.keyring, CATEGORIES):
         if kept is not None and raw[: raw.index("\t")] not in kept:
             continue
-        line, table = split(raw)
+        line, table, _referrals = split(raw)
         entries = counter.entries(line, CATEGORIES_WIDTH)
         if not entries:
             continue

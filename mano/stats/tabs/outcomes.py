@@ -1,6 +1,7 @@
 """The Résultats tab: what follows the first contact. For the persons created in the period by the chosen teams:
-the time to their first action done and, for a chosen field and value, to leaving the street; for the persons
-met in the period: the share seen again within 30 days; and the exits from the active list, month by month."""
+the time to their first action done, to their first referral to a structure and, for a chosen field and value,
+to leaving the street; for the persons met in the period: the share seen again within 30 days; and the exits
+from the active list, month by month."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mano.core import statstore
 from mano.stats.context import StatsContext
-from mano.stats.followed import contact_days, done_days, first_change_to
+from mano.stats.followed import contact_days, done_days, first_change_to, referral_days
 from mano.stats.indicators import NO, YES, Indicator, tally
 from mano.stats.tabs import Block, Section, Tab, register
 from mano.stats.tabs.evolution import chosen_field, controls
@@ -100,9 +101,20 @@ def exits_by_month(ctx: StatsContext) -> Indicator:
 
 def build(ctx: StatsContext) -> list[Section]:
     created = _created(ctx)
-    done = done_days(ctx, set(created))
+    cohort = set(created)
     indicators = [
-        delays("to-first-action", _("Délai entre le premier contact et la première action faite"), created, done)
+        delays(
+            "to-first-action",
+            _("Délai entre le premier contact et la première action faite"),
+            created,
+            done_days(ctx, cohort),
+        ),
+        delays(
+            "to-first-referral",
+            _("Délai entre le premier contact et la première orientation"),
+            created,
+            referral_days(ctx, cohort),
+        ),
     ]
     field, notice = chosen_field(ctx)
     note: Any = ""

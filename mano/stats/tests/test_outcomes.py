@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import time_machine
 
+from mano.agenda.services import action_set_status, actions_create
 from mano.persons.models import Person
 from mano.persons.selectors.fields import config_version
 from mano.persons.services.fields import field_choice_rename
@@ -16,6 +17,8 @@ from mano.stats.filters import DEFAULT_AGES, Filters
 from mano.stats.indicators import Indicator
 from mano.stats.tabs import evolution, outcomes
 from mano.stats.tests.world import FIRST, LAST, World, at, build, context
+from mano.structures.referrals import referral_create
+from mano.structures.services import structure_create
 from mano.testing import Org, login_client
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +96,36 @@ def test_outcomes_measure_the_time_to_the_first_action_done_and_to_leaving_the_s
     assert _rows(found["to-first-action"]) == {"8 à 30 jours": 1}
     assert _rows(found["to-leaving-street"]) == {"1 à 7 jours": 1}
     assert found["to-leaving-street"].summary[0][1] == "5 jours"
+
+
+def test_outcomes_measure_the_time_to_the_first_referral_not_an_action_merely_named_so(world: World) -> None:
+    """Bruno (created 15 February) is referred to a structure on 3 March, after a cancelled referral on the
+    17th; an action merely categorised "Orientation" on the 16th is not a referral."""
+    admin = world.org["admin"]
+    bruno, night = world.persons["bruno"], world.org.night
+    shelter = structure_create(user=admin.user, data={"name": "Accueil de jour"})
+    with time_machine.travel(at("2026-02-16 10:00"), tick=False):
+        actions_create(
+            user=admin.user, keyring=admin.keyring, persons=[bruno], name="À orienter", teams=[night],
+            due_at=at("2026-02-16 10:00"), categories=["Orientation"],
+        )  # fmt: skip
+    with time_machine.travel(at("2026-02-17 10:00"), tick=False):
+        [cancelled] = referral_create(
+            user=admin.user, keyring=admin.keyring, structure=shelter, persons=[bruno], team=night
+        )
+    cancelled.refresh_from_db()
+    action_set_status(
+        user=admin.user, keyring=admin.keyring, action=cancelled, status="cancelled",
+        expected_version=cancelled.version, completed_at=at("2026-02-17 10:00"),
+    )  # fmt: skip
+    _section, found = _indicators(world, outcomes, tab="resultats")
+    assert _rows(found["to-first-referral"]) == {"Pas encore": 1}
+    with time_machine.travel(at("2026-03-03 10:00"), tick=False):
+        referral_create(user=admin.user, keyring=admin.keyring, structure=shelter, persons=[bruno], team=night)
+    _section, found = _indicators(world, outcomes, tab="resultats")
+    assert _rows(found["to-first-referral"]) == {"8 à 30 jours": 1}
+    assert found["to-first-referral"].members[2] == [str(bruno.pk)]
+    assert found["to-first-referral"].summary[0][1] == "16 jours"
 
 
 def test_without_the_value_the_time_to_leave_the_street_is_explained_not_guessed(world: World) -> None:
