@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -85,18 +86,36 @@ class Window:
 
 
 class _Entries:
-    """The entries string seen as a sequence of fixed-width entries, for bisect (no list built)."""
+    """The entries of a line (from `start` to its end) seen as a sequence of fixed-width entries, for bisect (no
+    list built, no copy of the entries)."""
 
-    __slots__ = ("text", "width")
+    __slots__ = ("start", "text", "width")
 
-    def __init__(self, text: str, width: int) -> None:
-        self.text, self.width = text, width
+    def __init__(self, text: str, width: int, start: int = 0) -> None:
+        self.text, self.width, self.start = text, width, start
 
     def __len__(self) -> int:
-        return len(self.text) // self.width
+        return (len(self.text) - self.start) // self.width
 
     def __getitem__(self, index: int) -> str:
-        return self.text[index * self.width : (index + 1) * self.width]
+        at = self.start + index * self.width
+        return self.text[at : at + self.width]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How to count a line with given team keys: [lo, hi) entry prefixes per chosen team key, and `whole`, the
+    (lo, hi) codes a line's span must lie in for all its entries to count (None: some team is not chosen)."""
+
+    ranges: list[tuple[str, str]]
+    whole: tuple[str, str] | None
+
+
+def _fields(raw: str) -> tuple[int, int, int]:
+    """Where the line's teams, span and entries start."""
+    teams = raw.index("\t") + 1
+    span = raw.index("\t", teams) + 1
+    return teams, span, raw.index("\t", span) + 1
 
 
 @dataclass
@@ -108,47 +127,62 @@ class Counter:
     window: Window
     teams: frozenset[str] | None
     night: frozenset[str]
-    _ranges: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # Cached per team key and per line's team keys: 20,000 lines share a few hundred of them.
+    _bounds_of: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    _plans: dict[str, _Plan] = field(default_factory=dict)
 
-    def _bounds(self, team: str) -> tuple[str, str] | None:
+    @cached_property
+    def _everywhere(self) -> tuple[str, str]:
+        """The codes where both a day team's and a night team's items count."""
+        return self.window.night[0], self.window.day[1]
+
+    def bounds(self, team: str) -> tuple[str, str] | None:
+        """The window of a team key's items (day or night); None when none of its teams is chosen."""
+        if team in self._bounds_of:
+            return self._bounds_of[team]
         ids = [t for t in team.split(TEAM_SEP) if self.teams is None or t in self.teams]
-        if not ids:
-            return None
-        return self.window.night if any(t in self.night for t in ids) else self.window.day
-
-    def ranges(self, teams_field: str) -> list[tuple[str, str]]:
-        """[lo, hi) entry prefixes counted in a line with these team keys (cached: lines share their teams)."""
-        found = self._ranges.get(teams_field)
-        if found is None:
-            found = []
-            for index, team in enumerate(teams_field.split(TEAMS_SEP)):
-                bounds = self._bounds(team)
-                if bounds is not None:
-                    found.append((chr(48 + index) + bounds[0], chr(48 + index) + bounds[1]))
-            self._ranges[teams_field] = found
+        found = None
+        if ids:
+            found = self.window.night if any(t in self.night for t in ids) else self.window.day
+        self._bounds_of[team] = found
         return found
 
-    def _inside(self, span: str, ranges: list[tuple[str, str]]) -> bool:
-        lo = max(r[0][1:] for r in ranges)
-        hi = min(r[1][1:] for r in ranges)
-        return lo <= span[:CODE] and span[CODE:] < hi
+    def _plan(self, teams_field: str) -> _Plan:
+        plan = self._plans.get(teams_field)
+        if plan is None:
+            bounds = [self.bounds(team) for team in teams_field.split(TEAMS_SEP)]
+            ranges = [(chr(48 + i) + b[0], chr(48 + i) + b[1]) for i, b in enumerate(bounds) if b is not None]
+            whole = None
+            if ranges and len(ranges) == len(bounds):
+                whole = (max(b[0] for b in bounds if b), min(b[1] for b in bounds if b))
+            plan = self._plans[teams_field] = _Plan(ranges, whole)
+        return plan
+
+    def ranges(self, teams_field: str) -> list[tuple[str, str]]:
+        """[lo, hi) entry prefixes counted in a line with these team keys."""
+        return self._plan(teams_field).ranges
 
     def count(self, raw: str, width: int) -> int:
         """How many of the line's entries fall in the window for a chosen team."""
-        _key, teams_field, span, entries = raw.split("\t", 3)
-        ranges = self.ranges(teams_field)
-        if not ranges:
+        teams, span, entries = _fields(raw)
+        if self.teams is None:
+            lo, hi = self._everywhere
+            if lo <= raw[span : span + CODE] and raw[span + CODE : entries - 1] < hi:
+                return (len(raw) - entries) // width  # inside the day and the night windows: every entry counts
+        plan = self._plan(raw[teams : span - 1])
+        if not plan.ranges:
             return 0
-        if len(ranges) == teams_field.count(TEAMS_SEP) + 1 and self._inside(span, ranges):
-            return len(entries) // width
-        seq = _Entries(entries, width)
-        return sum(bisect_left(seq, hi) - bisect_left(seq, lo) for lo, hi in ranges)
+        whole = plan.whole
+        if whole is not None and whole[0] <= raw[span : span + CODE] and raw[span + CODE : entries - 1] < whole[1]:
+            return (len(raw) - entries) // width
+        seq = _Entries(raw, width, entries)
+        return sum(bisect_left(seq, hi) - bisect_left(seq, lo) for lo, hi in plan.ranges)
 
     def entries(self, raw: str, width: int) -> list[str]:
         """The line's entries in the window for a chosen team (to read their suffixes)."""
-        _key, teams_field, _span, entries = raw.split("\t", 3)
-        seq = _Entries(entries, width)
+        teams, span, entries = _fields(raw)
+        seq = _Entries(raw, width, entries)
         found: list[str] = []
-        for lo, hi in self.ranges(teams_field):
+        for lo, hi in self._plan(raw[teams : span - 1]).ranges:
             found += [seq[i] for i in range(bisect_left(seq, lo), bisect_left(seq, hi))]
         return found

@@ -5,6 +5,7 @@ statistics. "Non renseigné" is always a row of its own (booleans aside: an unti
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -71,8 +72,13 @@ def tally(
 
     found: dict[Any, list[str]] = defaultdict(list)
     for person_id, keys in zip(ids, per_person, strict=True):
-        for key in dict.fromkeys(keys or [None]):
-            found[plain(key)].append(person_id)
+        if not keys:
+            found[None].append(person_id)
+        elif len(keys) == 1:
+            found[plain(keys[0])].append(person_id)
+        else:
+            for key in dict.fromkeys(plain(k) for k in keys):
+                found[key].append(person_id)
     order = [plain(o) for o in order]
     missing, known = found.pop(None, []), set(order)
     labels = list(order) + sorted((k for k in found if k not in known), key=str)
@@ -112,7 +118,9 @@ def age_ranges(bounds: tuple[int, ...]) -> list[tuple[int, Any]]:
 
 
 def _ranged(amounts: list[float | None], ranges: list[tuple[int, Any]] | tuple[tuple[int, Any], ...]) -> list[Any]:
-    return [None if a is None else next(label for top, label in ranges if a < top) for a in amounts]
+    """Each amount's label: the first range whose upper bound is above it."""
+    tops, labels = [top for top, _ in ranges], [label for _, label in ranges]
+    return [None if a is None else labels[bisect_right(tops, a)] for a in amounts]
 
 
 def age(values: list[dict[str, Any]], end: date, bounds: tuple[int, ...]) -> Indicator:

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from mano.core.statlines import CODE, EPOCH, TEAM_SEP, Counter
+from mano.core.statlines import CODE, EPOCH, Counter
 from mano.stats.indicators import NOT_SET, tally
 
 
@@ -32,19 +32,14 @@ def person_rows(per_person: Mapping[str, list[Any]], order: Iterable[Any]) -> tu
 
 def night_of(counter: Counter, team: str) -> bool | None:
     """Whether an item of this team key is counted in the night window; None if no chosen team is in it."""
-    ids = [t for t in team.split(TEAM_SEP) if counter.teams is None or t in counter.teams]
-    if not ids:
-        return None
-    return any(t in counter.night for t in ids)
+    bounds = counter.bounds(team)
+    return None if bounds is None else bounds == counter.window.night
 
 
 def placed(counter: Counter, team: str, code: int) -> bool:
     """Whether an item of this team key at this half-day code falls in the period (see `mano.core.statlines`)."""
-    night = night_of(counter, team)
-    if night is None:
-        return False
-    lo, hi = counter.window.night if night else counter.window.day
-    return lo <= f"{code:0{CODE}d}" < hi
+    bounds = counter.bounds(team)
+    return bounds is not None and bounds[0] <= f"{code:0{CODE}d}" < bounds[1]
 
 
 def day_of(code: int, night: bool) -> date:
