@@ -162,25 +162,29 @@ class Counter:
         """[lo, hi) entry prefixes counted in a line with these team keys."""
         return self._plan(teams_field).ranges
 
+    def _every_entry(self, raw: str, teams: int, span: int, entries: int) -> bool:
+        """Whether every entry of the line counts: its span lies in the windows of all its teams, all chosen."""
+        first, last = raw[span : span + CODE], raw[span + CODE : entries - 1]
+        if self.teams is None:
+            lo, hi = self._everywhere  # no need to read the team keys
+            if lo <= first and last < hi:
+                return True
+        whole = self._plan(raw[teams : span - 1]).whole
+        return whole is not None and whole[0] <= first and last < whole[1]
+
     def count(self, raw: str, width: int) -> int:
         """How many of the line's entries fall in the window for a chosen team."""
         teams, span, entries = _fields(raw)
-        if self.teams is None:
-            lo, hi = self._everywhere
-            if lo <= raw[span : span + CODE] and raw[span + CODE : entries - 1] < hi:
-                return (len(raw) - entries) // width  # inside the day and the night windows: every entry counts
-        plan = self._plan(raw[teams : span - 1])
-        if not plan.ranges:
-            return 0
-        whole = plan.whole
-        if whole is not None and whole[0] <= raw[span : span + CODE] and raw[span + CODE : entries - 1] < whole[1]:
+        if self._every_entry(raw, teams, span, entries):
             return (len(raw) - entries) // width
         seq = _Entries(raw, width, entries)
-        return sum(bisect_left(seq, hi) - bisect_left(seq, lo) for lo, hi in plan.ranges)
+        return sum(bisect_left(seq, hi) - bisect_left(seq, lo) for lo, hi in self._plan(raw[teams : span - 1]).ranges)
 
     def entries(self, raw: str, width: int) -> list[str]:
         """The line's entries in the window for a chosen team (to read their suffixes)."""
         teams, span, entries = _fields(raw)
+        if self._every_entry(raw, teams, span, entries):
+            return [raw[at : at + width] for at in range(entries, len(raw), width)]
         seq = _Entries(raw, width, entries)
         found: list[str] = []
         for lo, hi in self._plan(raw[teams : span - 1]).ranges:

@@ -63,10 +63,11 @@ def day_of(code: int) -> date:
     return EPOCH + timedelta(days=code // 2)
 
 
-def contact_days(ctx: StatsContext, sources: list[str], persons: set[str]) -> dict[str, list[date]]:
-    """Per person, the sorted days of its items of these sources (for the chosen teams, at any date)."""
-    counter = Counter(Window.of(EPOCH, FAR), ctx.scope.team_ids, ctx.scope.night_ids)
-    days: dict[str, set[int]] = defaultdict(set)
+def contact_codes(ctx: StatsContext, sources: list[str], persons: set[str], until: date) -> dict[str, list[str]]:
+    """Per person, the sorted half-day codes of its items of these sources (for the chosen teams, from the
+    period's first day to `until`), as the lines write them: compared as text, converted only where needed."""
+    counter = Counter(Window.of(ctx.scope.first, until), ctx.scope.team_ids, ctx.scope.night_ids)
+    codes: dict[str, set[str]] = defaultdict(set)
     for name in sources:
         source = statstore.SOURCES.get(name)
         if source is None or not source.width:
@@ -74,8 +75,8 @@ def contact_days(ctx: StatsContext, sources: list[str], persons: set[str]) -> di
         for raw in statstore.lines(ctx.scope.organisation_id, ctx.keyring, name):
             key = raw[: raw.index("\t")]
             if key in persons:
-                days[key].update(int(e[1 : 1 + CODE]) // 2 for e in counter.entries(raw, source.width))
-    return {key: [EPOCH + timedelta(days=d) for d in sorted(found)] for key, found in days.items()}
+                codes[key].update(e[1 : 1 + CODE] for e in counter.entries(raw, source.width))
+    return {key: sorted(found) for key, found in codes.items()}
 
 
 def _first_day(counter: Counter, line: str, width: int, keep: Callable[[str], bool]) -> date | None:

@@ -6,6 +6,7 @@ from the active list, month by month."""
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,8 +15,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mano.core import statstore
+from mano.core.statlines import CODE, day_number
 from mano.stats.context import StatsContext
-from mano.stats.followed import contact_days, done_days, first_change_to, referral_days
+from mano.stats.followed import contact_codes, done_days, first_change_to, referral_days
 from mano.stats.indicators import NO, YES, Indicator, tally
 from mano.stats.tabs import Block, Section, Tab, register
 from mano.stats.tabs.evolution import chosen_field, controls
@@ -61,19 +63,25 @@ def _created(ctx: StatsContext) -> dict[str, date]:
     }
 
 
+def _code(half_day: int) -> str:
+    return f"{half_day:0{CODE}d}"
+
+
 def seen_again(ctx: StatsContext) -> Indicator:
     """Of the persons met in the period (a passage, a rencontre or a comment), those met again on another day
     within 30 days of their first meeting in the period (the days after the period count)."""
     sources = [name for name in CONTACTS if name in statstore.SOURCES]
     met = ctx.activity.followed() & ctx.live_ids
-    days = contact_days(ctx, sources, met)
+    codes = contact_codes(ctx, sources, met, until=ctx.scope.last + timedelta(days=AGAIN_WITHIN))
+    after_period = _code(2 * day_number(ctx.scope.last) + 2)
     ids, keys = [], []
-    for person_id, found in days.items():
-        inside = [d for d in found if ctx.scope.first <= d <= ctx.scope.last]
-        if not inside:
-            continue
-        first = inside[0]
-        again = any(first < d <= first + timedelta(days=AGAIN_WITHIN) for d in found)
+    for person_id, found in codes.items():
+        if found[0] >= after_period:
+            continue  # met only after the period
+        first = int(found[0]) // 2
+        # Met again: a half-day code of the days first + 1 … first + 30.
+        at = bisect_left(found, _code(2 * first + 2))
+        again = at < len(found) and found[at] < _code(2 * (first + AGAIN_WITHIN) + 2)
         ids.append(person_id)
         keys.append([YES if again else NO])
     rows, members = tally(keys, ids, [YES, NO], unset=False)

@@ -17,6 +17,8 @@ from mano.stats.filters import DEFAULT_AGES, Filters
 from mano.stats.indicators import Indicator
 from mano.stats.tabs import evolution, outcomes
 from mano.stats.tests.world import FIRST, LAST, World, at, build, context
+from mano.stats.tests.world import _passages as world_passages
+from mano.stats.tests.world import _person as world_person
 from mano.structures.referrals import referral_create
 from mano.structures.services import structure_create
 from mano.testing import Org, login_client
@@ -139,6 +141,23 @@ def test_seen_again_counts_meetings_not_planned_actions(world: World) -> None:
     rencontre on the 14th → yes. Chloé has only a planned action: not a meeting, not counted."""
     _section, found = _indicators(world, outcomes, tab="resultats")
     assert _rows(found["seen-again"]) == {"Oui": 2}
+
+
+def test_seen_again_means_within_30_days_of_the_first_meeting_of_the_period(world: World) -> None:
+    """Émile, first met on 27 February, is met again 30 days later (29 March): yes. Fanny, first met on the 27th
+    too, only 31 days later: no. Gaston, met on 31 January and 1 March, was not met in the period: not counted."""
+    org = world.org
+    emile = world_person(org, "Émile", org.day, "2026-01-01 09:00", {})
+    fanny = world_person(org, "Fanny", org.day, "2026-01-01 09:00", {})
+    gaston = world_person(org, "Gaston", org.day, "2026-01-01 09:00", {})
+    world_passages(org, emile, org.day, ["2026-02-27 10:00", "2026-03-29 23:00"])
+    world_passages(org, fanny, org.day, ["2026-02-27 10:00", "2026-03-30 09:00"])
+    world_passages(org, gaston, org.day, ["2026-01-31 10:00", "2026-03-01 09:00"])
+    _section, found = _indicators(world, outcomes, tab="resultats")
+    yes, no = found["seen-again"].members
+    assert str(emile.pk) in yes
+    assert no == [str(fanny.pk)]
+    assert str(gaston.pk) not in yes + no
 
 
 def test_exits_are_counted_month_by_month(world: World) -> None:
