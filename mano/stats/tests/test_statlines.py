@@ -65,12 +65,15 @@ def test_counting_agrees_with_a_naive_count() -> None:
         ]
         line = item_line("p", items)
         assert line is not None
-        first = date(2026, 1, 1) + timedelta(days=rng.randint(0, 80))
-        last = first + timedelta(days=rng.randint(0, 30))
+        # Often a window holding the whole line (the fast paths), else a part of it.
+        first = date(2025, 12, 31) + timedelta(days=rng.randint(0, 80))
+        last = first + timedelta(days=rng.choice([rng.randint(0, 30), 120]))
         teams = rng.choice([None, {DAY}, {NIGHT}, {DAY, NIGHT}, {OTHER}])
         counter = _counter(first.isoformat(), last.isoformat(), teams)
         expected = sum(1 for moment, team, _ in items if _naive(moment, team, first, last, teams))
         assert counter.count(line, WIDTH) == expected
+        codes = sorted(half_day(moment) for moment, team, _ in items if _naive(moment, team, first, last, teams))
+        assert sorted(int(e[1:]) for e in counter.entries(line, WIDTH)) == codes
 
 
 def _naive(moment: datetime, team: str, first: date, last: date, teams: set[str] | None) -> bool:
