@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.utils.formats import number_format
@@ -88,8 +89,16 @@ def tally(
     return [(label, len(members)) for label, members in rows], [members for _, members in rows]
 
 
+class _Persons(list[dict[str, Any]]):
+    """The values of the persons of one Personnes tab, with their ids listed once for all its indicators."""
+
+    @cached_property
+    def ids(self) -> list[str]:
+        return [str(v.get("id") or "") for v in self]
+
+
 def _ids(values: list[dict[str, Any]]) -> list[str]:
-    return [str(v.get("id") or "") for v in values]
+    return values.ids if isinstance(values, _Persons) else _Persons(values).ids
 
 
 def _counted(values: list[dict[str, Any]], keys: list[Any], order: list[Any]) -> tuple[Any, Any]:
@@ -234,6 +243,7 @@ def person_indicators(
     values: list[dict[str, Any]], *, end: date, ages: tuple[int, ...], groups: list[dict[str, Any]]
 ) -> list[Indicator]:
     """Every indicator of the Personnes tab for these persons' values."""
+    values = _Persons(values)
     fixed: list[Callable[[], Indicator]] = [
         lambda: gender(values),
         lambda: age(values, end, ages),
