@@ -7,7 +7,6 @@ from mano.reports.urls import editors as report_editors
 from mano.territories.urls import editors as territory_editors
 
 urlpatterns = [
-    path("", include("mano.core.urls")),
     path("", include("mano.accounts.urls")),
     path("personnes/", include("mano.persons.urls")),
     path("agenda/", include("mano.agenda.urls")),

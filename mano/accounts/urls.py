@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mano.accounts.views import account, admin, auth, platform
+from mano.accounts.views import account, admin, auth, home, platform
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("", home.home_view, name="home"),
     path("connexion/", auth.login_view, name="login"),
     path("deconnexion/", auth.logout_view, name="logout"),
     path("verrouiller/", auth.lock_view, name="lock"),

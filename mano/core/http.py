@@ -105,7 +105,7 @@ def login_required(view: View) -> View:
     return wrapper  # type: ignore[return-value]
 
 
-def safe_next(request: HttpRequest, default: str = "core:home", *, default_url: str | None = None) -> str:
+def safe_next(request: HttpRequest, default: str = "accounts:home", *, default_url: str | None = None) -> str:
     """The `next` parameter when it stays on this site, else `default_url`, else the page named `default`."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target.startswith("/") and url_has_allowed_host_and_scheme(

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 # (url name, variant) → (how to build the URL from the world, expected status per persona)
 GET_MATRIX: dict[tuple[str, str], Row] = {
-    ("core:home", ""): (lambda w: reverse("core:home"), {**expect(), "superadmin": 302}),
+    ("accounts:home", ""): (lambda w: reverse("accounts:home"), {**expect(), "superadmin": 302}),
     ("accounts:login", ""): (lambda w: reverse("accounts:login"), everyone(200)),
     ("accounts:logout", ""): (lambda w: reverse("accounts:logout"), everyone(405)),
     ("accounts:lock", ""): (lambda w: reverse("accounts:lock"), everyone(405)),

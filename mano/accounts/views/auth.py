@@ -60,7 +60,7 @@ def lock_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 def unlock_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if user.organisation_id is None:
-        return redirect("core:home")
+        return redirect("accounts:home")
     if not user_has_access(user):
         return redirect("accounts:waiting")
     form = forms.UnlockForm(request.POST or None)
@@ -82,7 +82,7 @@ def charter_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         charter_accept(user=request.user, request=request)
         messages.success(request, _("Merci. Vous pouvez commencer."))
-        return redirect("core:home")
+        return redirect("accounts:home")
     return render(request, "accounts/charter.html", {"accepted": request.user.charter_accepted_at})
 
 
@@ -90,7 +90,7 @@ def charter_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def waiting_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.organisation_id is None or user_has_access(request.user):
-        return redirect("core:home")
+        return redirect("accounts:home")
     return render(request, "accounts/waiting.html")
 
 
@@ -109,7 +109,7 @@ def activate_view(request: HttpRequest, token: str) -> HttpResponse:
         session_register(user=done.user, request=request)
         if done.recovery_code:
             return render(request, "accounts/recovery_code.html", {"code": done.recovery_code})
-        return redirect("core:home")
+        return redirect("accounts:home")
     return render(request, "accounts/activate.html", {"form": form, "invited": invited})
 
 

@@ -240,7 +240,7 @@ def _pages(person: Person) -> list[str]:
         reverse("agenda:priorities"),
         reverse("agenda:priority-badge"),
         reverse("persons:list") + "?tout=1",
-        reverse("core:home"),
+        reverse("accounts:home"),
     ]
 
 
@@ -382,11 +382,11 @@ def test_a_person_deleted_without_the_health_key_loses_its_health_rows_on_the_ne
     assert _live(rows) == dict.fromkeys(rows, True)  # the admin could not even find them
 
     # Requests without the health key, or of a health professional of another organisation, leave it pending.
-    assert unlocked_client(org_a["normal"]).get(reverse("core:home")).status_code == 200
-    assert unlocked_client(org_b["admin_health"]).get(reverse("core:home")).status_code == 200
+    assert unlocked_client(org_a["normal"]).get(reverse("accounts:home")).status_code == 200
+    assert unlocked_client(org_b["admin_health"]).get(reverse("accounts:home")).status_code == 200
     assert PendingHealthChange.objects.count() == 1 and _live(rows) == dict.fromkeys(rows, True)
 
-    assert unlocked_client(org_a["admin_health"]).get(reverse("core:home")).status_code == 200
+    assert unlocked_client(org_a["admin_health"]).get(reverse("accounts:home")).status_code == 200
     assert not PendingHealthChange.objects.exists()
     assert _live(rows) == dict.fromkeys(rows, False)
     assert _live(others) == dict.fromkeys(others, True)
@@ -439,7 +439,7 @@ def test_a_merge_without_the_health_key_moves_a_lone_medical_file_to_the_kept_pe
     kept, other = _person(nurse, org_a, "Karim Benali"), _person(nurse, org_a, "Karim B.")
     moved = _health_rows(nurse, other, "Toux", org_a.day)
     _merge(unlocked_client(admin), kept, other)
-    assert unlocked_client(nurse).get(reverse("core:home")).status_code == 200
+    assert unlocked_client(nurse).get(reverse("accounts:home")).status_code == 200
     medical_file = MedicalFile.objects.get(pk=moved["file"].pk)
     assert medical_file.deleted_at is None and medical_file.person_link == person_link(nurse.keyring, kept.pk)
     assert record_data(medical_file, nurse.keyring)["custom"][SSN] == "Toux"

@@ -132,4 +132,4 @@ def test_stats_members_see_nothing_of_the_directory(org_a, shower):
     client = login_client(org_a["stats"])
     assert client.get(reverse("structures:directory")).status_code == 403
     assert client.get(reverse("structures:detail", args=[shower.pk])).status_code == 403
-    assertNotContains(client.get(reverse("core:home")), reverse("structures:directory"))
+    assertNotContains(client.get(reverse("accounts:home")), reverse("structures:directory"))

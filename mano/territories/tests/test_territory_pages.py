@@ -205,11 +205,11 @@ def test_restricted_members_read_but_do_not_manage(org_a, bob, unlocked_client):
 def test_turned_off_territories_answer_404_and_leave_the_navigation(alice, bob, unlocked_client):
     territory = make_territory(bob)
     admin = unlocked_client(alice)
-    assertContains(admin.get(reverse("core:home")), f'href="{LIST}"')
+    assertContains(admin.get(reverse("accounts:home")), f'href="{LIST}"')
     admin.post(reverse("territories:settings"), {})
     assert admin.get(LIST).status_code == 404
     assert admin.get(_url("detail", territory)).status_code == 404
-    assertNotContains(admin.get(reverse("core:home")), f'href="{LIST}"')
+    assertNotContains(admin.get(reverse("accounts:home")), f'href="{LIST}"')
     assert admin.get(reverse("territories:settings")).status_code == 200  # to turn them on again
     admin.post(reverse("territories:settings"), {"territories_enabled": "on"})
     assert admin.get(LIST).status_code == 200

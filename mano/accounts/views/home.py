@@ -24,4 +24,4 @@ def home_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:waiting")
     if not request.keyring.has(KeyKind.GENERAL):  # type: ignore[attr-defined]
         return redirect("accounts:unlock")
-    return render(request, "core/home.html", {"team": current_team(request)})
+    return render(request, "accounts/home.html", {"team": current_team(request)})
