@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import re
 from urllib.parse import urlencode
 
@@ -95,17 +94,14 @@ def test_the_persons_tab_draws_charts_the_policy_allows(world: World) -> None:
     html = response.content.decode()
     assert response["Cache-Control"] == "no-store"
     assert _stat(html, "persons") == 3
-    images = re.findall(r'<img class="stats__chart" src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', html)
-    assert len(images) >= 8
-    svg = base64.b64decode(images[0][0]).decode()
-    assert (
-        "<script" not in svg
-        and "cdn" not in svg.lower()
-        and "http://"
-        not in svg.replace("http://www.w3.org", "")
-        .replace("http://pygal.org", "")
-        .replace("http://github.com/Kozea/pygal", "")
-    )
+    charts = re.findall(r'<svg class="stats__chart".*?</svg>', html, re.DOTALL)
+    assert len(charts) >= 8
+    for svg in charts:  # nothing the policy would block or that reaches out: attributes, no style, no script
+        assert "<script" not in svg and "style" not in svg and "http" not in svg.replace("http://www.w3.org", "")
+    # Each bar links to the persons behind its row, as the table's row does.
+    gender = html.split('id="gender"', 1)[1].split("</section>", 1)[0]
+    row = re.search(r'<th scope="row"><a href="([^"]+)">Homme</a>', gender)
+    assert row is not None and f'<a href="{row.group(1)}" tabindex="-1">' in gender
     assert "<script" not in html.split("<main", 1)[1].split("</main>", 1)[0]
     assertContains(response, '<th scope="row">Non renseigné</th>', html=False)
 
