@@ -14,9 +14,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import Promise
 
-from mano.agenda.days import agenda_day_of
+from mano.agenda.days import agenda_day_of, day_window
 
 ACTIONS_ONLY = "actions"
+
+
+def _as_is(request: HttpRequest, rows: list[Any]) -> list[Any]:
+    return rows
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,10 @@ class Extra:
     template: str  # renders `rows` (each with a `moment`)
     allowed: Callable[[HttpRequest], bool]
     # rows(request, start, end, scope): the rows placed in [start, end); with no window, the latest ones.
+    # They may come still sealed: `open(request, rows)` gives what `template` shows of them, in one batch, so that
+    # a week opens only the rows it shows.
     rows: Callable[[HttpRequest, datetime | None, datetime | None, dict[str, Any]], list[Any]]
+    open: Callable[[HttpRequest, list[Any]], list[Any]] = _as_is
     # The reception desk's button for one ticked person: its label and the creation page for that person.
     button: Promise | None = None
     create_url: Callable[[Any], str] | None = None
@@ -61,7 +68,36 @@ def reception_buttons(request: HttpRequest) -> list[Extra]:
 def blocks(
     request: HttpRequest, what: Shown, start: datetime | None, end: datetime | None, scope: dict[str, Any]
 ) -> list[tuple[Extra, list[Any]]]:
-    return [(extra, extra.rows(request, start, end, scope)) for extra in what.extras]
+    """Each extra shown and all its rows in the window, opened."""
+    return [(extra, extra.open(request, extra.rows(request, start, end, scope))) for extra in what.extras]
+
+
+@dataclass(frozen=True)
+class DayRows:
+    """An extra's rows of one day of a week: the first ones, opened, and how many there are."""
+
+    rows: list[Any]
+    count: int
+
+    @property
+    def hidden(self) -> int:
+        return self.count - len(self.rows)
+
+
+def week_blocks(
+    request: HttpRequest, what: Shown, days: list[date], scope: dict[str, Any], *, per_day: int
+) -> list[tuple[Extra, dict[date, DayRows]]]:
+    """Each extra shown and, for each day, its first `per_day` rows opened (only those) and its count."""
+    night = scope["night"]
+    start, end = day_window(days[0], night=night)[0], day_window(days[-1], night=night)[1]
+    found = []
+    for extra in what.extras:
+        buckets = by_day(extra.rows(request, start, end, scope), days, night)
+        opened = iter(extra.open(request, [row for day in days for row in buckets[day][:per_day]]))
+        found.append(
+            (extra, {day: DayRows([next(opened) for _ in buckets[day][:per_day]], len(buckets[day])) for day in days})
+        )
+    return found
 
 
 def by_day(rows: list[Any], days: list[date], night: bool) -> dict[date, list[Any]]:

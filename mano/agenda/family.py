@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import prefetch_related_objects
-
 from mano.accounts.models import User
 from mano.agenda.models import Status
 from mano.agenda.selectors import ActionRow, action_rows, actions_of
@@ -55,5 +53,4 @@ def family_actions(*, user: User, keyring: Keyring, person: Person) -> list[Acti
     closed = list(rows.exclude(status=Status.TODO).order_by("-completed_at", "id")[: CLOSED_LIMIT * len(others)])
     # Teams and names are fetched for the family actions only (the ORM's prefetch costs more than decrypting).
     kept = [action for action, data in records_data(todo + closed, keyring) if data.get("family")]
-    prefetch_related_objects(kept, "teams")
     return action_rows(kept, keyring)

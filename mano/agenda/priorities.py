@@ -95,7 +95,7 @@ class CommentRow:
 
 def priorities(*, user: User, keyring: Keyring) -> tuple[list[ActionRow], list[CommentRow]]:
     team_ids = _team_ids(user)
-    urgent = _urgent_actions(user, team_ids).prefetch_related("teams").order_by("due_at")[:LIMIT]
+    urgent = _urgent_actions(user, team_ids).order_by("due_at")[:LIMIT]
     actions = action_rows(list(urgent), keyring)
     if user.role not in COMMENT_ROLES:
         return actions, []

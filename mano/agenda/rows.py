@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.urls import get_script_prefix, reverse
@@ -32,9 +32,18 @@ def url_of(name: str, pk: Any) -> str:
     return _URLS[key].replace(_PLACEHOLDER, str(pk), 1)
 
 
-def _date(value: datetime | None, form: str) -> str:
+# The numeric forms rows print, as strftime patterns: every field is a zero-padded number, so the output is the
+# `date` filter's without its format lookups (30 µs a call, two calls a row).
+_STRFTIME = {"d/m/Y H:i": "%d/%m/%Y %H:%M", "d/m/Y": "%d/%m/%Y"}
+
+
+def date_shown(value: datetime | None, form: str) -> str:
     """What the `date` filter prints: the value in the current time zone, or nothing."""
-    return formats.date_format(timezone.localtime(value), form) if value else ""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    pattern = _STRFTIME.get(form)
+    return local.strftime(pattern) if pattern and local.year >= 1000 else formats.date_format(local, form)
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,7 @@ class ActionRow:
     action: Action
     data: dict[str, Any]
     person_name: str
+    teams: list[TeamName]  # the action's teams by name (see teams_of)
 
     @property
     def name(self) -> str:
@@ -53,8 +63,7 @@ class ActionRow:
         action = self.action
         if action.status != Status.TODO:
             return False
-        teams = list(action.teams.all())
-        night = bool(teams) and all(t.night_team for t in teams)
+        night = bool(self.teams) and all(t.night_team for t in self.teams)
         return agenda_day_of(action.due_at, night=night) < agenda_day_of(timezone.now(), night=night)
 
     @cached_property
@@ -75,9 +84,35 @@ class ActionRow:
             "family": bool(self.data.get("family")),
             "categories": self.data.get("categories") or [],
             "person_name": self.person_name,
-            "due": _date(action.due_at, "d/m/Y H:i" if action.with_time else "d/m/Y") if todo else "",
-            "status_label": "" if todo else str(action.get_status_display()),
-            "completed": "" if todo else _date(action.completed_at, "d/m/Y H:i"),
-            "teams": ", ".join(team.name for team in action.teams.all()),
+            "due": date_shown(action.due_at, "d/m/Y H:i" if action.with_time else "d/m/Y") if todo else "",
+            "status_label": "" if todo else str(Status(action.status).label),
+            "completed": "" if todo else date_shown(action.completed_at, "d/m/Y H:i"),
+            "teams": ", ".join(team.name for team in self.teams),
             "version": action.version,
         }
+
+
+class TeamName(NamedTuple):
+    """What a row shows of one of its teams."""
+
+    pk: UUID
+    name: str
+    night_team: bool
+
+
+def teams_of(actions: list[Action]) -> dict[UUID, list[TeamName]]:
+    """The teams of these actions of one organisation, each list ordered by name as `action.teams.all()` is: one
+    query for plain values, where a prefetch builds a related manager and a model for every action and link."""
+    if not actions:
+        return {}
+    links = (
+        Action.teams.through.objects.filter(
+            action_id__in=[a.pk for a in actions], team__organisation_id=actions[0].organisation_id
+        )
+        .order_by("team__name", "team_id")
+        .values_list("action_id", "team_id", "team__name", "team__night_team")
+    )
+    found: dict[UUID, list[TeamName]] = {a.pk: [] for a in actions}
+    for action_id, *team in links:
+        found[action_id].append(TeamName(*team))
+    return found

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -19,7 +20,6 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.http import Http404
 
@@ -27,7 +27,7 @@ from mano.accounts.models import Team, User
 from mano.agenda.days import agenda_day_of, day_window
 from mano.agenda.filters import DECRYPTED_SORTS, AgendaFilters
 from mano.agenda.models import Action, Status
-from mano.agenda.rows import ActionRow
+from mano.agenda.rows import ActionRow, teams_of
 from mano.core.crypto import Envelope, Keyring
 from mano.core.pagination import page_with_rows
 from mano.core.records import payload_data, record_data, records_data
@@ -221,7 +221,7 @@ def day_agenda_counts(
 
 def _day_rows(scoped: QuerySet[Action], keyring: Keyring, day: date, night: bool, first: int) -> list[ActionRow]:
     """One page of the day's rows from one indexed range on agenda_at; only these rows are decrypted."""
-    rows = _in_day(scoped, day, night).select_related("person").prefetch_related("teams").order_by(*ORDERED)
+    rows = _in_day(scoped, day, night).order_by(*ORDERED)
     return action_rows(list(rows[first : first + DAY_PAGE]), keyring)
 
 
@@ -258,7 +258,6 @@ def day_agenda(
     by_day = _by_day(_window_matching(user, keyring, window, filters), tabs, night)
     counts = {key: len(by_day[tab]) for (key, _), tab in zip(DAY_TABS, tabs, strict=True)}
     shown = by_day[day][first : first + DAY_PAGE]
-    prefetch_related_objects([a for a, _ in shown], "teams")
     return counts, rows_of(shown, keyring)
 
 
@@ -271,12 +270,13 @@ def rows_of(pairs: list[tuple[Action, dict[str, Any]]], keyring: Keyring) -> lis
     if not pairs:
         return []
     names = card_names(pairs[0][0].organisation_id, {a.person_id for a, _ in pairs}, keyring)
-    return [ActionRow(a, data, names.get(a.person_id, "")) for a, data in pairs]
+    teams = teams_of([a for a, _ in pairs])
+    return [ActionRow(a, data, names.get(a.person_id, ""), teams[a.pk]) for a, data in pairs]
 
 
 def person_actions(*, user: User, keyring: Keyring, person: Person) -> list[ActionRow]:
     """A person's actions, to do first (by due date), then the 20 latest done or cancelled."""
-    rows = actions_of(user).filter(person=person).prefetch_related("teams")
+    rows = actions_of(user).filter(person=person)
     todo = list(rows.filter(status=Status.TODO).order_by("due_at")[:100])
     closed = list(rows.exclude(status=Status.TODO).order_by("-completed_at")[:20])
     return action_rows(todo + closed, keyring)
@@ -323,20 +323,37 @@ def week_actions(
         counts = {day: len(matched[day]) for day in days}
         pairs = {day: matched[day][:WEEK_DAY_ROWS] for day in days}
     else:
-        counts = _window_counts(scoped, windows)
-        pairs = {
-            day: [
-                (a, record_data(a, keyring))
-                for a in scoped.filter(agenda_at__gte=windows[day][0], agenda_at__lt=windows[day][1])[:WEEK_DAY_ROWS]
-            ]
-            if counts[day]
-            else []
-            for day in days
-        }
+        counts, firsts = _firsts(scoped, windows, WEEK_DAY_ROWS)
+        models = Action.objects.filter(organisation_id=user.member_organisation_id).in_bulk(
+            [pk for ids in firsts.values() for pk in ids]
+        )
+        pairs = {day: [(a, record_data(a, keyring)) for a in (models[pk] for pk in firsts[day])] for day in days}
     shown = [pair for day in days for pair in pairs[day]]
-    prefetch_related_objects([a for a, _ in shown], "teams")
     rows = iter(rows_of(shown, keyring))
     return [WeekDay(day, [next(rows) for _ in pairs[day]], counts[day]) for day in days]
+
+
+def _firsts(
+    scoped: QuerySet[Action], windows: dict[date, tuple[datetime, datetime]], per_day: int
+) -> tuple[dict[date, int], dict[date, list[UUID]]]:
+    """How many rows each day (window) holds and the ids of its first `per_day` in ORDERED order, from one
+    query: the ids of the whole range sorted by day then ORDERED, read as raw values (converting thousands of
+    ids into UUIDs, or numbering them with a window function, cost more than the query itself)."""
+    days = list(windows)
+    day_of = Case(
+        *(When(agenda_at__lt=end, then=Value(i)) for i, (_, end) in enumerate(windows.values())),
+        output_field=IntegerField(),
+    )
+    ranged = scoped.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])
+    sql, params = ranged.annotate(day=day_of).order_by("day", *ORDERED).values_list("id", "day").query.sql_with_params()
+    counts, firsts = [0] * len(days), [[] for _ in days]  # type: tuple[list[int], list[list[UUID]]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for pk, index in cursor.fetchall():
+            counts[index] += 1
+            if counts[index] <= per_day:
+                firsts[index].append(UUID(str(pk)))  # SQLite gives the hex text, PostgreSQL a UUID
+    return dict(zip(days, counts, strict=True)), dict(zip(days, firsts, strict=True))
 
 
 def _order(sort: str) -> tuple[Any, ...]:
@@ -373,7 +390,7 @@ def actions_page(
         return _sorted_scan(user, keyring, rows, filters, sort, _page_number(page))
     if filters is not None and filters.encrypted:
         return _filtered_scan(user, keyring, rows, filters, _page_number(page))
-    paginated = Paginator(rows.prefetch_related("teams"), PAGE_SIZE).get_page(page)
+    paginated = Paginator(rows, PAGE_SIZE).get_page(page)
     return page_with_rows(paginated, action_rows(list(paginated.object_list), keyring))
 
 
@@ -381,7 +398,6 @@ def _scan_page(
     user: User, keyring: Keyring, found: list[tuple[Action, dict[str, Any]]], number: int, **page: Any
 ) -> ScanPage:
     shown = found[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-    prefetch_related_objects([a for a, _ in shown], "teams")
     return ScanPage(rows_of(shown, keyring), number, more=len(found) > number * PAGE_SIZE, **page)
 
 

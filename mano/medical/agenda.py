@@ -3,35 +3,117 @@ urgent medical comments in the Priorités. For health professionals only; the ot
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+import json
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 from uuid import UUID
 
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mano.accounts.models import User
 from mano.agenda.extras import Extra
 from mano.agenda.priorities import LIMIT, Source
+from mano.agenda.rows import date_shown, url_of
+from mano.core.crypto import Envelope, decrypt_record_texts
 from mano.core.records import record_data
-from mano.medical import selectors
-from mano.medical.access import request_is_health
-from mano.medical.models import MedicalComment
-from mano.medical.selectors import visible_to
+from mano.medical.access import is_health, request_is_health
+from mano.medical.models import Consultation, MedicalComment, Status
+from mano.medical.selectors import AGENDA_CAP, visible_to
 from mano.persons.index import card_names
 
 
-def _rows(request: HttpRequest, start: datetime | None, end: datetime | None, scope: dict[str, Any]) -> list[Any]:
-    team_ids = None if scope["whole"] else [t.pk for t in scope["teams"]]
-    return selectors.consultations_between(
-        user=request.user,  # type: ignore[arg-type]
-        keyring=request.keyring,  # type: ignore[attr-defined]
-        start=start,
-        end=end,
-        team_ids=team_ids,
-        without_team=scope["without_team"],
-        statuses=scope["statuses"],
+class Placed(NamedTuple):
+    """A consultation of the agenda as first read from SQL: enough to place it in its day."""
+
+    pk: UUID
+    moment: datetime  # where the agenda places it: done or cancelled date, else the planned date
+
+
+class Sealed(NamedTuple):
+    """What the agenda shows of a consultation, before it is opened."""
+
+    pk: UUID
+    status: str
+    due_at: datetime
+    completed_at: datetime | None
+    owner_id: UUID | None
+    payload: Envelope
+
+
+def _rows(request: HttpRequest, start: datetime | None, end: datetime | None, scope: dict[str, Any]) -> list[Placed]:
+    """The consultations placed in [start, end) by their agenda date (no window: the latest ones), for the teams
+    of `scope`: ids and dates only. At most AGENDA_CAP a day of the window."""
+    user = request.user
+    if not is_health(user, getattr(request, "keyring", None)):
+        return []
+    live = Consultation.objects.filter(organisation_id=user.member_organisation_id, deleted_at=None)  # type: ignore[union-attr]
+    rows = live.filter(status__in=scope["statuses"])
+    cap = AGENDA_CAP
+    if start is not None and end is not None:
+        rows = rows.filter(agenda_at__gte=start, agenda_at__lt=end).order_by("agenda_at")
+        cap *= max(1, round((end - start) / timedelta(days=1)))
+    else:
+        rows = rows.order_by("-agenda_at")
+    if not scope["whole"]:
+        team_ids = [t.pk for t in scope["teams"]]
+        chosen = Q(teams__in=team_ids) | Q(teams=None) if scope["without_team"] else Q(teams__in=team_ids)
+        rows = rows.filter(pk__in=live.filter(chosen).values("pk"))
+    return [Placed(*values) for values in rows.values_list("pk", Coalesce("agenda_at", "due_at"))[:cap]]
+
+
+def _open(request: HttpRequest, placed: list[Placed]) -> list[dict[str, Any]]:
+    """The display values of these consultations (see medical/_agenda_rows.html); the private ones of other
+    professionals stay sealed and show their owner's name only."""
+    if not placed:
+        return []
+    user, keyring = request.user, request.keyring  # type: ignore[attr-defined]
+    organisation_id = user.member_organisation_id  # type: ignore[union-attr]
+    fields = ("pk", "status", "due_at", "completed_at", "only_visible_by_id", "payload")
+    rows = {
+        values[0]: Sealed(*values)
+        for values in Consultation.objects.filter(
+            organisation_id=organisation_id, pk__in=[p.pk for p in placed]
+        ).values_list(*fields)
+    }
+    ordered = [rows[p.pk] for p in placed]
+    hidden = {r.owner_id for r in ordered if r.owner_id not in (None, user.pk)}
+    owners = dict(User.objects.filter(organisation_id=organisation_id, pk__in=hidden).values_list("pk", "name"))
+    texts = decrypt_record_texts(
+        keyring,
+        table=Consultation._meta.db_table,
+        org_id=organisation_id,
+        rows=[(r.pk, r.payload) for r in ordered if r.owner_id not in hidden],
     )
+    data = {pk: json.loads(text) for pk, text in texts}
+    ids = {UUID(d["person"]) for d in data.values() if d.get("person")}
+    names = card_names(user.organisation_id, ids, keyring) if ids else {}  # type: ignore[union-attr]
+    return [_shown(r, data.get(r.pk), names, owners) for r in ordered]
+
+
+def _shown(row: Sealed, data: dict[str, Any] | None, names: dict[UUID, str], owners: dict[Any, str]) -> dict[str, Any]:
+    """What the agenda shows of one consultation, worked out once (as agenda.rows.ActionRow does)."""
+    due = date_shown(row.due_at, "d/m/Y H:i")
+    if data is None:
+        return {"hidden": True, "due": due, "owner_name": owners.get(row.owner_id, "")}
+    kind = str(data.get("type") or "")
+    person = str(data.get("person") or "")
+    return {
+        "hidden": False,
+        "status": row.status,
+        "status_label": str(Status(row.status).label),
+        "url": url_of("medical:consultation", row.pk),
+        "title": str(data.get("name") or "") or gettext("Consultation %(type)s") % {"type": kind},
+        "person_name": names.get(UUID(person), "") if person else "",
+        "person_url": url_of("persons:detail", person) if person else "",
+        "type": kind,
+        "when": date_shown(row.completed_at, "d/m/Y H:i") if row.completed_at else due,
+        "private": row.owner_id is not None,
+    }
 
 
 def _create_url(person_id: Any) -> str:
@@ -44,6 +126,7 @@ CONSULTATIONS = Extra(
     template="medical/_agenda_rows.html",
     allowed=request_is_health,
     rows=_rows,
+    open=_open,
     button=_("Consultation"),
     create_url=_create_url,
 )

@@ -105,22 +105,11 @@ def week_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         days = selectors.week_actions(**_selection(request, scope), monday=monday)
     else:
         days = [selectors.WeekDay(d, [], 0) for d in week]
-    start, end = (
-        day_window(monday, night=scope["night"])[0],
-        day_window(monday + timedelta(days=6), night=scope["night"])[1],
-    )
-    extra_days = [
-        (extra, extras.by_day(rows, week, scope["night"]))
-        for extra, rows in extras.blocks(request, what, start, end, scope)
-    ]
     context = {
         **scope,
         "shown": what,
         "week": week,
-        "extra_days": extra_days,
-        "week_rows": selectors.WEEK_DAY_ROWS,
-        "week_rows_slice": f":{selectors.WEEK_DAY_ROWS}",
-        "week_rows_minus": -selectors.WEEK_DAY_ROWS,
+        "extra_days": extras.week_blocks(request, what, week, scope, per_day=selectors.WEEK_DAY_ROWS),
         "days": days,
         "previous": monday - timedelta(days=7),
         "next": monday + timedelta(days=7),

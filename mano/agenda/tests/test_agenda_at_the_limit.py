@@ -1,0 +1,151 @@
+"""The day and week read for speed (issue 13) show the same rows, in the same order, with the same counts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
+from pytest_django.asserts import assertContains
+
+from mano.agenda import selectors
+from mano.agenda.days import agenda_day_of, day_window
+from mano.agenda.models import Action, Status
+from mano.agenda.rows import date_shown, teams_of
+from mano.agenda.services import action_set_status, actions_create
+from mano.persons.services import person_create
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = date(2026, 11, 30)
+EVERY = [Status.TODO, Status.DONE, Status.CANCELLED]
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))
+
+
+@pytest.fixture
+def persons(org_a):
+    member = org_a["admin"]
+    names = [f"Personne {i:02d}" for i in range(36)]
+    return [person_create(user=member.user, keyring=member.keyring, teams=[org_a.day], name=n) for n in names]
+
+
+@pytest.fixture
+def week(org_a, persons):
+    """A busy Tuesday (36 actions at four times, some urgent, ties broken by id), a night-team evening, actions
+    done or cancelled on another day than they were due, and actions of the night team only."""
+    member = org_a["admin"]
+
+    def create(people, name, when, teams, **extra):
+        return actions_create(
+            user=member.user,
+            keyring=member.keyring,
+            persons=people,
+            name=name,
+            teams=teams,
+            due_at=when,
+            with_time=True,
+            **extra,
+        )
+
+    tuesday = MONDAY + timedelta(days=1)
+    for i, hour in enumerate((9, 9, 14, 18)):
+        create(persons[i * 9 : (i + 1) * 9], f"Rendez-vous {i}", _at(tuesday, hour), [org_a.day], urgent=i == 2)
+    create(persons[:3], "Maraude du soir", _at(MONDAY + timedelta(days=3), 23), [org_a.night])
+    create(persons[3:5], "Après minuit", _at(MONDAY + timedelta(days=4), 2), [org_a.night, org_a.day])
+    done = create(persons[5:8], "Dossier CAF", _at(MONDAY + timedelta(days=5), 10), [org_a.day])
+    for action in done[:2]:
+        action_set_status(
+            user=member.user,
+            keyring=member.keyring,
+            action=action,
+            status=Status.DONE if action == done[0] else Status.CANCELLED,
+            expected_version=action.version,
+            completed_at=_at(MONDAY + timedelta(days=2), 16),
+        )
+    create(persons[8:9], "La semaine suivante", _at(MONDAY + timedelta(days=7), 1), [org_a.day])
+    create(persons[9:10], "Dimanche soir", _at(MONDAY + timedelta(days=6), 23, 59), [org_a.day])
+    return tuesday
+
+
+def _reference(user, teams, statuses, without_team=False):
+    """The week computed the plain way: every row of the range, put in its day, sorted urgent first, then by due
+    time, then by id."""
+    night = selectors._night(teams, without_team)
+    days = [MONDAY + timedelta(days=i) for i in range(7)]
+    start, end = day_window(days[0], night=night)[0], day_window(days[-1], night=night)[1]
+    rows = selectors._scoped(user, teams, statuses, without_team).filter(agenda_at__gte=start, agenda_at__lt=end)
+    found: dict[date, list[Action]] = {day: [] for day in days}
+    for action in rows:
+        found[agenda_day_of(action.agenda_at, night=night)].append(action)
+    return {day: sorted(actions, key=lambda a: (not a.urgent, a.due_at, a.pk)) for day, actions in found.items()}
+
+
+@pytest.mark.parametrize(
+    ("teams", "statuses", "without_team", "busy"),
+    [
+        ([], EVERY, False, True),
+        (["day"], [Status.TODO], False, True),
+        (["night"], EVERY, False, False),
+        (["day", "night"], [Status.DONE, Status.CANCELLED], False, False),
+        (["night"], EVERY, True, False),
+    ],
+)
+def test_the_week_shows_each_days_first_rows_and_count_as_the_plain_computation(
+    org_a, week, teams, statuses, without_team, busy
+):
+    member = org_a["admin"]
+    chosen = [getattr(org_a, name) for name in teams]
+    expected = _reference(member.user, chosen, statuses, without_team)
+    days = selectors.week_actions(
+        user=member.user,
+        keyring=member.keyring,
+        teams=chosen,
+        monday=MONDAY,
+        statuses=statuses,
+        without_team=without_team,
+    )
+    assert [d.day for d in days] == list(expected)
+    for shown in days:
+        wanted = expected[shown.day]
+        assert shown.count == len(wanted)
+        assert [row.action.pk for row in shown.rows] == [a.pk for a in wanted[: selectors.WEEK_DAY_ROWS]]
+    assert any(d.hidden for d in days) == busy
+
+
+def test_the_busy_day_links_to_the_rest_of_its_actions(org_a, week, unlocked_client):
+    page = unlocked_client(org_a["admin"]).get("/agenda/semaine/", {"jour": MONDAY.isoformat(), "equipe": "toutes"})
+    assertContains(page, "et 6 autres actions : voir la journée")
+
+
+def test_rows_show_their_teams_in_the_order_of_the_teams_relation(org_a, week):
+    member = org_a["admin"]
+    actions = list(Action.objects.filter(organisation=org_a.organisation))
+    teams = teams_of(actions)
+    for action in actions:
+        assert [t.pk for t in teams[action.pk]] == [t.pk for t in action.teams.all()]
+    rows = selectors.action_rows(actions, member.keyring)
+    assert {row.shown["teams"] for row in rows} == {"Jour", "Nuit", "Jour, Nuit"}
+
+
+def test_a_row_of_another_organisation_never_brings_its_teams(org_a, org_b, week):
+    actions = list(Action.objects.filter(organisation=org_a.organisation))
+    for action in actions:
+        action.organisation_id = org_b.organisation.pk  # as if the caller mixed organisations up
+    assert all(found == [] for found in teams_of(actions).values())
+
+
+@pytest.mark.parametrize("form", ["d/m/Y H:i", "d/m/Y"])
+def test_dates_print_as_the_date_filter_does(settings, form):
+    settings.TIME_ZONE = "Europe/Paris"
+    base = timezone.make_aware(datetime(2026, 3, 28, 20, 0))
+    moments = [base + timedelta(minutes=37 * i) for i in range(60)]  # across the spring change
+    autumn = timezone.make_aware(datetime(2026, 10, 24, 20, 0))
+    moments += [autumn + timedelta(minutes=37 * i) for i in range(60)]
+    moments += [timezone.make_aware(datetime(1900, 1, 1, 0, 0)), timezone.make_aware(datetime(2100, 12, 31, 23, 59))]
+    for moment in moments:
+        assert date_shown(moment, form) == date_filter(moment, form)
+    assert date_shown(None, form) == ""

@@ -1,0 +1,121 @@
+"""The consultations beside the actions, read for speed (issue 13): the same HTML as the medical file's rows,
+only the rows shown are opened, every day of a week is counted, and only health professionals see them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.utils import timezone
+from django.utils.translation import override
+from pytest_django.asserts import assertContains, assertNotContains
+
+from mano.agenda.days import day_window
+from mano.medical import agenda
+from mano.medical.models import Consultation, Status
+from mano.medical.selectors import consultation_rows
+from mano.medical.services.consultations import ConsultationInput, consultation_create
+from mano.persons.services import person_create
+from mano.testing import login_client
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = date(2026, 11, 30)
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+
+
+def _create(member, person, team, when, **values):
+    values.setdefault("type", "Médicale")
+    return consultation_create(
+        user=member.user,
+        keyring=member.keyring,
+        person=person,
+        values=ConsultationInput(due_at=when, teams=[team], **values),
+    )
+
+
+@pytest.fixture
+def held(org_a):
+    """Consultations of one day: named or not, done, cancelled, private to the reader or to a colleague, and a
+    person whose name needs escaping."""
+    nurse, colleague = org_a["normal_health"], org_a["admin_health"]
+    karim = person_create(user=nurse.user, keyring=nurse.keyring, teams=[org_a.day], name="Karim <Benali> & fils")
+    zoe = person_create(user=nurse.user, keyring=nurse.keyring, teams=[org_a.day], name="Zoé")
+    _create(nurse, karim, org_a.day, _at(MONDAY, 9), name="Bilan pied")
+    _create(nurse, zoe, org_a.day, _at(MONDAY, 10))
+    _create(
+        nurse, zoe, org_a.night, _at(MONDAY, 11), name="Pansement", status=Status.DONE, completed_at=_at(MONDAY, 12)
+    )
+    _create(
+        nurse, karim, org_a.day, _at(MONDAY, 13), name="Annulée", status=Status.CANCELLED, completed_at=_at(MONDAY, 14)
+    )
+    _create(nurse, karim, org_a.day, _at(MONDAY, 15), name="Mon secret", only_me=True)
+    _create(colleague, zoe, org_a.day, _at(MONDAY, 16), name="Son secret", only_me=True)
+    return nurse
+
+
+def _request(member):
+    request = RequestFactory().get("/agenda/")
+    request.user, request.keyring = member.user, member.keyring
+    return request
+
+
+def _scope(teams=(), whole=True, without_team=False, statuses=tuple(Status.values)):
+    return {"whole": whole, "teams": list(teams), "without_team": without_team, "statuses": list(statuses)}
+
+
+@pytest.mark.parametrize("teams", [None, "day", "night"])
+def test_the_agenda_rows_are_the_medical_files_rows(org_a, held, teams):
+    request = _request(held)
+    scope = _scope([getattr(org_a, teams)], whole=False) if teams else _scope()
+    start, end = day_window(MONDAY, night=False)
+    opened = agenda.CONSULTATIONS.open(request, agenda.CONSULTATIONS.rows(request, start, end, scope))
+    found = Consultation.objects.filter(agenda_at__gte=start, agenda_at__lt=end).order_by("agenda_at")
+    if teams:
+        found = found.filter(teams=getattr(org_a, teams))
+    reference = consultation_rows(held.user, held.keyring, list(found.select_related("only_visible_by")), names=True)
+    with override("fr"):
+        new = render_to_string("medical/_agenda_rows.html", {"rows": opened})
+        old = render_to_string("medical/_consultation_rows.html", {"rows": reference, "show_person": True})
+    assert len(opened) == len(reference) > 0
+    assert new == old + "\n"  # the former medical/_agenda_rows.html included the medical file's rows
+
+
+def test_the_page_shows_them_to_health_professionals_only(org_a, held):
+    query = {"jour": MONDAY.isoformat(), "equipe": "toutes", "statut": "all"}
+    page = login_client(held).get("/agenda/", query)
+    assertContains(page, "Karim &lt;Benali&gt; &amp; fils")
+    assertContains(page, "Consultation Médicale")
+    assertContains(page, f"visible seulement par {org_a['admin_health'].user.name}")
+    assertNotContains(page, "Son secret")
+    for member in ("normal", "restricted"):
+        other = login_client(org_a[member]).get("/agenda/", query)
+        assertNotContains(other, "Bilan pied")
+        assertNotContains(other, "Consultations")
+
+
+def test_every_day_of_a_busy_week_is_counted_and_shows_its_first_rows(org_a, held, monkeypatch):
+    """A cap on the week's rows used to leave its last days without their consultations."""
+    monkeypatch.setattr(agenda, "AGENDA_CAP", 1)  # one a day: the week reads seven
+    person = person_create(user=held.user, keyring=held.keyring, teams=[org_a.day], name="Inès")
+    friday = MONDAY + timedelta(days=4)
+    _create(held, person, org_a.day, _at(friday, 9), name="Vaccin vendredi")
+    page = login_client(held).get("/agenda/semaine/", {"jour": MONDAY.isoformat(), "equipe": "toutes"})
+    assertContains(page, "Vaccin vendredi")
+
+
+def test_a_day_shows_thirty_in_the_week_and_links_to_the_rest(org_a, held):
+    person = person_create(user=held.user, keyring=held.keyring, teams=[org_a.day], name="Inès")
+    tuesday = MONDAY + timedelta(days=1)
+    for i in range(33):
+        _create(held, person, org_a.day, _at(tuesday, 8) + timedelta(minutes=i), name=f"Soin {i:02d}")
+    page = login_client(held).get("/agenda/semaine/", {"jour": MONDAY.isoformat(), "equipe": "toutes"})
+    assertContains(page, "Soin 29")
+    assertNotContains(page, "Soin 30")
+    assertContains(page, "· 33 consultations")
+    assertContains(page, "et 3 autres : voir la journée")
