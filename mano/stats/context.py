@@ -3,9 +3,10 @@ the store's lines, each read and decrypted at most once per request."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from mano.accounts.models import Organisation, Team, User
 from mano.core.crypto import KeyKind, Keyring
@@ -14,6 +15,8 @@ from mano.persons.stats import PersonLine
 from mano.stats import selectors
 from mano.stats.filters import Filters
 from mano.stats.selectors import Activity, StatsScope
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -24,6 +27,7 @@ class StatsContext:
     scope: StatsScope
     person_filters: PersonFilters
     teams: list[Team]  # every team of the organisation
+    _shared: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def chosen_teams(self) -> list[Team]:
@@ -73,12 +77,23 @@ class StatsContext:
             organisation=self.organisation, keyring=self.keyring, scope=self.scope, persons=self.kept_ids
         )
 
+    @cached_property
+    def _parsed(self) -> dict[str, dict[str, Any]]:
+        return dict(self._filtered[1])
+
     def values(self, lines: list[PersonLine]) -> list[dict[str, Any]]:
-        """The values of these persons (parsed once when the person filters already did)."""
-        parsed = self._filtered[1]
-        if parsed:
-            return [parsed[p.person_id] for p in lines]
-        return selectors.values_of(lines)
+        """The values of these persons, each parsed once per request (the person filters may have done it)."""
+        parsed = self._parsed
+        missing = [p for p in lines if p.person_id not in parsed]
+        for line, values in zip(missing, selectors.values_of(missing), strict=True):
+            parsed[line.person_id] = values
+        return [parsed[p.person_id] for p in lines]
+
+    def shared(self, name: str, make: Callable[[], T]) -> T:
+        """A value several tabs of one request read (a whole page exported), made once."""
+        if name not in self._shared:
+            self._shared[name] = make()
+        return cast(T, self._shared[name])
 
     def population(self, which: str) -> list[tuple[PersonLine, dict[str, Any]]]:
         activity = self.activity if which == "activite" else Activity()

@@ -19,13 +19,18 @@ from mano.stats.tabs.items import item_rows, person_rows, placed
 UNIT = _("Consultations")
 
 
+def medical_values(ctx: StatsContext) -> dict[str, dict[str, Any]]:
+    """The "medical" lines of the organisation, parsed once per request."""
+    return ctx.shared("medical", lambda: parsed(ctx.scope.organisation_id, ctx.keyring))
+
+
 def consultations(ctx: StatsContext) -> dict[str, list[tuple[str, str]]]:
     """{person id: [(status letter, type), …]} of the period, for the live persons the filters keep."""
     if not ctx.health:
         return {}
     counter, live = ctx.scope.counter(), ctx.live_ids
     found: dict[str, list[tuple[str, str]]] = {}
-    for person, value in parsed(ctx.scope.organisation_id, ctx.keyring).items():
+    for person, value in medical_values(ctx).items():
         if person in live:
             items = [(letter, type_) for team, code, letter, type_ in value["c"] if placed(counter, team, code)]
             if items:

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from mano.medical.stats import parsed
 from mano.stats.context import StatsContext
 from mano.stats.filters import POPULATIONS
 from mano.stats.indicators import custom_fields, custom_indicator
 from mano.stats.tabs import Block, Section, Tab, register
+from mano.stats.tabs.consultations import medical_values
 
 
 def build(ctx: StatsContext) -> list[Section]:
     which = ctx.filters.population
-    files = parsed(ctx.scope.organisation_id, ctx.keyring) if ctx.health else {}
+    files = medical_values(ctx) if ctx.health else {}
     persons = [line.person_id for line, _ in ctx.population(which)]
     values = [{"id": p, "custom": (files.get(p) or {}).get("f") or {}} for p in persons]
     indicators = []
