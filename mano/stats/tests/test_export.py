@@ -12,6 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from mano.persons.selectors.fields import config_version
 from mano.persons.services.fields import field_choice_rename
 from mano.stats import tabs
+from mano.stats.tests.tabs_world import build as build_tabs
 from mano.stats.tests.world import PERIOD, World, build
 from mano.testing import Org, login_client
 
@@ -69,3 +70,19 @@ def test_the_print_page_shows_every_tab_without_links_to_persons(world: World) -
             assertContains(response, f'<h2 class="stats__print-tab">{tab.label}</h2>', html=False)
     assertNotContains(response, "/statistiques/detail/")
     assertContains(response, 'class="print"')
+
+
+def test_a_stats_member_workbook_names_nobody(org_a: Org) -> None:
+    """Every tab the stats-only member sees, with counts only: no person's name nor id in any cell."""
+    world = build_tabs(org_a).world
+    response = login_client(world.org["stats"]).get(f"/statistiques/export.xlsx?{urlencode(PERIOD)}")
+    assert response.status_code == 200
+    sheets = _sheets(response.content)
+    assert {"Général", "Personnes", "Actions", "Sorties", "Structures"} <= set(sheets)
+    assert not {"Consultations", "Dossier médical"} & set(sheets)
+    cells = " ".join(str(cell) for rows in sheets.values() for row in rows for cell in row if cell is not None)
+    for person in world.persons.values():
+        assert person.pk and str(person.pk) not in cells
+    for name in ("Alice", "Bruno", "Chloé", "Denis"):
+        assert name not in cells
+    assert "Hébergée" in cells  # the workbook does hold the tabs' rows

@@ -8,10 +8,11 @@ from urllib.parse import urlencode
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
+from mano.accounts.services.bootstrap import member_add_active
 from mano.stats.tabs import TABS
 from mano.stats.tests.tabs_world import TabsWorld, build
 from mano.stats.tests.world import PERIOD
-from mano.testing import Org, login_client
+from mano.testing import PASSWORD, Org, Persona, login_client
 
 pytestmark = pytest.mark.django_db
 URL = "/statistiques/"
@@ -46,3 +47,34 @@ def test_the_actions_tab_shows_the_renamed_category(org_a: Org) -> None:
     html = login_client(world.org["normal"]).get(f"{URL}?{urlencode({'onglet': 'actions', **PERIOD})}")
     assertContains(html, "Soins infirmiers")
     assertNotContains(html, ">Soins<")
+
+
+def _stats_member(org: Org, *, health: bool) -> Persona:
+    return member_add_active(
+        admin=org["admin_health"],
+        email=f"stats-{health}@example.test",
+        name="Statistiques",
+        role="stats",
+        password=PASSWORD,
+        teams=[org.day],
+        is_health_professional=health,
+    )
+
+
+@pytest.mark.parametrize("health", [True, False])
+def test_a_stats_member_sees_the_medical_tabs_only_with_the_health_flag(org_a: Org, health: bool) -> None:
+    world = build(org_a)
+    client = login_client(_stats_member(world.org, health=health))
+    page = client.get(f"{URL}?{urlencode({'onglet': 'dossier-medical', **PERIOD})}")
+    for label in ("Consultations", "Dossier médical"):
+        assert (f">{label}</a>" in page.content.decode()) is health, label
+    assert ("Dossier médical des personnes" in page.content.decode()) is health
+    consultations = client.get(f"{URL}?{urlencode({'onglet': 'consultations', **PERIOD})}")
+    assert ('data-stat="consultations"' in consultations.content.decode()) is health
+    query = urlencode({"onglet": "dossier-medical", **PERIOD, "indicateur": "custom-couverture", "ligne": 1})
+    detail = client.get(f"{URL}detail/?{query}")
+    assert detail.status_code == (200 if health else 404)
+    if health:  # a number, never a name
+        assertContains(detail, 'data-stat="detail">1 personne')
+        assertNotContains(detail, "/personnes/")
+        assertNotContains(detail, "Alice")
