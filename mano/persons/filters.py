@@ -83,6 +83,7 @@ class PersonFilters:
     team_id: str | None = None
     conditions: tuple[Condition, ...] = ()
     logic: str = "and"
+    unknown: int = 0  # conditions set aside: their field no longer exists (an old bookmark)
 
     @classmethod
     def from_query(
@@ -163,16 +164,18 @@ def filters_of(
 ) -> PersonFilters:
     """The filters of `query` (the URL or the posted form), each typed value given its token of this session.
 
-    A value stays clear only when it is empty or one of the organisation's own words for that field.
+    A value stays clear only when it is empty or one of the organisation's own words for that field. A condition
+    on a field not in `fields` is dropped and counted in `unknown`: it would match nobody and empty the list.
     """
     filters = PersonFilters.from_query(
         query, team_id, opener=lambda token: search_param.unseal(request, token, purpose=PURPOSE)
     )
     clear = {f["key"]: _clear_values(f) for f in fields}
+    known = [c for c in filters.conditions if c.key in clear]
     conditions = tuple(
         c
-        if c.private or not c.value or c.value in clear.get(c.key, ())
+        if c.private or not c.value or c.value in clear[c.key]
         else replace(c, private=True, token=search_param.seal(request, c.text, purpose=PURPOSE))
-        for c in filters.conditions
+        for c in known
     )
-    return replace(filters, conditions=conditions)
+    return replace(filters, conditions=conditions, unknown=len(filters.conditions) - len(known))

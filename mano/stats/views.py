@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mano.core.http import MEMBER_ROLES, AuthenticatedHttpRequest, member_required
@@ -22,7 +23,7 @@ from mano.persons.filters import filters_of as person_filters_of
 from mano.persons.index import card_names
 from mano.stats import export, selectors, tabs
 from mano.stats.context import StatsContext
-from mano.stats.filters import PERSON_FILTER_PARAMS, POPULATIONS, filters_of
+from mano.stats.filters import PERSON_FILTER_PARAMS, POPULATIONS, UNKNOWN_PERSON_FIELD, filters_of
 
 DETAIL_MAX = 500
 
@@ -47,7 +48,8 @@ def context_of(request: AuthenticatedHttpRequest) -> tuple[Any, StatsContext]:
     if any(name in request.GET for name in PERSON_FILTER_PARAMS):
         replace_params(request, PERSON_FILTER_PARAMS, person_filters.pairs())
     form, filters = filters_of(request.GET, teams=teams, today=timezone.localdate(), tabs=tabs.TABS)
-    filters = replace(filters, person_pairs=tuple(person_filters.pairs()))
+    notices = filters.notices + ([str(UNKNOWN_PERSON_FIELD)] if person_filters.unknown else [])
+    filters = replace(filters, person_pairs=tuple(person_filters.pairs()), notices=notices)
     scope = selectors.scope_of(user=user, filters=filters)
     ctx = StatsContext(
         user=user, keyring=request.keyring, filters=filters, scope=scope, person_filters=person_filters, teams=teams
@@ -104,7 +106,7 @@ def detail_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         row = -1
     if indicator is None or not 0 <= row < len(indicator.members):
         raise Http404
-    label, count = indicator.rows[row]
+    label, items = indicator.rows[row]
     ids = indicator.members[row]
     names: list[tuple[str, str]] = []
     if request.user.role != "stats":
@@ -113,7 +115,9 @@ def detail_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "indicator": indicator,
         "label": label,
-        "count": count,
+        "count": len(ids),
+        # A row of items (actions…) also says how many items its persons account for.
+        "items": None if str(indicator.unit) == gettext("Personnes") else items,
         "names": names,
         "cut": len(ids) > DETAIL_MAX,
         "back": f"{reverse('stats:page')}?{ctx.filters.query()}#{indicator.key}",

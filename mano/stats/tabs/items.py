@@ -24,6 +24,11 @@ def item_rows(counts: Mapping[Any, int], order: Iterable[Any], *, unset: bool = 
     return [*rows, (NOT_SET, counts.get(None, 0))] if unset else rows
 
 
+def item_members(rows: list[tuple[Any, int]], persons: Mapping[Any, Iterable[str]]) -> list[list[str]]:
+    """The person ids behind each row of `item_rows` (the Non renseigné row: those under None)."""
+    return [list(persons.get(None if label is NOT_SET else label, ())) for label, _ in rows]
+
+
 def person_rows(per_person: Mapping[str, list[Any]], order: Iterable[Any]) -> tuple[Any, Any]:
     """Rows (label, persons) and the persons of each row (drill-down), from each person's labels."""
     ids = list(per_person)

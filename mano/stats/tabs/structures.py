@@ -1,5 +1,9 @@
 """The Structures tab: referrals ("orientations") of the period by structure and by structure category, from the
-plaintext `Referral` rows (structure, team, moment; no person). Also the Général tab's count of referrals."""
+plaintext `Referral` rows (structure, team, moment; no person). Also the Général tab's count of referrals.
+
+A row names no person, so the person filters cannot narrow these counts (the page says so). A referral whose
+action was cancelled is not counted, as in the Résultats tab's delays: its row is found again through the keyed
+link of the organisation's cancelled actions of those days."""
 
 from __future__ import annotations
 
@@ -9,14 +13,17 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from mano.agenda.models import Action, Status
 from mano.core.statlines import half_day, team_key
 from mano.stats.context import StatsContext
 from mano.stats.indicators import Indicator
 from mano.stats.tabs import Block, Section, Tab, general, register
 from mano.stats.tabs.items import item_rows, placed
 from mano.structures.models import Referral, Structure
+from mano.structures.referrals import link
 
 UNIT = _("Orientations")
+UNFILTERED = _("Orientations (sans les filtres sur les personnes)")
 _DAY = timedelta(days=1)
 
 
@@ -29,11 +36,27 @@ def referrals(ctx: StatsContext) -> Counter[Any]:
     rows = rows.filter(created_at__date__gte=scope.first - _DAY, created_at__date__lte=scope.last + _DAY)
     if scope.team_ids is not None:
         rows = rows.filter(team_id__in=scope.team_ids)
-    found: Counter[Any] = Counter()
-    for structure, team, at in rows.values_list("structure_id", "team_id", "created_at").iterator(5000):
-        if placed(counter, team_key([team]), half_day(at)):
-            found[structure] += 1
-    return found
+    kept = [
+        (structure, link_)
+        for structure, team, at, link_ in rows.values_list("structure_id", "team_id", "created_at", "action_link")
+        if placed(counter, team_key([team]), half_day(at))
+    ]
+    cancelled = _cancelled_links(ctx) if kept else set()
+    return Counter(structure for structure, link_ in kept if link_ not in cancelled)
+
+
+def _cancelled_links(ctx: StatsContext) -> set[str]:
+    """The links of the cancelled actions due in the period (with its margin): a referral's action is due at the
+    moment its row was written. Only a few days' cancelled actions are hashed, not the organisation's."""
+    scope = ctx.scope
+    actions = Action.objects.filter(
+        organisation_id=scope.organisation_id,
+        deleted_at=None,
+        status=Status.CANCELLED,
+        due_at__date__gte=scope.first - _DAY,
+        due_at__date__lte=scope.last + _DAY,
+    ).order_by()
+    return {link(ctx.keyring, pk) for pk in actions.values_list("pk", flat=True).iterator(5000)}
 
 
 def build(ctx: StatsContext) -> list[Section]:
@@ -63,12 +86,16 @@ def build(ctx: StatsContext) -> list[Section]:
             unit=UNIT,
         ),
     ]
-    note = _("Une structure de plusieurs catégories compte dans chacune.")
+    note = _(
+        "Une structure de plusieurs catégories compte dans chacune. Une orientation dont l’action a été annulée "
+        "n’est pas comptée."
+    )
     return [Section(_("Structures"), blocks=[Block("referrals", UNIT, total)], indicators=indicators, note=note)]
 
 
 def general_blocks(ctx: StatsContext) -> list[Block]:
-    return [Block("referrals", UNIT, sum(referrals(ctx).values()))]
+    label = UNFILTERED if ctx.person_filters.is_set() else UNIT
+    return [Block("referrals", label, sum(referrals(ctx).values()))]
 
 
 register(Tab("structures", _("Structures"), build, person_filters=False))

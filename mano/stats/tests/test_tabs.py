@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
+import time_machine
 
+from mano.agenda.services import action_set_status
+from mano.persons.filters import PersonFilters
 from mano.stats.filters import DEFAULT_AGES, Filters
 from mano.stats.indicators import Indicator
 from mano.stats.tabs import TABS, Section
 from mano.stats.tests.tabs_world import TabsWorld, build
-from mano.stats.tests.world import FIRST, LAST, context
+from mano.stats.tests.world import FIRST, LAST, at, context
+from mano.structures.models import Structure
+from mano.structures.referrals import referral_create
 from mano.testing import Org
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +182,74 @@ def test_no_medical_number_without_the_health_key(world: TabsWorld) -> None:
     assert "consultations" not in blocks(world.org, "general", "admin")
     assert blocks(world.org, "consultations", "admin") == {"consultations": 0, "persons": 0}
     assert blocks(world.org, "dossier-medical", "normal")["files"] == 0
+
+
+def _members(indicator: Indicator, world: TabsWorld) -> dict[str, set[str]]:
+    names = {str(p.pk): key for key, p in world.world.persons.items()}
+    pairs = zip(indicator.rows, indicator.members, strict=True)
+    return {str(label): {names[m] for m in members} for (label, _n), members in pairs}
+
+
+def test_actions_rows_list_the_persons_behind_them(world: TabsWorld) -> None:
+    """Each row of categories, groups and statuses has its persons (not its actions) for the drill-down; the
+    actions without a category are Alice's, Chloé's and Bruno's (world.py)."""
+    found = indicators(world.org, "actions")
+    assert _members(found["categories"], world) == {
+        "Soins infirmiers": {"alice", "bruno"},
+        "Pharmacie": {"chloe"},
+        "CCAS": {"alice"},
+        "Douche": {"alice"},
+        "Non renseigné": {"alice", "bruno", "chloe"},
+    }
+    assert _members(found["groups"], world) == {
+        "Santé": {"alice", "bruno", "chloe"},
+        "Social": {"alice"},
+        "Hors de la liste": {"alice"},
+        "Non renseigné": {"alice", "bruno", "chloe"},
+    }
+    assert _members(found["status"], world) == {"À faire": {"alice", "chloe"}, "Faite": {"bruno"}, "Annulée": set()}
+    night = indicators(world.org, "actions", teams=(world.org.night,))
+    assert _members(night["status"], world) == {"À faire": {"alice"}, "Faite": {"bruno"}, "Annulée": set()}
+
+
+def test_exits_by_month_and_reason(world: TabsWorld) -> None:
+    """January and February: Chloé left in January (Hébergée), Alice and Bruno in February; Bruno for two
+    reasons. Only the pairs met are rows, months in order."""
+    found = indicators(world.org, "sorties", first=date(2026, 1, 1))["reasons-by-month"]
+    assert [(str(label), n) for label, n in found.rows] == [
+        ("janvier 2026 — Hébergée", 1),
+        ("février 2026 — Hébergée", 2),
+        ("février 2026 — Incarcération", 1),
+    ]
+    assert _members(found, world)["février 2026 — Incarcération"] == {"bruno"}
+    assert found.total == 3
+
+
+def test_a_referral_whose_action_is_cancelled_is_not_counted(world: TabsWorld) -> None:
+    """As in the Résultats tab's delays; a referral done then kept still counts."""
+    admin, alice = world.org["admin"], world.world.persons["alice"]
+    samu = Structure.objects.get(organisation=world.org.organisation, name="Samu social")
+    with time_machine.travel(at("2026-02-10 10:00"), tick=False):
+        kept, cancelled = (
+            referral_create(user=admin.user, keyring=admin.keyring, structure=samu, persons=[alice], team=day)[0]
+            for day in (world.org.day, world.org.day)
+        )
+    assert blocks(world.org, "structures") == {"referrals": 4}
+    cancelled.refresh_from_db()
+    action_set_status(
+        user=admin.user, keyring=admin.keyring, action=cancelled, status="cancelled", expected_version=cancelled.version
+    )
+    assert blocks(world.org, "structures") == {"referrals": 3}
+    assert rows(indicators(world.org, "structures")["structures"]) == {"Resto": 1, "Samu social": 2}
+    assert blocks(world.org, "general")["referrals"] == 3
+    assert "annulée" in str(sections(world.org, "structures")[0].note)
+
+
+def test_the_general_referral_count_says_it_ignores_person_filters(world: TabsWorld) -> None:
+    filtered = context(world.org["admin"], _filters(), PersonFilters(vulnerable=True))
+    (section,) = TABS["general"].build(filtered)
+    referrals = next(b for b in section.blocks if b.key == "referrals")
+    assert (str(referrals.label), referrals.count) == ("Orientations (sans les filtres sur les personnes)", 2)
+    assert str(next(b for b in sections(world.org, "general")[0].blocks if b.key == "referrals").label) == (
+        "Orientations"
+    )

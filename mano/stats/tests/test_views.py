@@ -125,3 +125,41 @@ def test_bad_filters_say_why_and_fall_back(org_a: Org, query: dict[str, str], me
     assert response.status_code == 200
     assertContains(response, message)
     assertContains(response, 'data-stat="persons"')  # the page still shows its numbers, with the defaults
+
+
+def test_a_person_filter_on_a_field_that_no_longer_exists_is_dropped_with_a_message(world: World) -> None:
+    """An old bookmark's condition would match nobody and zero every count: it is set aside, the page says so,
+    and the conditions still known keep narrowing."""
+    client = login_client(world.org["admin"])
+    query = urlencode({**PERIOD, "onglet": "personnes"})
+    response = client.get(f"{URL}?{query}&f=oldkey~eq~x")
+    assert response.status_code == 200
+    assertContains(response, "porte sur un champ qui n’existe pas ou plus")
+    assert _stat(response.content.decode(), "persons") == 3
+    assertNotContains(response, "Personnes filtrées")
+    both = client.get(f"{URL}?{query}&f=oldkey~eq~x&f={world.children}~gt~2").content.decode()
+    assert _stat(both, "persons") == 1  # Bruno
+    general = client.get(f"{URL}?{urlencode(PERIOD)}&f=oldkey~empty~").content.decode()
+    assert (_stat(general, "passages"), _stat(general, "actions")) == (5, 3)
+
+
+def test_person_filters_combined_with_or(world: World) -> None:
+    """Alice has 2 children, Bruno 3, Chloé none: more than 2 OR fewer than 3 keeps Alice and Bruno; AND
+    keeps nobody."""
+    client = login_client(world.org["admin"])
+    query = urlencode({**PERIOD, "onglet": "personnes"})
+    conditions = {"fk": [world.children, world.children], "fo": ["gt", "lt"], "fv": ["2", "3"]}
+    counts = {}
+    for logic in ("or", "and"):
+        location = client.post(f"{URL}?{query}", {**conditions, "l": logic})["Location"]
+        assert ("l=or" in location) == (logic == "or")
+        counts[logic] = _stat(client.get(location).content.decode(), "persons")
+    assert counts == {"or": 2, "and": 0}
+
+
+def test_a_tab_the_person_filters_do_not_narrow_says_so(world: World) -> None:
+    client = login_client(world.org["admin"])
+    for tab, noted in (("structures", True), ("personnes", False)):
+        response = client.get(f"{URL}?{urlencode({**PERIOD, 'onglet': tab})}&vulnerable=1")
+        assert ('data-note="person-filters"' in response.content.decode()) is noted, tab
+    assertNotContains(client.get(f"{URL}?{urlencode({**PERIOD, 'onglet': 'structures'})}"), "person-filters")
