@@ -31,6 +31,10 @@ OPERATORS = {
     "empty": _("non renseigné"),
 }
 
+UNKNOWN_FIELD = _(
+    "Un filtre sur les personnes porte sur un champ qui n’existe pas ou plus (lien ancien ?) : il est ignoré."
+)
+
 
 @dataclass(frozen=True)
 class Condition:

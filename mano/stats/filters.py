@@ -55,9 +55,6 @@ DATES_MISSING = _("Indiquez les dates de début et de fin : la période par déf
 UNKNOWN_TEAM = _("Une équipe demandée n’existe pas ou plus : elle est ignorée.")
 BAD_AGES = _("Tranches d’âge : des âges croissants entre 1 et 120, séparés par des virgules (par exemple 18,25,40,60).")
 UNKNOWN_PARAMS = _("Des filtres inconnus (lien ancien ?) ont été ignorés.")
-UNKNOWN_PERSON_FIELD = _(
-    "Un filtre sur les personnes porte sur un champ qui n’existe pas ou plus (lien ancien ?) : il est ignoré."
-)
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 

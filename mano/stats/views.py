@@ -18,12 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mano.core.http import MEMBER_ROLES, AuthenticatedHttpRequest, member_required
 from mano.core.search_param import replace_params, see_other
 from mano.core.spreadsheet import xlsx_response
-from mano.persons.filters import OPERATORS, PersonFilters
+from mano.persons.filters import OPERATORS, UNKNOWN_FIELD, PersonFilters
 from mano.persons.filters import filters_of as person_filters_of
 from mano.persons.index import card_names
 from mano.stats import export, selectors, tabs
 from mano.stats.context import StatsContext
-from mano.stats.filters import PERSON_FILTER_PARAMS, POPULATIONS, UNKNOWN_PERSON_FIELD, filters_of
+from mano.stats.filters import PERSON_FILTER_PARAMS, POPULATIONS, filters_of
 
 DETAIL_MAX = 500
 
@@ -48,7 +48,7 @@ def context_of(request: AuthenticatedHttpRequest) -> tuple[Any, StatsContext]:
     if any(name in request.GET for name in PERSON_FILTER_PARAMS):
         replace_params(request, PERSON_FILTER_PARAMS, person_filters.pairs())
     form, filters = filters_of(request.GET, teams=teams, today=timezone.localdate(), tabs=tabs.TABS)
-    notices = filters.notices + ([str(UNKNOWN_PERSON_FIELD)] if person_filters.unknown else [])
+    notices = filters.notices + ([str(UNKNOWN_FIELD)] if person_filters.unknown else [])
     filters = replace(filters, person_pairs=tuple(person_filters.pairs()), notices=notices)
     scope = selectors.scope_of(user=user, filters=filters)
     ctx = StatsContext(

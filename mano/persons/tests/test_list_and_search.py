@@ -94,6 +94,14 @@ def test_custom_field_filters_combine_with_and_or(bob, people, unlocked_client):
     assert _names(form_style) == ["Dupont Éloïse", "Zoé Martin"]
 
 
+def test_a_filter_on_a_field_gone_since_the_bookmark_is_ignored_and_said(bob, people, unlocked_client):
+    client = unlocked_client(bob)
+    response = client.get("/personnes/?tri=name&f=oldkey~eq~x&f=resources~eq~RSA")
+    assert _names(response) == ["Dupont Éloïse", "Zoé Martin"]
+    assertContains(response, "porte sur un champ qui n’existe pas ou plus")
+    assertNotContains(client.get("/personnes/?tri=name&f=resources~eq~RSA"), "n’existe pas ou plus")
+
+
 def test_out_of_active_list_filter_reads_the_current_team(bob, org_a, people, unlocked_client):
     person = people["zoe"]
     data_version = person.version

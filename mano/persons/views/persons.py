@@ -20,7 +20,7 @@ from mano.core.http import AuthenticatedHttpRequest, member_required, posted_ver
 from mano.core.records import ConflictError
 from mano.core.search_param import is_search_post, replace_params, search_of, see_other
 from mano.persons import custom_fields
-from mano.persons.filters import OPERATORS, PersonFilters, filters_of
+from mano.persons.filters import OPERATORS, UNKNOWN_FIELD, PersonFilters, filters_of
 from mano.persons.forms import CustomFieldsForm, PersonForm, custom_initial
 from mano.persons.history import FIXED_LABELS
 from mano.persons.sections import sections_for
@@ -66,6 +66,7 @@ def person_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "sort": sort,
         "fields": _fields(request) if full else [],
         "operators": OPERATORS.items() if full else [],
+        "unknown_field": UNKNOWN_FIELD,
     }
     return render(request, "persons/list.html", context)
 
