@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mano.core import search_param
 from mano.persons.custom_fields import CHOICE_TYPES
+from mano.persons.models import GENDERS
 from mano.persons.text import fold
 
 EMPTY = "__vide__"
@@ -30,6 +31,14 @@ OPERATORS = {
     "gt": _("supérieur à"),
     "empty": _("non renseigné"),
 }
+
+# The file's own fields a condition may test beside the custom ones (the cards and the statistics' lines hold them).
+FIXED_FIELDS: tuple[dict[str, Any], ...] = (
+    {"key": "gender", "label": _("Genre"), "type": "enum", "options": GENDERS},
+    {"key": "birth_date", "label": _("Date de naissance"), "type": "date"},
+    {"key": "followed_since", "label": _("Suivi·e depuis le"), "type": "date"},
+)
+FIXED_KEYS = frozenset(f["key"] for f in FIXED_FIELDS)
 
 UNKNOWN_FIELD = _(
     "Un filtre sur les personnes porte sur un champ qui n’existe pas ou plus (lien ancien ?) : il est ignoré."
@@ -123,7 +132,8 @@ class PersonFilters:
             return False
         if not self.conditions:
             return True
-        results = (c.match(card.get("custom") or {}) for c in self.conditions)
+        custom = card.get("custom") or {}
+        results = (c.match(card if c.key in FIXED_KEYS else custom) for c in self.conditions)
         return any(results) if self.logic == "or" else all(results)
 
     def pairs(self) -> list[tuple[str, str]]:
@@ -154,6 +164,11 @@ def _link_condition(raw: str, opener: Callable[[str], str] | None) -> Condition 
     parts = (opener(raw) if opener and raw else "").split("~", 2)
     found = _condition(*parts) if len(parts) == 3 else None
     return replace(found, private=True, token=raw) if found else None
+
+
+def filter_fields(custom: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The fields a condition may test: the file's own (gender, dates), then the custom ones."""
+    return [*FIXED_FIELDS, *custom]
 
 
 def _clear_values(field: dict[str, Any]) -> set[str]:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mano.core.http import MEMBER_ROLES, AuthenticatedHttpRequest, member_required
 from mano.core.search_param import replace_params, see_other
 from mano.core.spreadsheet import xlsx_response
-from mano.persons.filters import OPERATORS, UNKNOWN_FIELD, PersonFilters
+from mano.persons.filters import OPERATORS, UNKNOWN_FIELD, PersonFilters, filter_fields
 from mano.persons.filters import filters_of as person_filters_of
 from mano.persons.index import card_names
 from mano.stats import export, selectors, tabs
@@ -29,9 +29,9 @@ DETAIL_MAX = 500
 
 
 def _fields(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
-    """The fields a condition may test: the custom fields of the persons' file."""
+    """The fields a condition may test: the file's own, then the custom fields of groups in use."""
     groups = request.user.organisation.person_field_groups or []  # type: ignore[union-attr]
-    return [f for g in groups if not g.get("archived") for f in g.get("fields") or []]
+    return filter_fields(f for g in groups if not g.get("archived") for f in g.get("fields") or [])
 
 
 def _person_filters(request: AuthenticatedHttpRequest, params: Any) -> PersonFilters:

@@ -102,6 +102,17 @@ def test_a_filter_on_a_field_gone_since_the_bookmark_is_ignored_and_said(bob, pe
     assertNotContains(client.get("/personnes/?tri=name&f=resources~eq~RSA"), "n’existe pas ou plus")
 
 
+def test_the_files_own_fields_filter_too(bob, org_a, people, unlocked_client):
+    """Gender and dates are fields of the file, not custom ones: they filter like the others."""
+    person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Inès Femme", gender="Femme")
+    client = unlocked_client(bob)
+    assertContains(client.get("/personnes/?tri=name"), '<option value="gender">Genre</option>', html=False)
+    assert _names(client.get("/personnes/?tri=name&f=gender~eq~Femme")) == ["Inès Femme"]
+    assert _names(client.get("/personnes/?tri=name&f=birth_date~lt~1990-01-01")) == ["Dupont Éloïse"]
+    either = client.get("/personnes/?tri=name&l=or&f=gender~eq~Femme&f=resources~eq~AAH")
+    assert _names(either) == ["Dupont Éloïse", "Inès Femme"]
+
+
 def test_out_of_active_list_filter_reads_the_current_team(bob, org_a, people, unlocked_client):
     person = people["zoe"]
     data_version = person.version

@@ -20,7 +20,7 @@ from mano.core.http import AuthenticatedHttpRequest, member_required, posted_ver
 from mano.core.records import ConflictError
 from mano.core.search_param import is_search_post, replace_params, search_of, see_other
 from mano.persons import custom_fields
-from mano.persons.filters import OPERATORS, UNKNOWN_FIELD, PersonFilters, filters_of
+from mano.persons.filters import OPERATORS, UNKNOWN_FIELD, PersonFilters, filter_fields, filters_of
 from mano.persons.forms import CustomFieldsForm, PersonForm, custom_initial
 from mano.persons.history import FIXED_LABELS
 from mano.persons.sections import sections_for
@@ -72,7 +72,7 @@ def person_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _fields(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
-    return [f for g in _groups(request) for f in g["fields"]]
+    return filter_fields(f for g in _groups(request) for f in g["fields"])
 
 
 def _filters(request: AuthenticatedHttpRequest, params: QueryDict, team: Team | None, full: bool) -> PersonFilters:

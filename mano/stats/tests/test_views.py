@@ -143,6 +143,14 @@ def test_a_person_filter_on_a_field_that_no_longer_exists_is_dropped_with_a_mess
     assert (_stat(general, "passages"), _stat(general, "actions")) == (5, 3)
 
 
+def test_person_filters_on_the_files_own_fields(world: World) -> None:
+    """Alice is the one woman; Chloé the one person born after 2000 (Bruno has no birth date)."""
+    client = login_client(world.org["admin"])
+    query = urlencode({**PERIOD, "onglet": "personnes"})
+    assert _stat(client.get(f"{URL}?{query}&f=gender~eq~Femme").content.decode(), "persons") == 1
+    assert _stat(client.get(f"{URL}?{query}&f=birth_date~gt~2000-01-01").content.decode(), "persons") == 1
+
+
 def test_person_filters_combined_with_or(world: World) -> None:
     """Alice has 2 children, Bruno 3, Chloé none: more than 2 OR fewer than 3 keeps Alice and Bruno; AND
     keeps nobody."""
