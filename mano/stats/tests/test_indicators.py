@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from mano.persons.selectors.fields import config_version
+from mano.persons.services.fields import field_update
 from mano.stats.filters import DEFAULT_AGES, Filters
 from mano.stats.indicators import Indicator
 from mano.stats.tabs import persons
@@ -116,6 +118,27 @@ def test_custom_fields_follow_a_renamed_choice(world: World) -> None:
     assert _rows(found["custom-resources"]) == {"RSA": 2, "AAH": 1, "Non renseigné": 1}
     assert _rows(found["custom-has_animal"]) == {"Oui": 1, "Non renseigné": 2}
     assert found["custom-has_animal"].chart == "pie"
+
+
+def test_a_field_renamed_after_the_fact_keeps_its_values_under_its_new_label(world: World) -> None:
+    admin = world.org["admin"]
+    world.org.organisation.refresh_from_db()
+    field_update(
+        user=admin.user,
+        keyring=admin.keyring,
+        key="nationality_situation",
+        config_version=config_version(world.org.organisation, "groups"),
+        label="Situation administrative",
+        type="enum",
+        options=["Hors UE", "Union européenne", "Française", "Apatride"],
+        enabled_teams=[],
+        enabled=True,
+        show_in_stats=True,
+    )
+    _count, found = _persons(world)
+    renamed = found["custom-nationality_situation"]
+    assert str(renamed.label) == "Situation administrative"
+    assert _rows(renamed) == {"Union européenne": 1, "Française": 1, "Non renseigné": 1}
 
 
 def test_number_and_date_fields(world: World) -> None:
