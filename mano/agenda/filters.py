@@ -112,6 +112,23 @@ class AgendaFilters:
     def with_sort(self, sort: str) -> AgendaFilters:
         return replace(self, sort=sort)
 
+    def in_categories(self, data: dict[str, Any]) -> bool:
+        """Whether a decrypted action passes the category filter."""
+        if not (self.categories or self.without_category):
+            return True
+        categories = [str(c) for c in data.get("categories") or []]
+        return (self.without_category and not categories) or any(c in self.categories for c in categories)
+
+    def missing(self, data: dict[str, Any], *, restricted: bool) -> list[str]:
+        """The words of the text that a decrypted action's own text lacks: its name and categories, and its
+        description for those who may read it. `matches` accepts the action when its person's name and (not
+        for restricted members) its comments hold the rest: each word lies within one part, as the parts are
+        joined by spaces and a word has none."""
+        parts = [str(data.get("name") or ""), *(str(c) for c in data.get("categories") or [])]
+        if not restricted:
+            parts.append(str(data.get("description") or ""))
+        return lacking(self.words, fold(" ".join(parts)))
+
     def matches(self, data: dict[str, Any], *, restricted: bool, comments: str = "", person: str = "") -> bool:
         """Whether a decrypted action passes the category and text filters: the text is looked for in the
         action's name, categories and person's name, and for those who may read them (not restricted members,
@@ -128,3 +145,8 @@ class AgendaFilters:
             haystack = fold(" ".join(parts))
             return all(word in haystack for word in self.words)
         return True
+
+
+def lacking(wanted: list[str], folded: str) -> list[str]:
+    """The words of `wanted` that the folded text does not contain."""
+    return [word for word in wanted if word not in folded]

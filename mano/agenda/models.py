@@ -42,7 +42,12 @@ class Action(EncryptedRecord):
         indexes = [
             models.Index(fields=["organisation", "deleted_at", "status", "due_at"]),
             models.Index(fields=["organisation", "deleted_at", "completed_at"]),
-            models.Index(fields=["organisation", "deleted_at", "agenda_at"]),
+            # A day or a week: the range on agenda_at, and every column its counts, order and text window read
+            # besides the payload, so that SQLite and PostgreSQL sort the range from the index alone.
+            models.Index(
+                fields=["organisation", "deleted_at", "agenda_at", "status", "urgent", "due_at", "id", "person"],
+                name="agenda_action_agenda_cover",
+            ),
             # The reports' "actions créées" of a day or a month.
             models.Index(fields=["organisation", "deleted_at", "created_at"]),
             models.Index(fields=["person", "deleted_at"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,12 +26,12 @@ from django.http import Http404
 
 from mano.accounts.models import Team, User
 from mano.agenda.days import agenda_day_of, day_window
-from mano.agenda.filters import DECRYPTED_SORTS, AgendaFilters
+from mano.agenda.filters import DECRYPTED_SORTS, AgendaFilters, lacking
 from mano.agenda.models import Action, Status
 from mano.agenda.rows import ActionRow, teams_of
-from mano.core.crypto import Envelope, Keyring
+from mano.core.crypto import Envelope, Keyring, decrypt_record_texts
 from mano.core.pagination import page_with_rows
-from mano.core.records import payload_data, record_data, records_data
+from mano.core.records import record_data, records_data
 from mano.persons.index import card_names
 from mano.persons.models import Comment, Person
 from mano.persons.text import fold
@@ -148,13 +149,13 @@ def _lean(window: QuerySet[Action]) -> list[Lean]:
 
 
 def _lean_matching(user: User, keyring: Keyring, lean: list[Lean], filters: AgendaFilters) -> list[Pair]:
-    """Payloads decrypted from plain values, and models built for the matching rows only (a week's window
-    holds up to 2,000 rows, a list scan 5,000: building a model for each cost more than decrypting it)."""
+    """Payloads opened in one batch from plain values, and models built for the matching rows only (a week's
+    window holds up to 2,000 rows, a list scan 5,000: building a model for each cost more than decrypting it)."""
     organisation_id = user.member_organisation_id
-    pairs = [
-        (row, payload_data(Action, keyring, row_id=row.pk, organisation_id=organisation_id, payload=row.payload))
-        for row in lean
-    ]
+    texts = decrypt_record_texts(
+        keyring, table=Action._meta.db_table, org_id=organisation_id, rows=[(row.pk, row.payload) for row in lean]
+    )
+    pairs = [(row, json.loads(text)) for row, (_, text) in zip(lean, texts, strict=True)]
     kept = _accepted(user, keyring, pairs, filters)
     models = Action.objects.filter(organisation_id=organisation_id).in_bulk([row.pk for row, _ in kept])
     return [(models[row.pk], data) for row, data in kept]
@@ -163,18 +164,26 @@ def _lean_matching(user: User, keyring: Keyring, lean: list[Lean], filters: Agen
 def _accepted(
     user: User, keyring: Keyring, pairs: list[tuple[Any, dict[str, Any]]], filters: AgendaFilters
 ) -> list[Any]:
-    """The decrypted pairs (row with pk and person_id, data) that the category and text filters accept."""
+    """The decrypted pairs (row with pk and person_id, data) that the category and text filters accept, as
+    `AgendaFilters.matches` does. The words are looked for in the action's own text first, then in the names
+    of the persons of the rows still lacking some, then in those rows' comments: each row reads only what it
+    still needs."""
     restricted = user.role == "restricted"
+    pairs = [(a, d) for a, d in pairs if filters.in_categories(d)]
     if not filters.text:
-        return [(a, d) for a, d in pairs if filters.matches(d, restricted=restricted)]
-    rows = [a for a, _ in pairs]
-    comments = {} if restricted else _comment_texts(user, keyring, rows)
-    names = card_names(user.organisation_id, {a.person_id for a in rows}, keyring) if rows else {}
-    return [
-        (a, d)
-        for a, d in pairs
-        if filters.matches(d, restricted=restricted, comments=comments.get(a.pk, ""), person=names.get(a.person_id, ""))
-    ]
+        return pairs
+    missing = {a.pk: filters.missing(d, restricted=restricted) for a, d in pairs}
+    undecided = [a for a, _ in pairs if missing[a.pk]]
+    names = card_names(user.organisation_id, {a.person_id for a in undecided}, keyring) if undecided else {}
+    folded = {person_id: fold(name) for person_id, name in names.items()}
+    for a in undecided:
+        missing[a.pk] = lacking(missing[a.pk], folded.get(a.person_id, ""))
+    undecided = [a for a in undecided if missing[a.pk]]
+    if undecided and not restricted:
+        comments = _comment_texts(user, keyring, undecided)
+        for a in undecided:
+            missing[a.pk] = lacking(missing[a.pk], fold(comments.get(a.pk, "")))
+    return [(a, d) for a, d in pairs if not missing[a.pk]]
 
 
 def _comment_texts(user: User, keyring: Keyring, actions: list[Any]) -> dict[UUID, str]:

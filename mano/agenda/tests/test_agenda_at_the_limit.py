@@ -7,14 +7,19 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pytest_django.asserts import assertContains
 
 from mano.agenda import selectors
 from mano.agenda.days import agenda_day_of, day_window
+from mano.agenda.filters import AgendaFilters, lacking
 from mano.agenda.models import Action, Status
 from mano.agenda.rows import date_shown, teams_of
 from mano.agenda.services import action_set_status, actions_create
+from mano.core.search_param import Search
 from mano.persons.services import person_create
+from mano.persons.text import fold
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +154,27 @@ def test_dates_print_as_the_date_filter_does(settings, form):
     for moment in moments:
         assert date_shown(moment, form) == date_filter(moment, form)
     assert date_shown(None, form) == ""
+
+
+_TEXT = st.text(alphabet="aAéÉeEiï çÇ-ßoœ\t", max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    name=_TEXT,
+    categories=st.lists(_TEXT, max_size=3),
+    description=_TEXT,
+    person=_TEXT,
+    comments=_TEXT,
+    query=_TEXT,
+    restricted=st.booleans(),
+)
+def test_the_staged_text_match_is_the_joined_one(name, categories, description, person, comments, query, restricted):
+    """The selectors look for the words in the action's own text, then the person's name, then the comments:
+    the same answer as `matches` on the joined text."""
+    filters = AgendaFilters(search=Search(query, "token"))
+    data = {"name": name, "categories": categories, "description": description}
+    missing = lacking(filters.missing(data, restricted=restricted), fold(person))
+    if not restricted:  # the selectors read comments for the others only
+        missing = lacking(missing, fold(comments))
+    assert (not missing) == filters.matches(data, restricted=restricted, person=person, comments=comments)
