@@ -148,7 +148,9 @@ def _lean(window: QuerySet[Action]) -> list[Lean]:
     return [Lean(*values) for values in window.values_list("pk", "person_id", "payload")]
 
 
-def _lean_matching(user: User, keyring: Keyring, lean: list[Lean], filters: AgendaFilters) -> list[Pair]:
+def _lean_matching(
+    user: User, keyring: Keyring, lean: list[Lean], filters: AgendaFilters, names: dict[UUID, str] | None = None
+) -> list[Pair]:
     """Payloads opened in one batch from plain values, and models built for the matching rows only (a week's
     window holds up to 2,000 rows, a list scan 5,000: building a model for each cost more than decrypting it)."""
     organisation_id = user.member_organisation_id
@@ -156,34 +158,46 @@ def _lean_matching(user: User, keyring: Keyring, lean: list[Lean], filters: Agen
         keyring, table=Action._meta.db_table, org_id=organisation_id, rows=[(row.pk, row.payload) for row in lean]
     )
     pairs = [(row, json.loads(text)) for row, (_, text) in zip(lean, texts, strict=True)]
-    kept = _accepted(user, keyring, pairs, filters)
+    kept = _accepted(user, keyring, pairs, filters, names)
     models = Action.objects.filter(organisation_id=organisation_id).in_bulk([row.pk for row, _ in kept])
     return [(models[row.pk], data) for row, data in kept]
 
 
 def _accepted(
-    user: User, keyring: Keyring, pairs: list[tuple[Any, dict[str, Any]]], filters: AgendaFilters
+    user: User,
+    keyring: Keyring,
+    pairs: list[tuple[Any, dict[str, Any]]],
+    filters: AgendaFilters,
+    names: dict[UUID, str] | None = None,
 ) -> list[Any]:
     """The decrypted pairs (row with pk and person_id, data) that the category and text filters accept, as
     `AgendaFilters.matches` does. The words are looked for in the action's own text first, then in the names
     of the persons of the rows still lacking some, then in those rows' comments: each row reads only what it
-    still needs."""
+    still needs. `names` keeps the folded names already opened (a scan reads several windows)."""
     restricted = user.role == "restricted"
     pairs = [(a, d) for a, d in pairs if filters.in_categories(d)]
     if not filters.text:
         return pairs
     missing = {a.pk: filters.missing(d, restricted=restricted) for a, d in pairs}
     undecided = [a for a, _ in pairs if missing[a.pk]]
-    names = card_names(user.organisation_id, {a.person_id for a in undecided}, keyring) if undecided else {}
-    folded = {person_id: fold(name) for person_id, name in names.items()}
+    folded = _folded_names(user, keyring, {a.person_id for a in undecided}, {} if names is None else names)
     for a in undecided:
-        missing[a.pk] = lacking(missing[a.pk], folded.get(a.person_id, ""))
+        missing[a.pk] = lacking(missing[a.pk], folded[a.person_id])
     undecided = [a for a in undecided if missing[a.pk]]
     if undecided and not restricted:
         comments = _comment_texts(user, keyring, undecided)
         for a in undecided:
             missing[a.pk] = lacking(missing[a.pk], fold(comments.get(a.pk, "")))
     return [(a, d) for a, d in pairs if not missing[a.pk]]
+
+
+def _folded_names(user: User, keyring: Keyring, person_ids: set[UUID], known: dict[UUID, str]) -> dict[UUID, str]:
+    """`known` completed with the folded names of `person_ids` ("" for a person without a card)."""
+    wanted = person_ids - known.keys()
+    if wanted:
+        opened = card_names(user.organisation_id, wanted, keyring)
+        known.update({person_id: fold(opened.get(person_id, "")) for person_id in wanted})
+    return known
 
 
 def _comment_texts(user: User, keyring: Keyring, actions: list[Any]) -> dict[UUID, str]:
@@ -413,19 +427,43 @@ def _scan_page(
 def _filtered_scan(
     user: User, keyring: Keyring, rows: QuerySet[Action], filters: AgendaFilters, number: int
 ) -> ScanPage:
-    need, scanned, exhausted = number * PAGE_SIZE + 1, 0, False
+    """Candidates in the SQL order, read as ids first (one query, no OFFSET re-walking the rows already seen),
+    then opened chunk by chunk until the page is full; each person's name is opened once for the whole scan."""
+    need, scanned = number * PAGE_SIZE + 1, 0
+    order = _raw_values(rows.values_list("id", "person_id")[: SCAN_CAP + 1])
+    beyond = len(order) > SCAN_CAP
+    order = order[:SCAN_CAP]
     found: list[tuple[Action, dict[str, Any]]] = []
-    while scanned < SCAN_CAP and len(found) < need:
-        want = min(CHUNK, SCAN_CAP - scanned)
-        chunk = _lean(rows[scanned : scanned + want])
+    names: dict[UUID, str] = {}
+    while scanned < len(order) and len(found) < need:
+        chunk = order[scanned : scanned + CHUNK]
         scanned += len(chunk)
-        found += _lean_matching(user, keyring, chunk, filters)
-        if len(chunk) < want:
-            exhausted = True
-            break
-    capped = not exhausted and len(found) < need and rows[SCAN_CAP : SCAN_CAP + 1].exists()
-    total = len(found) if exhausted or capped else None
+        found += _lean_matching(user, keyring, _payloads(user, chunk), filters, names)
+    read_all = scanned == len(order)
+    capped = beyond and read_all and len(found) < need
+    total = len(found) if (read_all and not beyond) or capped else None
     return _scan_page(user, keyring, found, number, total=total, capped=capped)
+
+
+def _raw_values(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a `values_list` query as the database driver gives them, without the ORM's converters (for
+    thousands of ids: SQLite gives UUIDs as hex text, PostgreSQL as UUIDs; see `_uuid`)."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _uuid(value: Any) -> UUID:
+    return value if isinstance(value, UUID) else UUID(value)
+
+
+def _payloads(user: User, chunk: list[tuple[Any, ...]]) -> list[Lean]:
+    """The payloads of these (id, person id) rows, in their order (a row deleted meanwhile is left out)."""
+    ids = [(_uuid(pk), _uuid(person_id)) for pk, person_id in chunk]
+    rows = Action.objects.filter(organisation_id=user.member_organisation_id, pk__in=[pk for pk, _ in ids])
+    payloads = dict(rows.values_list("pk", "payload"))
+    return [Lean(pk, person_id, payloads[pk]) for pk, person_id in ids if pk in payloads]
 
 
 def _sorted_scan(

@@ -4,7 +4,9 @@ urgent medical comments in the Priorités. For health professionals only; the ot
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from html import escape
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -12,13 +14,14 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import User
 from mano.agenda.extras import Extra
 from mano.agenda.priorities import LIMIT, Source
-from mano.agenda.rows import date_shown, url_of
+from mano.agenda.rows import date_shown, url_maker
 from mano.core.crypto import Envelope, decrypt_record_texts
 from mano.core.records import record_data
 from mano.medical.access import is_health, request_is_health
@@ -66,9 +69,9 @@ def _rows(request: HttpRequest, start: datetime | None, end: datetime | None, sc
     return [Placed(*values) for values in rows.values_list("pk", Coalesce("agenda_at", "due_at"))[:cap]]
 
 
-def _open(request: HttpRequest, placed: list[Placed]) -> list[dict[str, Any]]:
-    """The display values of these consultations (see medical/_agenda_rows.html); the private ones of other
-    professionals stay sealed and show their owner's name only."""
+def _open(request: HttpRequest, placed: list[Placed]) -> list[SafeString]:
+    """These consultations as medical/_agenda_rows.html lists them; the private ones of other professionals
+    stay sealed and show their owner's name only."""
     if not placed:
         return []
     user, keyring = request.user, request.keyring  # type: ignore[attr-defined]
@@ -92,28 +95,52 @@ def _open(request: HttpRequest, placed: list[Placed]) -> list[dict[str, Any]]:
     data = {pk: json.loads(text) for pk, text in texts}
     ids = {UUID(d["person"]) for d in data.values() if d.get("person")}
     names = card_names(user.organisation_id, ids, keyring) if ids else {}  # type: ignore[union-attr]
-    return [_shown(r, data.get(r.pk), names, owners) for r in ordered]
+    words = _words()
+    return [_shown(r, data.get(r.pk), names, owners, words) for r in ordered]
 
 
-def _shown(row: Sealed, data: dict[str, Any] | None, names: dict[UUID, str], owners: dict[Any, str]) -> dict[str, Any]:
-    """What the agenda shows of one consultation, worked out once (as agenda.rows.ActionRow does)."""
-    due = date_shown(row.due_at, "d/m/Y H:i")
+class _Words(NamedTuple):
+    """The fixed parts of the rows, in the current language and escaped, worked out once per list."""
+
+    statuses: dict[str, str]
+    only_me: str
+    consultation_url: Callable[[Any], str]
+    person_url: Callable[[Any], str]
+
+
+def _words() -> _Words:
+    return _Words(
+        statuses={value: escape(str(label)) for value, label in Status.choices},
+        only_me=escape(gettext("visible seulement par moi")),
+        consultation_url=url_maker("medical:consultation"),
+        person_url=url_maker("persons:detail"),
+    )
+
+
+def _shown(
+    row: Sealed, data: dict[str, Any] | None, names: dict[UUID, str], owners: dict[Any, str], words: _Words
+) -> SafeString:
+    """One consultation as medical/_consultation_rows.html writes it with `show_person`, written here (as
+    agenda.rows.rows_html does for actions): a day shows up to two hundred. Every value is escaped."""
+    due = escape(date_shown(row.due_at, "d/m/Y H:i"))
     if data is None:
-        return {"hidden": True, "due": due, "owner_name": owners.get(row.owner_id, "")}
+        owner = gettext("visible seulement par %(name)s") % {"name": escape(owners.get(row.owner_id, ""))}
+        li = '<li class="list__row consultation consultation--hidden" aria-disabled="true"><span class="muted">'
+        return mark_safe(f"\n{li}{due} · {owner}</span></li>\n\n")  # noqa: S308
     kind = str(data.get("type") or "")
+    title = str(data.get("name") or "") or gettext("Consultation %(type)s") % {"type": kind}
     person = str(data.get("person") or "")
-    return {
-        "hidden": False,
-        "status": row.status,
-        "status_label": str(Status(row.status).label),
-        "url": url_of("medical:consultation", row.pk),
-        "title": str(data.get("name") or "") or gettext("Consultation %(type)s") % {"type": kind},
-        "person_name": names.get(UUID(person), "") if person else "",
-        "person_url": url_of("persons:detail", person) if person else "",
-        "type": kind,
-        "when": date_shown(row.completed_at, "d/m/Y H:i") if row.completed_at else due,
-        "private": row.owner_id is not None,
-    }
+    name = names.get(UUID(person), "") if person else ""
+    link = f' · <a href="{escape(words.person_url(person))}#medical">{escape(name)}</a>' if name else ""
+    when = escape(date_shown(row.completed_at, "d/m/Y H:i")) if row.completed_at else due
+    private = f" · 🔒 {words.only_me}" if row.owner_id is not None else ""
+    status = escape(row.status)
+    return mark_safe(  # noqa: S308  (every value is escaped)
+        f'\n<li class="list__row consultation consultation--{status}"><div>'
+        f'<a href="{escape(words.consultation_url(row.pk))}">{escape(title)}</a>{link}\n'
+        f'<br><small class="muted">{escape(kind)} · {when}{private}</small></div>\n'
+        f'<span class="badge badge--{status}">{words.statuses.get(row.status, status)}</span></li>\n'
+    )
 
 
 def _create_url(person_id: Any) -> str:
