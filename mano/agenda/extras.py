@@ -6,6 +6,7 @@ extra (its key). An extra the user may not see is never offered and its key read
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -101,7 +102,13 @@ def week_blocks(
 
 
 def by_day(rows: list[Any], days: list[date], night: bool) -> dict[date, list[Any]]:
+    """The rows in their agenda days (`agenda_day_of` their moment), found among the consecutive `days` by
+    their windows' starts rather than by converting each moment to local time."""
     buckets: dict[date, list[Any]] = {day: [] for day in days}
+    starts = [day_window(day, night=night)[0] for day in days]
+    end = day_window(days[-1], night=night)[1]
     for row in rows:
-        buckets.setdefault(agenda_day_of(row.moment, night=night), []).append(row)
+        index = bisect_right(starts, row.moment) - 1
+        day = days[index] if index >= 0 and row.moment < end else agenda_day_of(row.moment, night=night)
+        buckets.setdefault(day, []).append(row)
     return buckets

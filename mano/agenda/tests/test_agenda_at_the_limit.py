@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.template.defaultfilters import date as date_filter
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest_django.asserts import assertContains
 
-from mano.agenda import selectors
+from mano.agenda import extras, selectors
 from mano.agenda.days import agenda_day_of, day_window
 from mano.agenda.filters import AgendaFilters, lacking
 from mano.agenda.models import Action, Status
@@ -178,3 +179,16 @@ def test_the_staged_text_match_is_the_joined_one(name, categories, description, 
     if not restricted:  # the selectors read comments for the others only
         missing = lacking(missing, fold(comments))
     assert (not missing) == filters.matches(data, restricted=restricted, person=person, comments=comments)
+
+
+@pytest.mark.parametrize("night", [False, True])
+@pytest.mark.parametrize("monday", [date(2026, 3, 23), date(2026, 10, 19), MONDAY])  # two weeks change the hour
+def test_extra_rows_fall_in_the_day_of_their_moment(night, monday):
+    days = [monday + timedelta(days=i) for i in range(7)]
+    start = timezone.make_aware(datetime(monday.year, monday.month, monday.day)) - timedelta(days=1)
+    rows = [SimpleNamespace(moment=start + timedelta(minutes=29 * i)) for i in range(450)]
+    placed = extras.by_day(rows, days, night)
+    for day, found in placed.items():
+        assert all(agenda_day_of(row.moment, night=night) == day for row in found)
+    assert sum(len(found) for found in placed.values()) == len(rows)
+    assert list(placed)[:7] == days
