@@ -427,21 +427,30 @@ def _scan_page(
 def _filtered_scan(
     user: User, keyring: Keyring, rows: QuerySet[Action], filters: AgendaFilters, number: int
 ) -> ScanPage:
-    """Candidates in the SQL order, read as ids first (one query, no OFFSET re-walking the rows already seen),
-    then opened chunk by chunk until the page is full; each person's name is opened once for the whole scan."""
-    need, scanned = number * PAGE_SIZE + 1, 0
-    order = _raw_values(rows.values_list("id", "person_id")[: SCAN_CAP + 1])
-    beyond = len(order) > SCAN_CAP
-    order = order[:SCAN_CAP]
+    """Candidates in the SQL order, opened chunk by chunk until the page is full, at most SCAN_CAP. They are
+    read as the first chunk (most pages fill from it), then all the others up to SCAN_CAP in one query, instead
+    of an OFFSET query a chunk re-walking the rows already seen; each person's name is opened once."""
+    need, scanned, exhausted = number * PAGE_SIZE + 1, 0, False
+    ids = rows.values_list("id", "person_id", "payload")
+    order = _raw_values(ids[:CHUNK])
+    complete = len(order) < CHUNK  # every row up to SCAN_CAP + 1 is in `order`
     found: list[tuple[Action, dict[str, Any]]] = []
     names: dict[UUID, str] = {}
-    while scanned < len(order) and len(found) < need:
-        chunk = order[scanned : scanned + CHUNK]
+    while scanned < SCAN_CAP and len(found) < need:
+        want = min(CHUNK, SCAN_CAP - scanned)
+        if not complete and scanned + want > len(order):
+            order, complete = order + _raw_values(ids[len(order) : SCAN_CAP + 1]), True
+        chunk = order[scanned : scanned + want]
         scanned += len(chunk)
-        found += _lean_matching(user, keyring, _payloads(user, chunk), filters, names)
-    read_all = scanned == len(order)
-    capped = beyond and read_all and len(found) < need
-    total = len(found) if (read_all and not beyond) or capped else None
+        lean = [Lean(_uuid(pk), _uuid(person_id), payload) for pk, person_id, payload in chunk]
+        found += _lean_matching(user, keyring, lean, filters, names) if chunk else []
+        if len(chunk) < want:
+            exhausted = True
+            break
+    if not exhausted and len(found) < need and not complete:
+        order += _raw_values(ids[len(order) : SCAN_CAP + 1])
+    capped = not exhausted and len(found) < need and len(order) > SCAN_CAP
+    total = len(found) if exhausted or capped else None
     return _scan_page(user, keyring, found, number, total=total, capped=capped)
 
 
@@ -456,14 +465,6 @@ def _raw_values(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
 
 def _uuid(value: Any) -> UUID:
     return value if isinstance(value, UUID) else UUID(value)
-
-
-def _payloads(user: User, chunk: list[tuple[Any, ...]]) -> list[Lean]:
-    """The payloads of these (id, person id) rows, in their order (a row deleted meanwhile is left out)."""
-    ids = [(_uuid(pk), _uuid(person_id)) for pk, person_id in chunk]
-    rows = Action.objects.filter(organisation_id=user.member_organisation_id, pk__in=[pk for pk, _ in ids])
-    payloads = dict(rows.values_list("pk", "payload"))
-    return [Lean(pk, person_id, payloads[pk]) for pk, person_id in ids if pk in payloads]
 
 
 def _sorted_scan(

@@ -18,6 +18,7 @@ from mano.agenda.filters import AgendaFilters, lacking
 from mano.agenda.models import Action, Status
 from mano.agenda.rows import date_shown, teams_of
 from mano.agenda.services import action_set_status, actions_create
+from mano.core.records import record_data
 from mano.core.search_param import Search
 from mano.persons.services import person_create
 from mano.persons.text import fold
@@ -192,3 +193,47 @@ def test_extra_rows_fall_in_the_day_of_their_moment(night, monday):
         assert all(agenda_day_of(row.moment, night=night) == day for row in found)
     assert sum(len(found) for found in placed.values()) == len(rows)
     assert list(placed)[:7] == days
+
+
+def _former_scan(user, keyring, rows, filters, number):
+    """The list's text or category scan as it was: OFFSET chunks, then a probe beyond the cap."""
+    need, scanned, exhausted, found = number * selectors.PAGE_SIZE + 1, 0, False, []
+    while scanned < selectors.SCAN_CAP and len(found) < need:
+        want = min(selectors.CHUNK, selectors.SCAN_CAP - scanned)
+        chunk = list(rows[scanned : scanned + want])
+        scanned += len(chunk)
+        found += [a for a in chunk if filters.in_categories(record_data(a, keyring))]
+        if len(chunk) < want:
+            exhausted = True
+            break
+    capped = not exhausted and len(found) < need and rows[selectors.SCAN_CAP : selectors.SCAN_CAP + 1].exists()
+    total = len(found) if exhausted or capped else None
+    shown = found[(number - 1) * selectors.PAGE_SIZE : number * selectors.PAGE_SIZE]
+    return [a.pk for a in shown], len(found) > number * selectors.PAGE_SIZE, total, capped
+
+
+@pytest.mark.parametrize(("count", "cap", "chunk"), [(13, 10, 3), (12, 12, 4), (9, 10, 3), (8, 12, 4), (30, 12, 5)])
+def test_the_list_scan_pages_as_the_former_offset_scan(org_a, persons, monkeypatch, count, cap, chunk):
+    member = org_a["admin"]
+    for i in range(count):
+        actions_create(
+            user=member.user,
+            keyring=member.keyring,
+            persons=[persons[i % 5]],
+            name=f"Action {i:02d}",
+            teams=[org_a.day],
+            due_at=_at(MONDAY, 8) + timedelta(minutes=i // 2),  # ties on the due time: ordered by id
+            with_time=True,
+            categories=["Pair"] if i % 3 else [],
+        )
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors, "SCAN_CAP", cap)
+    monkeypatch.setattr(selectors, "CHUNK", chunk)
+    filters = AgendaFilters(whole=True, categories=("Pair",))
+    rows = selectors._scoped(member.user, [], [Status.TODO], ranged=False).order_by("due_at", "id")
+    for number in range(1, 8):
+        page = selectors._filtered_scan(member.user, member.keyring, rows, filters, number)
+        shown = [row.action.pk for row in page]
+        assert (shown, page.more, page.total, page.capped) == _former_scan(
+            member.user, member.keyring, rows, filters, number
+        )
