@@ -10,7 +10,7 @@ from html import escape
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
@@ -63,9 +63,11 @@ def _rows(request: HttpRequest, start: datetime | None, end: datetime | None, sc
     else:
         rows = rows.order_by("-agenda_at")
     if not scope["whole"]:
-        team_ids = [t.pk for t in scope["teams"]]
-        chosen = Q(teams__in=team_ids) | Q(teams=None) if scope["without_team"] else Q(teams__in=team_ids)
-        rows = rows.filter(pk__in=live.filter(chosen).values("pk"))
+        # EXISTS, not IN: PostgreSQL checks the week's few rows instead of listing every consultation of the teams.
+        links = Consultation.teams.through.objects
+        of_teams = Exists(links.filter(consultation_id=OuterRef("pk"), team_id__in=[t.pk for t in scope["teams"]]))
+        no_team = ~Exists(links.filter(consultation_id=OuterRef("pk")))
+        rows = rows.filter(of_teams | no_team if scope["without_team"] else of_teams)
     return [Placed(*values) for values in rows.values_list("pk", Coalesce("agenda_at", "due_at"))[:cap]]
 
 

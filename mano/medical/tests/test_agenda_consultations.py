@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
@@ -35,14 +36,14 @@ def _create(member, person, team, when, **values):
         user=member.user,
         keyring=member.keyring,
         person=person,
-        values=ConsultationInput(due_at=when, teams=[team], **values),
+        values=ConsultationInput(due_at=when, teams=[team] if team else [], **values),
     )
 
 
 @pytest.fixture
 def held(org_a):
-    """Consultations of one day: named or not, done, cancelled, private to the reader or to a colleague, and a
-    person whose name needs escaping."""
+    """Consultations of one day: named or not, done, cancelled, private to the reader or to a colleague, of no
+    team, and a person whose name needs escaping."""
     nurse, colleague = org_a["normal_health"], org_a["admin_health"]
     karim = person_create(user=nurse.user, keyring=nurse.keyring, teams=[org_a.day], name="Karim <Benali> & fils")
     zoe = person_create(user=nurse.user, keyring=nurse.keyring, teams=[org_a.day], name="Zoé")
@@ -56,6 +57,7 @@ def held(org_a):
     )
     _create(nurse, karim, org_a.day, _at(MONDAY, 15), name="Mon secret", only_me=True)
     _create(colleague, zoe, org_a.day, _at(MONDAY, 16), name="Son secret", only_me=True)
+    _create(nurse, zoe, None, _at(MONDAY, 17), name="Sans équipe")
     return nurse
 
 
@@ -69,15 +71,16 @@ def _scope(teams=(), whole=True, without_team=False, statuses=tuple(Status.value
     return {"whole": whole, "teams": list(teams), "without_team": without_team, "statuses": list(statuses)}
 
 
-@pytest.mark.parametrize("teams", [None, "day", "night"])
-def test_the_agenda_rows_are_the_medical_files_rows(org_a, held, teams):
+@pytest.mark.parametrize(("teams", "without_team"), [(None, False), ("day", False), ("night", False), ("night", True)])
+def test_the_agenda_rows_are_the_medical_files_rows(org_a, held, teams, without_team):
     request = _request(held)
-    scope = _scope([getattr(org_a, teams)], whole=False) if teams else _scope()
+    scope = _scope([getattr(org_a, teams)], whole=False, without_team=without_team) if teams else _scope()
     start, end = day_window(MONDAY, night=False)
     opened = agenda.CONSULTATIONS.open(request, agenda.CONSULTATIONS.rows(request, start, end, scope))
     found = Consultation.objects.filter(agenda_at__gte=start, agenda_at__lt=end).order_by("agenda_at")
     if teams:
-        found = found.filter(teams=getattr(org_a, teams))
+        chosen = Q(teams=getattr(org_a, teams)) | Q(teams=None) if without_team else Q(teams=getattr(org_a, teams))
+        found = found.filter(chosen)
     reference = consultation_rows(held.user, held.keyring, list(found.select_related("only_visible_by")), names=True)
     with override("fr"):
         new = render_to_string("medical/_agenda_rows.html", {"rows": opened})
