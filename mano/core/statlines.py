@@ -190,3 +190,10 @@ class Counter:
         for lo, hi in self._plan(raw[teams : span - 1]).ranges:
             found += [seq[i] for i in range(bisect_left(seq, lo), bisect_left(seq, hi))]
         return found
+
+    def codes(self, raw: str, width: int) -> list[str]:
+        """The half-day codes of the line's entries in the window for a chosen team."""
+        teams, span, entries = _fields(raw)
+        if self._every_entry(raw, teams, span, entries):
+            return [raw[at + 1 : at + 1 + CODE] for at in range(entries, len(raw), width)]
+        return [e[1 : 1 + CODE] for e in self.entries(raw, width)]

@@ -75,7 +75,7 @@ def contact_codes(ctx: StatsContext, sources: list[str], persons: set[str], unti
         for raw in statstore.lines(ctx.scope.organisation_id, ctx.keyring, name):
             key = raw[: raw.index("\t")]
             if key in persons:
-                codes[key].update(e[1 : 1 + CODE] for e in counter.entries(raw, source.width))
+                codes[key].update(counter.codes(raw, source.width))
     return {key: sorted(found) for key, found in codes.items()}
 
 

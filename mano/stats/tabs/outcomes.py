@@ -71,8 +71,8 @@ def seen_again(ctx: StatsContext) -> Indicator:
     """Of the persons met in the period (a passage, a rencontre or a comment), those met again on another day
     within 30 days of their first meeting in the period (the days after the period count)."""
     sources = [name for name in CONTACTS if name in statstore.SOURCES]
-    met = ctx.activity.followed() & ctx.live_ids
-    codes = contact_codes(ctx, sources, met, until=ctx.scope.last + timedelta(days=AGAIN_WITHIN))
+    # Every live person: one without a contact in the period has none of its codes before the period's end.
+    codes = contact_codes(ctx, sources, ctx.live_ids, until=ctx.scope.last + timedelta(days=AGAIN_WITHIN))
     after_period = _code(2 * day_number(ctx.scope.last) + 2)
     ids, keys = [], []
     for person_id, found in codes.items():

@@ -74,6 +74,7 @@ def test_counting_agrees_with_a_naive_count() -> None:
         assert counter.count(line, WIDTH) == expected
         codes = sorted(half_day(moment) for moment, team, _ in items if _naive(moment, team, first, last, teams))
         assert sorted(int(e[1:]) for e in counter.entries(line, WIDTH)) == codes
+        assert sorted(int(c) for c in counter.codes(line, WIDTH)) == codes
 
 
 def _naive(moment: datetime, team: str, first: date, last: date, teams: set[str] | None) -> bool:
