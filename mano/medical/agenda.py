@@ -26,8 +26,10 @@ from mano.core.crypto import Envelope, decrypt_record_texts
 from mano.core.records import record_data
 from mano.medical.access import is_health, request_is_health
 from mano.medical.models import Consultation, MedicalComment, Status
-from mano.medical.selectors import AGENDA_CAP, visible_to
+from mano.medical.selectors import visible_to
 from mano.persons.index import card_names
+
+AGENDA_CAP = 500  # consultations read a day of a window, at most
 
 
 class Placed(NamedTuple):

@@ -213,35 +213,6 @@ def medical_view(*, user: User, keyring: Keyring, person: PersonView, today: dat
     )
 
 
-AGENDA_CAP = 500
-
-
-def consultations_between(
-    *,
-    user: User,
-    keyring: Keyring,
-    start: datetime | None,
-    end: datetime | None,
-    team_ids: list[Any] | None,
-    statuses: list[str],
-    without_team: bool = False,
-) -> list[ConsultationRow]:
-    """The consultations placed in [start, end) by their agenda date (no window: the latest ones), for these
-    teams (None: the whole organisation; `without_team` adds those with no team)."""
-    if not is_health(user, keyring):
-        return []
-    rows = _of(Consultation, user).filter(status__in=statuses)
-    if start is not None and end is not None:
-        rows = rows.filter(agenda_at__gte=start, agenda_at__lt=end).order_by("agenda_at")
-    else:
-        rows = rows.order_by("-agenda_at")
-    if team_ids is not None:
-        chosen = Q(teams__in=team_ids) | Q(teams=None) if without_team else Q(teams__in=team_ids)
-        rows = rows.filter(pk__in=_of(Consultation, user).filter(chosen).values("pk"))
-    found = list(rows.select_related("only_visible_by")[:AGENDA_CAP])
-    return consultation_rows(user, keyring, found, names=True)
-
-
 def subject_comments(
     user: User, keyring: Keyring, person: Person, kind: str, subject_id: Any
 ) -> list[tuple[MedicalComment, dict[str, Any]]]:
