@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from mano.accounts.models import User
 from mano.agenda.extras import Extra
 from mano.agenda.priorities import LIMIT, Source
-from mano.agenda.rows import date_shown, url_maker
 from mano.core.crypto import Envelope, decrypt_record_texts
 from mano.core.records import record_data
+from mano.core.rows import date_shown, url_maker
 from mano.medical.access import is_health, request_is_health
 from mano.medical.models import Consultation, MedicalComment, Status
 from mano.medical.selectors import visible_to
