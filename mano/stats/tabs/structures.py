@@ -28,7 +28,12 @@ _DAY = timedelta(days=1)
 
 
 def referrals(ctx: StatsContext) -> Counter[Any]:
-    """Referrals per structure id in the period, placed like the other items (a night team from noon to noon)."""
+    """Referrals per structure id in the period, placed like the other items (a night team from noon to noon);
+    read once per request (the Général and Structures tabs of an export both count them)."""
+    return ctx.shared("referrals", lambda: _referrals(ctx))
+
+
+def _referrals(ctx: StatsContext) -> Counter[Any]:
     scope = ctx.scope
     counter = scope.counter()
     rows = Referral.objects.filter(organisation_id=scope.organisation_id).order_by()
