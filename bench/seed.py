@@ -234,6 +234,22 @@ def _persons(admin: Member, teams: list[Any], count: int, rng: random.Random) ->
 
 
 @transaction.atomic
+def _comment_text(rng: random.Random) -> str:
+    """A sentence of the pool, most often followed by a detail that varies (a date, an hour, a place), as real notes
+    are: a person's comments share their common words but not all of them (the search shards keep each word once,
+    and a pool of whole sentences would flatter that)."""
+    text = rng.choice(COMMENT_TEXTS + DESCRIPTIONS[:-1])
+    if rng.random() < 0.7:
+        day, month, hour = f"{rng.randint(1, 28):02d}", f"{rng.randint(1, 12):02d}", rng.randint(8, 21)
+        details = [
+            f"Revu le {day}/{month} vers {hour}h.",
+            f"RDV le {day}/{month} à {hour}h30.",
+            f"Croisé à {rng.choice(PLACE_NAMES)} vers {hour}h{rng.choice(['', '15', '30', '45'])}.",
+        ]
+        text = f"{text} {rng.choice(details)}"
+    return text
+
+
 def _comments(
     admin: Member, teams: list[Any], persons: list[tuple[Person, dict]], count: int, rng: random.Random
 ) -> dict[Any, list[str]]:
@@ -244,7 +260,7 @@ def _comments(
     targets += list(_skewed(rng, others, max(0, count - 50)))
     batch = []
     for person in targets:
-        text = rng.choice(COMMENT_TEXTS + DESCRIPTIONS[:-1])
+        text = _comment_text(rng)
         texts[person.pk].append(fold(text))
         urgent = rng.random() < 0.002
         batch.append(
