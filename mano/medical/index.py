@@ -1,8 +1,9 @@
 """The medical search shards (mano.core.shards.ShardStore, under K_health): what a health professional's persons
 search reads instead of opening every consultation, treatment and medical comment of the organisation.
 
-A line is `person link \\t person id \\t kind\\x1efolded text …`; a private consultation's kind carries its author
-(`consultation@<user id>`) so that only they find it. Every medical write refreshes its person's line."""
+A line is `person link \\t person id \\t kind\\x1ewords …` (the distinct folded words of that kind's texts); a
+private consultation's kind carries its author (`consultation@<user id>`) so that only they find it. Every medical
+write refreshes its person's line."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from mano.core.records import payload_data
 from mano.core.shards import ShardStore
 from mano.medical import stats
 from mano.medical.models import Consultation, MedicalComment, MedicalShard, Treatment
-from mano.persons.index import KIND_SEP, SHARDS
+from mano.persons.index import KIND_SEP, SHARDS, distinct_words
 from mano.persons.text import fold
 
 SOURCES: tuple[tuple[Any, str, tuple[str, ...]], ...] = (
@@ -36,7 +37,7 @@ MEDICAL_SHARDS = ShardStore(MedicalShard, KeyKind.HEALTH, _bucket)
 def _texts(org_id: Any, keyring: Keyring, links: set[str] | None) -> dict[str, tuple[str, list[str]]]:
     """{link: (person id, ["kind\\x1efolded text", …])} for these links (None: the whole organisation)."""
     found: dict[str, tuple[str, list[str]]] = {}
-    texts: dict[str, list[str]] = defaultdict(list)
+    texts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     persons: dict[str, str] = {}
     for model, kind, keys in SOURCES:
         rows = model.objects.filter(organisation_id=org_id, deleted_at=None)
@@ -46,10 +47,13 @@ def _texts(org_id: Any, keyring: Keyring, links: set[str] | None) -> dict[str, t
         for row_id, link, payload, *private in rows.values_list("id", "person_link", "payload", *owner).iterator(2000):
             data = payload_data(model, keyring, row_id=row_id, organisation_id=org_id, payload=payload)
             label = f"{kind}{OWNER_SEP}{private[0]}" if private and private[0] else kind
-            texts[link].append(f"{label}{KIND_SEP}{fold(' '.join(str(data.get(k) or '') for k in keys))}")
+            texts[link][label].append(fold(" ".join(str(data.get(k) or "") for k in keys)))
             persons[link] = str(data.get("person") or "")
-    for link, items in texts.items():
-        found[link] = (persons[link], items)
+    for link, labelled in texts.items():
+        found[link] = (
+            persons[link],
+            [f"{label}{KIND_SEP}{distinct_words(words)}" for label, words in labelled.items()],
+        )
     return found
 
 

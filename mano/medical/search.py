@@ -23,9 +23,7 @@ def medical_matches(user: User, keyring: Keyring, search: Query) -> dict[str, li
     terms = [term for term, _ in search.terms]
     mine = str(user.pk)
     found: dict[str, list[str]] = {}
-    for raw in MEDICAL_SHARDS.lines(user.member_organisation_id, keyring):
-        if not any(term in raw for term in terms):
-            continue
+    for raw in MEDICAL_SHARDS.lines_with(user.member_organisation_id, keyring, terms):
         _link, person_id, *items = raw.split("\t")
         for item in items:
             label, _sep, text = item.partition(KIND_SEP)

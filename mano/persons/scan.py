@@ -46,18 +46,23 @@ def scan(texts: list[tuple[int, str]], search: Query, *, quick_only: bool, extra
         return []
     # A word that reads as a phone number may also match the phone digits: such lines take the exact path.
     fast = all(form is None for _, form in search.terms)
+    # One plain word found past the quick fields is of tier 3 with no more work: most hits of a common word.
+    single, beyond = fast and len(terms) == 1, None if quick_only else 3
     hits: list[Hit] = []
     for shard, (_, text) in enumerate(texts):
-        find, position = text.find, text.find(terms[0])
+        find, rfind, count, position = text.find, text.rfind, text.count, text.find(terms[0])
         while position >= 0:
-            start = text.rfind("\n", 0, position) + 1
+            start = rfind("\n", 0, position) + 1
             end = find("\n", position)
             end = len(text) if end < 0 else end
             person_id = text[start : start + ID_LENGTH]
             if not (extra and person_id in extra):
-                tier = _tier(search, text, start, end, position, terms, fast=fast, quick_only=quick_only)
+                if single and count("\t", start, position) >= QUICK_TABS:
+                    tier = beyond
+                else:
+                    tier = _tier(search, text, start, end, position, terms, fast=fast, quick_only=quick_only)
                 if tier is not None:
-                    hits.append(Hit._make((tier, person_id, shard, start, end)))
+                    hits.append(Hit(tier, person_id, shard, start, end))
             position = find(terms[0], end)
     return hits + _extra_hits(texts, search, terms, extra, quick_only)
 
@@ -66,8 +71,6 @@ def _tier(
     search: Query, text: str, start: int, end: int, first: int, terms: list[str], *, fast: bool, quick_only: bool
 ) -> int | None:
     """The tier of the line text[start:end], in which terms[0] is first found at `first`."""
-    if fast and len(terms) == 1 and text.count("\t", start, first) >= QUICK_TABS:
-        return None if quick_only else 3  # the common case, without building a list
     found = [first] + [text.find(term, start, end) for term in terms[1:]]
     if min(found) < 0:
         return None  # a word missing from the whole line: missing from its search text too

@@ -1,7 +1,8 @@
 """Ranking for person search, on folded text: accent-, case- and word-order-insensitive.
 
 A candidate's text is the tab-separated fields written by `index.search_fields`: name, other names, phone
-digits, birth date (dd/mm/yyyy), description, comments (joined), then `kind\\x1etexts` fields of other apps.
+digits, birth date (dd/mm/yyyy), then the distinct words of the description, of the comments and of other apps'
+texts (`kind\\x1ewords` fields).
 Every candidate gets a tier with a few substring tests (`scan` skips them for most lines); the field-by-field
 reasons ("trouvé dans …") are worked out only for the rows a page shows.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from mano.persons.index import KIND_SEP, SEARCH_FIELDS
+from mano.persons.index import QUICK_FIELDS as QUICK
 from mano.persons.text import digits, fold, words
 
 LABELS = {
@@ -23,7 +25,6 @@ LABELS = {
     "actions": _("action"),
 }
 ORDER = {field: position for position, field in enumerate(LABELS)}
-QUICK = 4  # name, other names, phone, birth date
 
 
 class Query:

@@ -119,6 +119,23 @@ def test_a_private_consultation_is_found_by_its_author_only(org_a, karim):
     assert list(person_search(user=colleague.user, keyring=colleague.keyring, query="sevrage", page=1)) == []
 
 
+def test_a_shared_and_a_private_consultation_keep_their_words_apart(org_a, karim):
+    author, colleague = org_a["normal_health"], org_a["admin_health"]
+    _consultation(author, karim, org_a.day, when=timezone.now(), name="Sevrage tabac", only_me=True)
+    _consultation(author, karim, org_a.day, when=timezone.now(), name="Sevrage alcool")
+    _consultation(colleague, karim, org_a.day, when=timezone.now(), name="Pansement jambe")
+    _consultation(colleague, karim, org_a.day, when=timezone.now(), name="Pansement bras")
+
+    def found(member, query):
+        return [r.reasons for r in person_search(user=member.user, keyring=member.keyring, query=query, page=1)]
+
+    assert found(author, "tabac") == [["consultation"]]
+    assert found(colleague, "tabac") == []
+    assert found(colleague, "sevrage alcool") == [["consultation"]]
+    assert found(colleague, "sevrage tabac") == []
+    assert found(author, "bras pansement") == found(colleague, "jambe") == [["consultation"]]
+
+
 def test_the_search_forgets_a_deleted_consultation(org_a, karim):
     from mano.medical.services.consultations import consultation_delete
 
