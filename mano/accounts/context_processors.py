@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from mano.accounts.selectors import current_team, teams_for
+from mano.accounts.selectors import current_team, request_teams
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -17,7 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     charter_ok = user.charter_accepted_at is not None
     return {
         "current_team": current_team(request),
-        "switchable_teams": list(teams_for(user)),
+        "switchable_teams": request_teams(request),
         "unlocked": bool(keyring),
         "nav_persons": charter_ok and user.role in ("admin", "normal", "restricted"),
         "nav_admin": charter_ok and user.role == "admin",

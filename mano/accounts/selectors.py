@@ -29,18 +29,24 @@ def team_for(user: User, team_id: str) -> Team | None:
         return None
 
 
+def request_teams(request: HttpRequest) -> list[Team]:
+    """The teams the user may act for (by name), read once per request: the current team and the navigation's
+    team switcher of every page share them."""
+    cached: list[Team] | None = getattr(request, "_mano_teams", None)
+    if cached is None:
+        cached = list(teams_for(request.user))  # type: ignore[arg-type]
+        request._mano_teams = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def current_team(request: HttpRequest) -> Team | None:
+    """The team chosen in this session, else the user's first team by name (None without any)."""
     user = request.user
     if not user.is_authenticated or user.organisation_id is None:
         return None
-    cached: Team | None = getattr(request, "_mano_team", None)
-    if cached is not None:
-        return cached
-    teams = teams_for(user)
-    # No team chosen yet: pk IS NULL matches none, and the first team is used (stubs reject None for a pk lookup).
-    team = teams.filter(pk=request.session.get(TEAM_SESSION_KEY)).first() or teams.first()  # type: ignore[misc]
-    request._mano_team = team  # type: ignore[attr-defined]
-    return team
+    teams = request_teams(request)
+    chosen = str(request.session.get(TEAM_SESSION_KEY) or "")
+    return next((team for team in teams if str(team.pk) == chosen), teams[0] if teams else None)
 
 
 def team_get(*, user: User, team_id: UUID) -> Team:

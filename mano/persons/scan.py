@@ -71,6 +71,11 @@ def _tier(
     search: Query, text: str, start: int, end: int, first: int, terms: list[str], *, fast: bool, quick_only: bool
 ) -> int | None:
     """The tier of the line text[start:end], in which terms[0] is first found at `first`."""
+    # The line's folded name (its third field) is the name the tiers test: every word there is tier 0 or 1.
+    name_start = text.find("\t", start + ID_LENGTH + 1) + 1
+    name_end = text.find("\t", name_start)
+    if all(text.find(term, name_start, name_end) >= 0 for term in terms):
+        return 0 if text.startswith(search.folded, name_start) else 1
     found = [first] + [text.find(term, start, end) for term in terms[1:]]
     if min(found) < 0:
         return None  # a word missing from the whole line: missing from its search text too
