@@ -27,6 +27,9 @@ STREET_RANGES = (*FOLLOWED_RANGES, (120, _("5 à 10 ans")))
 CHARTED_TYPES = {"number", "date", "date-with-time", "yes-no", "enum", "multi-choice", "boolean"}
 
 
+PERSONS = _("Personnes")  # the unit of most indicators: persons
+
+
 @dataclass
 class Indicator:
     """One chart and its table: `rows` are (label, persons); `summary` (label, text) lines such as an average.
@@ -39,7 +42,12 @@ class Indicator:
     total: int
     summary: list[tuple[Any, str]] = field(default_factory=list)
     members: list[list[str]] = field(default_factory=list)  # per row, the person ids behind it (drill-down)
-    unit: Any = _("Personnes")
+    unit: Any = PERSONS
+
+    @property
+    def counts_persons(self) -> bool:
+        """Whether its rows count persons; else items (actions, passages…) whose persons the drill-down lists."""
+        return self.unit is PERSONS
 
 
 def _day(value: Any) -> date | None:

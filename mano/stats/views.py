@@ -12,7 +12,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mano.core.http import MEMBER_ROLES, AuthenticatedHttpRequest, member_required
@@ -117,7 +116,7 @@ def detail_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "label": label,
         "count": len(ids),
         # A row of items (actions…) also says how many items its persons account for.
-        "items": None if str(indicator.unit) == gettext("Personnes") else items,
+        "items": None if indicator.counts_persons else items,
         "names": names,
         "cut": len(ids) > DETAIL_MAX,
         "back": f"{reverse('stats:page')}?{ctx.filters.query()}#{indicator.key}",
