@@ -31,6 +31,7 @@ from mano.accounts.services.bootstrap import (
     teams_create,
 )
 from mano.agenda.models import Action, Status
+from mano.agenda.search import action_texts
 from mano.core import grouped, statstore
 from mano.core.models import StatShard
 from mano.core.records import records_build
@@ -148,10 +149,10 @@ def seed(size: str) -> Report:
     persons, team_of = _timed(report, "persons", lambda: _persons(admin, teams, sizes["persons"], rng))
     texts = _timed(report, "comments", lambda: _comments(admin, teams, persons, sizes["comments"], rng))
     _timed(report, "passages+rencontres", lambda: _meetings(admin, teams, persons, sizes, rng))
-    names = _timed(report, "actions", lambda: _actions(admin, persons, team_of, sizes["actions"], rng))
+    actions = _timed(report, "actions", lambda: _actions(admin, persons, team_of, sizes["actions"], rng))
     _timed(report, "reception", lambda: _reception(Organisation.objects.get(name=ORGANISATION)))
     _timed(report, "structures", lambda: _structures(Organisation.objects.get(name=ORGANISATION), sizes["structures"]))
-    _timed(report, "search index", lambda: _indexes(admin, persons, texts, team_of, names))
+    _timed(report, "search index", lambda: _indexes(admin, persons, texts, team_of, actions))
     people = [p for p, _ in persons]  # the marked person (first) gets no health rows; the second is the heavy one
     _timed(report, "medical", lambda: seed_medical(admin, people[1], people[2:], team_of, sizes))
     organisation = Organisation.objects.get(name=ORGANISATION)
@@ -336,9 +337,10 @@ ACTION_NAMES = [
 @transaction.atomic
 def _actions(
     admin: Member, persons: list[tuple[Person, dict]], team_of: dict[Any, Any], count: int, rng: random.Random
-) -> dict[Any, list[str]]:
-    """Actions spread over four months around today; past ones mostly done, a few urgent."""
-    names: dict[Any, list[str]] = defaultdict(list)
+) -> dict[Any, list[dict[str, Any]]]:
+    """Actions spread over four months around today; past ones mostly done, a few urgent. Returns their payloads
+    by person (the search lines hold their texts)."""
+    payloads: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     now = timezone.now()
     batch, links = [], []
     for person in _skewed(rng, [p for p, _ in persons], count):
@@ -346,14 +348,14 @@ def _actions(
         status = (
             Status.TODO if due > now or rng.random() < 0.2 else rng.choice([Status.DONE, Status.DONE, Status.CANCELLED])
         )
-        name = rng.choice(ACTION_NAMES)
-        names[person.pk].append(fold(name))
+        data = {"name": rng.choice(ACTION_NAMES), "description": "", "categories": []}
+        payloads[person.pk].append(data)
         action = records_build(
             Action,
             keyring=admin.keyring,
             organisation=admin.user.organisation,
             user=admin.user,
-            data={"name": name, "description": "", "categories": []},
+            data=data,
             person=person,
             due_at=due,
             urgent=rng.random() < 0.03,
@@ -367,7 +369,7 @@ def _actions(
             batch = []
     Action.objects.bulk_create(batch)
     Action.teams.through.objects.bulk_create(links, batch_size=BATCH)
-    return names
+    return payloads
 
 
 @transaction.atomic
@@ -376,7 +378,7 @@ def _indexes(
     persons: list[tuple[Person, dict]],
     texts: dict[Any, list[str]],
     team_of: dict[Any, Any],
-    action_names: dict[Any, list[str]],
+    actions: dict[Any, list[dict[str, Any]]],
 ) -> None:
     org_id = admin.user.member_organisation_id
     cards = [(p, card_of(d)) for p, d in persons]
@@ -389,7 +391,8 @@ def _indexes(
     )
     buckets: dict[int, list[str]] = defaultdict(list)
     for (person, data), (_, card) in zip(persons, cards, strict=True):
-        search = {**search_of(data, texts.get(person.pk, [])), "actions": action_names.get(person.pk, [])}
+        search = search_of(data, texts.get(person.pk, []))
+        search.update({kind: [fold(t) for t in found] for kind, found in action_texts(actions[person.pk]).items()})
         line = shard_line(person.pk, [team_of[person.pk]], card, search)
         buckets[bucket_of(person.pk)].append(line)
     PersonShard.objects.bulk_create(

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Organisation, User
 from mano.agenda.models import Action
+from mano.agenda.search import DETAILS
 from mano.agenda.stats import CATEGORIES
 from mano.core import grouped, statstore
 from mano.core.audit import AuditAction, audit
@@ -30,6 +31,7 @@ from mano.core.config import ConfigChanged, config_hash
 from mano.core.crypto import Keyring
 from mano.core.records import record_data, record_update
 from mano.persons import history
+from mano.persons.index import search_words_add
 from mano.persons.text import fold
 
 CONFIG_CHANGED = _(
@@ -340,8 +342,10 @@ def _action_rewrite(user: User, keyring: Keyring, organisation: Organisation, pl
         record_update(action, keyring=keyring, user=user, data=data, expected_version=action.version)
         rewritten += 1
         persons.add(action.person_id)
-    # The statistics count actions by category name: their persons' lines take the new name.
+    # The statistics count actions by category name, and the agenda's text filter first looks for its words in
+    # the persons' search lines: both take the new name.
     statstore.refresh(organisation.pk, keyring, persons, sources=[CATEGORIES])
+    search_words_add(organisation.pk, persons, DETAILS, [plan.new], keyring)
     return rewritten
 
 

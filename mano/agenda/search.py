@@ -1,19 +1,89 @@
-"""Action names are part of a person's search text."""
+"""Actions in the persons' search lines, and what those lines tell the agenda's free-text filter.
+
+Each person's line (`mano.persons.index`) holds the distinct words of their actions' names ("actions") and of
+their descriptions and categories ("action_details"), besides their name and comments, action comments included.
+So a person whose line lacks a word of the agenda's text has no action that the text filter accepts: the filter
+rules those persons out from the shards before decrypting any action (`ruled_out`). Lines written before
+"action_details" existed lack the field and rule nobody out; they gain it when their person is next written.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+from uuid import UUID
+
+from django.db.models import QuerySet
 
 from mano.agenda.models import Action
 from mano.core.crypto import Keyring
 from mano.core.records import records_data
-from mano.persons.index import SEARCH_SOURCES
+from mano.persons.index import KIND_SEP, PERSON_SHARDS, SEARCH_SOURCES
 from mano.persons.models import Person
 
+DETAILS = "action_details"
+_MARK = f"\t{DETAILS}{KIND_SEP}"
 
-def action_names(person: Person, keyring: Keyring) -> tuple[str, list[str]]:
+
+def action_texts(payloads: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
+    """The search texts of a person's actions: names, then descriptions and categories, each text once
+    (a recurring series repeats one name hundreds of times)."""
+    names: dict[str, None] = {}
+    details: dict[str, None] = {}
+    for data in payloads:
+        names[str(data.get("name") or "")] = None
+        details[str(data.get("description") or "")] = None
+        details.update(dict.fromkeys(str(c) for c in data.get("categories") or []))
+    return {"actions": list(names), DETAILS: [text for text in details if text]}
+
+
+def person_action_texts(person: Person, keyring: Keyring) -> dict[str, list[str]]:
     rows = Action.objects.filter(person=person, deleted_at=None).only("id", "organisation_id", "payload")
-    # A recurring series repeats one name hundreds of times: each name once keeps the search line small.
-    names = dict.fromkeys(str(data.get("name") or "") for _, data in records_data(rows, keyring))
-    return "actions", list(names)
+    return action_texts(data for _, data in records_data(rows, keyring))
 
 
-SEARCH_SOURCES.append(action_names)
+# Up to this many persons, a list filtered on a text reads only their actions (an IN list in SQL); past it, it
+# reads the candidates in order and drops the others' before decrypting them.
+NARROW = 1000
+
+
+class TextPersons(NamedTuple):
+    """The persons whose actions may match a free text (ids as str of the UUID): those whose line holds every
+    word. Any other person has no action that the text filter accepts: their line lacks a word, so none of their
+    actions' names, categories, descriptions or comments, nor their name, holds it. A live action's person is live
+    (deleting a person deletes their actions) and every live person has a line (the persons list reads them)."""
+
+    kept: set[str]
+
+    def allows(self, person_id: UUID) -> bool:
+        return str(person_id) in self.kept
+
+    @property
+    def narrows(self) -> bool:
+        return len(self.kept) <= NARROW
+
+    def narrow(self, rows: QuerySet[Action]) -> QuerySet[Action]:
+        return rows.filter(person_id__in=self.kept) if self.narrows else rows
+
+
+def text_persons(organisation_id: Any, keyring: Keyring, words: list[str]) -> TextPersons:
+    """The lines holding the first word are cut out of each shard's text (`str.find`, in C) and tested for the
+    others; the rest of a shard is never split, unless some of its lines predate "action_details" (kept)."""
+    kept: set[str] = set()
+    first, others = words[0], words[1:]
+    for _, text in PERSON_SHARDS.texts(organisation_id, keyring)[1]:
+        if text.count(_MARK) != text.count("\n") + 1:
+            kept.update(line[:36] for line in text.split("\n") if line and _MARK not in line)
+        position = text.find(first)
+        while position >= 0:
+            start = text.rfind("\n", 0, position) + 1
+            end = text.find("\n", position)
+            end = len(text) if end < 0 else end
+            line = text[start:end]
+            if all(word in line for word in others):
+                kept.add(line[:36])
+            position = text.find(first, end)
+    return TextPersons(kept)
+
+
+SEARCH_SOURCES.append(person_action_texts)

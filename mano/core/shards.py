@@ -108,6 +108,21 @@ class ShardStore:
                 shard.payload = self.envelope(org_id, shard.bucket, kept, keyring)
                 shard.save(update_fields=["payload", "updated_at"])
 
+    def patch(self, org_id: Any, keys: Iterable[str], change: Callable[[str], str], keyring: Keyring) -> None:
+        """Apply `change` to the existing lines of `keys`, rewriting each touched shard once under a row lock (a
+        change made from a line read earlier could drop a concurrent writer's update of it)."""
+        by_bucket: dict[int, set[str]] = defaultdict(set)
+        for key in keys:
+            by_bucket[self.bucket(key)].add(key)
+        with transaction.atomic():
+            for shard in self.rows(org_id).select_for_update().filter(bucket__in=list(by_bucket)).order_by("bucket"):
+                wanted = by_bucket[shard.bucket]
+                before = [ln for ln in self.open(org_id, shard.bucket, shard.payload, keyring).split("\n") if ln]
+                after = [change(ln) if ln.split("\t", 1)[0] in wanted else ln for ln in before]
+                if after != before:
+                    shard.payload = self.envelope(org_id, shard.bucket, after, keyring)
+                    shard.save(update_fields=["payload", "updated_at"])
+
     def replace_all(self, org_id: Any, lines: Iterable[str], keyring: Keyring) -> int:
         """Every line of the organisation from scratch (rebuilds, bulk seeding); returns how many."""
         by_bucket: dict[int, list[str]] = defaultdict(list)

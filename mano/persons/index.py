@@ -37,8 +37,8 @@ CARD_FIELDS = (
     "out_of_active_list",
     "custom",
 )
-# Other apps add searchable text (action names, …): callables (person, keyring) → (kind, texts).
-SEARCH_SOURCES: list[Callable[[Person, Keyring], tuple[str, list[str]]]] = []
+# Other apps add searchable text (action names, …): callables (person, keyring) → {kind: texts}.
+SEARCH_SOURCES: list[Callable[[Person, Keyring], dict[str, list[str]]]] = []
 # Other modules add card facts (family membership, …): callables (person, keyring) → dict.
 CARD_SOURCES: list[Callable[[Person, Keyring], dict[str, Any]]] = []
 CARD_TABLE = f"{PersonIndex._meta.db_table}.card"
@@ -71,8 +71,8 @@ def search_of(data: dict[str, Any], comments: list[str]) -> dict[str, Any]:
 def build_search(person: Person, data: dict[str, Any], keyring: Keyring) -> dict[str, Any]:
     text = search_of(data, _comment_texts(person, keyring))
     for source in SEARCH_SOURCES:
-        kind, texts = source(person, keyring)
-        text[kind] = [fold(t) for t in texts]
+        for kind, texts in source(person, keyring).items():
+            text[kind] = [fold(t) for t in texts]
     return text
 
 
@@ -172,6 +172,23 @@ def index_refresh_many(items: list[tuple[Person, dict[str, Any] | None]], keyrin
             lines = {str(p.pk): _index_line(p, keyring, data) for p, data in items}
             _shards_rewrite(items[0][0].organisation_id, lines, keyring)
             statstore.refresh(items[0][0].organisation_id, keyring, [p.pk for p, _ in items])
+
+
+def search_words_add(org_id: Any, person_ids: Iterable[Any], kind: str, texts: list[str], keyring: Keyring) -> None:
+    """Add the words of `texts` to the `kind` field of these persons' search lines, without rebuilding them (a
+    category rename rewrites thousands of actions: their persons' lines take the new name). A line without the
+    field is left as it is."""
+    added = [fold(text) for text in texts]
+    prefix = f"{kind}{KIND_SEP}"
+
+    def change(line: str) -> str:
+        fields = line.split("\t")
+        for position, field in enumerate(fields):
+            if field.startswith(prefix):
+                fields[position] = prefix + distinct_words([field[len(prefix) :], *added])
+        return "\t".join(fields)
+
+    PERSON_SHARDS.patch(org_id, [str(person_id) for person_id in person_ids], change, keyring)
 
 
 def index_remove(person: Person, keyring: Keyring) -> None:

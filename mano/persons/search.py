@@ -23,6 +23,7 @@ LABELS = {
     "description": _("description"),
     "comments": _("commentaire"),
     "actions": _("action"),
+    "action_details": _("description ou catégorie d'action"),
 }
 ORDER = {field: position for position, field in enumerate(LABELS)}
 
