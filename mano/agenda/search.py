@@ -3,7 +3,7 @@
 Each person's line (`mano.persons.index`) holds the distinct words of their actions' names ("actions") and of
 their descriptions and categories ("action_details"), besides their name and comments, action comments included.
 So a person whose line lacks a word of the agenda's text has no action that the text filter accepts: the filter
-rules those persons out from the shards before decrypting any action (`ruled_out`). Lines written before
+rules those persons out from the shards before decrypting any action (`text_persons`). Lines written before
 "action_details" existed lack the field and rule nobody out; they gain it when their person is next written.
 """
 
@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from mano.agenda.models import Action
 from mano.core.crypto import Keyring
 from mano.core.records import records_data
+from mano.core.shards import line_spans
 from mano.persons.index import KIND_SEP, PERSON_SHARDS, SEARCH_SOURCES
 from mano.persons.models import Person
 
@@ -67,22 +68,17 @@ class TextPersons(NamedTuple):
 
 
 def text_persons(organisation_id: Any, keyring: Keyring, words: list[str]) -> TextPersons:
-    """The lines holding the first word are cut out of each shard's text (`str.find`, in C) and tested for the
-    others; the rest of a shard is never split, unless some of its lines predate "action_details" (kept)."""
+    """The lines holding the first word are cut out of each shard's text (`line_spans`) and tested for the others;
+    the rest of a shard is never split, unless some of its lines predate "action_details" (kept)."""
     kept: set[str] = set()
     first, others = words[0], words[1:]
     for _, text in PERSON_SHARDS.texts(organisation_id, keyring)[1]:
         if text.count(_MARK) != text.count("\n") + 1:
             kept.update(line[:36] for line in text.split("\n") if line and _MARK not in line)
-        position = text.find(first)
-        while position >= 0:
-            start = text.rfind("\n", 0, position) + 1
-            end = text.find("\n", position)
-            end = len(text) if end < 0 else end
+        for start, end in line_spans(text, first):
             line = text[start:end]
             if all(word in line for word in others):
                 kept.add(line[:36])
-            position = text.find(first, end)
     return TextPersons(kept)
 
 

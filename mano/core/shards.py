@@ -39,6 +39,18 @@ class EnvelopeHead(Func):
         return self.as_sql(compiler, connection, function="SUBSTRING", **extra)
 
 
+def line_spans(text: str, word: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line of `text` that holds `word`, once per line: the word is looked for in the whole
+    text (`str.find`, in C) and only the lines it hits are delimited; the others are never split."""
+    position = text.find(word)
+    while position >= 0:
+        start = text.rfind("\n", 0, position) + 1
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        yield start, end
+        position = text.find(word, end)
+
+
 @dataclass(frozen=True)
 class ShardStore:
     """An organisation's lines spread over encrypted envelopes (rows with organisation, bucket, payload):
@@ -186,15 +198,10 @@ class ShardStore:
         for _, text in self.texts(org_id, keyring)[1]:
             starts: set[int] = set()
             for word in filter(None, words):
-                position = text.find(word)
-                while position >= 0:
-                    start = text.rfind("\n", 0, position) + 1
-                    end = text.find("\n", position)
-                    end = len(text) if end < 0 else end
+                for start, end in line_spans(text, word):
                     if start not in starts:
                         starts.add(start)
                         found.append(text[start:end])
-                    position = text.find(word, end)
         return found
 
     def lines(self, org_id: Any, keyring: Keyring) -> list[str]:
