@@ -15,6 +15,7 @@ from django.test import override_settings
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from nacl import bindings
 from nacl.public import PrivateKey
 
 from mano.core import crypto
@@ -103,6 +104,20 @@ def test_a_truncated_or_extended_envelope_fails(data, choice):
         open_(keyring, envelope[:cut])
     with pytest.raises(DecryptionError):
         open_(keyring, envelope + choice.draw(st.binary(min_size=1, max_size=32)))
+
+
+@FAST
+@given(plain=st.binary(max_size=600), aad=st.binary(max_size=120), choice=st.data())
+def test_the_direct_libsodium_call_opens_exactly_what_pynacl_opens(plain, aad, choice):
+    """_aead_decrypt calls libsodium without nacl.bindings' wrapper: it opens what the wrapper seals, and refuses
+    (with DecryptionError) every blob, additional data or key that the wrapper refuses, short blobs included."""
+    key, nonce = secrets.token_bytes(32), secrets.token_bytes(crypto.NONCE_BYTES)
+    blob = nonce + bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, aad, nonce, key)
+    assert crypto._aead_decrypt(key, blob, aad, "test") == plain
+    cut = choice.draw(st.integers(0, len(blob) - 1))
+    for bad_key, bad_blob, bad_aad in ((key, blob[:cut], aad), (key, blob, aad + b"x"), (key[:31], blob, aad)):
+        with pytest.raises(DecryptionError):
+            crypto._aead_decrypt(bad_key, bad_blob, bad_aad, "test")
 
 
 @FAST
