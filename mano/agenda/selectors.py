@@ -26,7 +26,7 @@ from django.db.models import (
 from django.http import Http404
 
 from mano.accounts.models import Team, User
-from mano.agenda.days import agenda_day_of, day_window
+from mano.agenda.days import day_window
 from mano.agenda.filters import DECRYPTED_SORTS, AgendaFilters, lacking
 from mano.agenda.models import Action, Status
 from mano.agenda.rows import ActionRow, teams_of
@@ -48,6 +48,8 @@ ORDERED = ("-urgent", "due_at", "id")
 Pair = tuple[Action, dict[str, Any]]
 # The most candidates a list page decrypts for an encrypted filter or a sort by name or person.
 SCAN_CAP = 5000
+# The most rows a day's tabs or a week decrypt for an encrypted filter; past it the page says its counts are partial.
+WINDOW_CAP = 12_000
 
 
 @dataclass
@@ -141,28 +143,67 @@ class Lean(NamedTuple):
     payload: Envelope
 
 
-def _window_matching(user: User, keyring: Keyring, window: QuerySet[Action], filters: AgendaFilters) -> list[Pair]:
-    """The rows of a (limited, ordered) window that pass the encrypted filters."""
-    return _lean_matching(user, keyring, _lean(window), filters)
+def _lean_accepted(
+    user: User, keyring: Keyring, lean: list[Lean], filters: AgendaFilters, names: dict[UUID, str] | None = None
+) -> list[tuple[Lean, dict[str, Any]]]:
+    """The rows that pass the encrypted filters, their payloads opened in one batch from plain values (a week
+    holds thousands of rows: building a model for each cost more than decrypting it)."""
+    texts = decrypt_record_texts(
+        keyring, table=Action._meta.db_table, org_id=user.member_organisation_id, rows=[(r.pk, r.payload) for r in lean]
+    )
+    pairs = [(row, json.loads(text)) for row, (_, text) in zip(lean, texts, strict=True)]
+    return _accepted(user, keyring, pairs, filters, names)
 
 
-def _lean(window: QuerySet[Action]) -> list[Lean]:
-    return [Lean(*values) for values in window.values_list("pk", "person_id", "payload")]
+def _with_models(user: User, pairs: list[tuple[Lean, dict[str, Any]]]) -> list[Pair]:
+    """Models for the rows a page shows, in their order."""
+    models = Action.objects.filter(organisation_id=user.member_organisation_id).in_bulk([row.pk for row, _ in pairs])
+    return [(models[row.pk], data) for row, data in pairs]
 
 
 def _lean_matching(
     user: User, keyring: Keyring, lean: list[Lean], filters: AgendaFilters, names: dict[UUID, str] | None = None
 ) -> list[Pair]:
-    """Payloads opened in one batch from plain values, and models built for the matching rows only (a week's
-    window holds up to 2,000 rows, a list scan 5,000: building a model for each cost more than decrypting it)."""
-    organisation_id = user.member_organisation_id
-    texts = decrypt_record_texts(
-        keyring, table=Action._meta.db_table, org_id=organisation_id, rows=[(row.pk, row.payload) for row in lean]
-    )
-    pairs = [(row, json.loads(text)) for row, (_, text) in zip(lean, texts, strict=True)]
-    kept = _accepted(user, keyring, pairs, filters, names)
-    models = Action.objects.filter(organisation_id=organisation_id).in_bulk([row.pk for row, _ in kept])
-    return [(models[row.pk], data) for row, data in kept]
+    return _with_models(user, _lean_accepted(user, keyring, lean, filters, names))
+
+
+def _day_index(windows: dict[date, tuple[datetime, datetime]]) -> Case:
+    """In SQL, the position of a row's day among consecutive `windows` (rows of their range only)."""
+    ends = [end for _, end in windows.values()]
+    return Case(*(When(agenda_at__lt=end, then=Value(i)) for i, end in enumerate(ends)), output_field=IntegerField())
+
+
+class Matched(NamedTuple):
+    """The rows of consecutive days that pass the encrypted filters, by day, in the day's order; `capped` when
+    the days held more than WINDOW_CAP rows (the last days' rows past it were not read)."""
+
+    days: dict[date, list[tuple[Lean, dict[str, Any]]]]
+    capped: bool
+
+
+def _days_matching(
+    user: User,
+    keyring: Keyring,
+    scoped: QuerySet[Action],
+    windows: dict[date, tuple[datetime, datetime]],
+    filters: AgendaFilters,
+) -> Matched:
+    """Every row of the days' range, read as plain values with its day worked out by SQL, opened in one batch and
+    filtered: the counts are exact however busy the days (up to WINDOW_CAP rows; a week of a 20,000-person
+    organisation holds ~6,000), and models are built only for the rows a page shows."""
+    days = list(windows)
+    ranged = scoped.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])
+    values = ranged.annotate(day=_day_index(windows)).order_by("day", *ORDERED)
+    raw = _raw_values(values.values_list("id", "person_id", "payload", "day")[: WINDOW_CAP + 1])
+    lean = [Lean(_uuid(pk), _uuid(person_id), payload) for pk, person_id, payload, _ in raw[:WINDOW_CAP]]
+    day_of = {row.pk: days[index] for row, (*_, index) in zip(lean, raw, strict=False)}
+    # Most rows lack a word in their own text and need their person's name: all opened at once, from a subquery
+    # (an IN list of thousands of ids cost SQLite twice as much).
+    names = _folded_names(user, keyring, ranged.values("person_id"), {}) if filters.text else None
+    found: dict[date, list[tuple[Lean, dict[str, Any]]]] = {day: [] for day in days}
+    for row, data in _lean_accepted(user, keyring, lean, filters, names):
+        found[day_of[row.pk]].append((row, data))
+    return Matched(found, len(raw) > WINDOW_CAP)
 
 
 def _accepted(
@@ -193,8 +234,16 @@ def _accepted(
     return [(a, d) for a, d in pairs if not missing[a.pk]]
 
 
-def _folded_names(user: User, keyring: Keyring, person_ids: set[UUID], known: dict[UUID, str]) -> dict[UUID, str]:
-    """`known` completed with the folded names of `person_ids` ("" for a person without a card)."""
+def _folded_names(
+    user: User, keyring: Keyring, person_ids: set[UUID] | QuerySet[Any], known: dict[UUID, str]
+) -> dict[UUID, str]:
+    """`known` completed with the folded names of `person_ids` ("" for a person without a card); a subquery of
+    person ids is read as such."""
+    if isinstance(person_ids, QuerySet):
+        known.update(
+            {person_id: fold(name) for person_id, name in card_names(user.organisation_id, person_ids, keyring).items()}
+        )
+        return known
     wanted = person_ids - known.keys()
     if wanted:
         opened = card_names(user.organisation_id, wanted, keyring)
@@ -227,14 +276,6 @@ def _window_counts(rows: QuerySet[Action], windows: dict[Any, tuple[datetime, da
     return {key: totals[f"w{i}"] or 0 for i, key in enumerate(keys)}
 
 
-def _by_day(pairs: Iterable[Pair], days: list[date], night: bool) -> dict[date, list[Pair]]:
-    """Decrypted rows sorted into their agenda days (done/cancelled date, else due date)."""
-    buckets: dict[date, list[Pair]] = {day: [] for day in days}
-    for action, data in pairs:
-        buckets.setdefault(agenda_day_of(action.agenda_at, night=night), []).append((action, data))
-    return buckets
-
-
 def day_agenda_counts(
     *, user: User, teams: list[Team], day: date, statuses: list[str], without_team: bool = False
 ) -> dict[str, int]:
@@ -255,6 +296,12 @@ def day_actions(*, user: User, keyring: Keyring, teams: list[Team], day: date, s
     return _day_rows(_scoped(user, teams, statuses), keyring, day, _night(teams, False), 0)
 
 
+class DayAgenda(NamedTuple):
+    counts: dict[str, int]  # the three tabs'
+    rows: list[ActionRow]
+    capped: bool  # an encrypted filter read only the first WINDOW_CAP rows of the three days
+
+
 def day_agenda(
     *,
     user: User,
@@ -265,25 +312,22 @@ def day_agenda(
     without_team: bool = False,
     filters: AgendaFilters | None = None,
     page: int = 1,
-) -> tuple[dict[str, int], list[ActionRow]]:
+) -> DayAgenda:
     """The day tabs' counts and one page of the day's rows (DAY_PAGE a page), urgent first then by due time.
 
     Without an encrypted filter: one counting query and one indexed range on agenda_at, only the page's rows
-    decrypted. With one: one range over yesterday to tomorrow, decrypted and filtered, so the counts match."""
+    decrypted. With one: every row from yesterday to tomorrow decrypted and filtered, so the counts are exact."""
     night = _night(teams, without_team)
     scoped = _scoped(user, teams, statuses, without_team)
     first = (max(1, page) - 1) * DAY_PAGE
     if filters is None or not filters.encrypted:
         counts = day_agenda_counts(user=user, teams=teams, day=day, statuses=statuses, without_team=without_team)
-        return counts, _day_rows(scoped, keyring, day, night, first)
-    start, _ = day_window(day - timedelta(days=1), night=night)
-    _, end = day_window(day + timedelta(days=1), night=night)
-    window = scoped.filter(agenda_at__gte=start, agenda_at__lt=end).order_by(*ORDERED)[:1500]
-    tabs = [day + timedelta(days=offset) for _, offset in DAY_TABS]
-    by_day = _by_day(_window_matching(user, keyring, window, filters), tabs, night)
-    counts = {key: len(by_day[tab]) for (key, _), tab in zip(DAY_TABS, tabs, strict=True)}
-    shown = by_day[day][first : first + DAY_PAGE]
-    return counts, rows_of(shown, keyring)
+        return DayAgenda(counts, _day_rows(scoped, keyring, day, night, first), False)
+    tabs = {day + timedelta(days=offset): key for key, offset in DAY_TABS}
+    matched = _days_matching(user, keyring, scoped, {tab: day_window(tab, night=night) for tab in tabs}, filters)
+    counts = {key: len(matched.days[tab]) for tab, key in tabs.items()}
+    shown = matched.days[day][first : first + DAY_PAGE]
+    return DayAgenda(counts, rows_of(_with_models(user, shown), keyring), matched.capped)
 
 
 def action_rows(actions: list[Action], keyring: Keyring) -> list[ActionRow]:
@@ -320,6 +364,7 @@ class WeekDay:
     day: date
     rows: list[ActionRow]
     count: int
+    capped: bool = False  # an encrypted filter read only the week's first WINDOW_CAP rows
 
     @property
     def hidden(self) -> int:
@@ -341,12 +386,14 @@ def week_actions(
     night = _night(teams, without_team)
     days = [monday + timedelta(days=i) for i in range(7)]
     windows = {day: day_window(day, night=night) for day in days}
-    scoped = _scoped(user, teams, statuses, without_team).order_by(*ORDERED)
+    scoped = _scoped(user, teams, statuses, without_team)
+    capped = False
     if filters is not None and filters.encrypted:
-        window = scoped.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])[:2000]
-        matched = _by_day(_window_matching(user, keyring, window, filters), days, night)
-        counts = {day: len(matched[day]) for day in days}
-        pairs = {day: matched[day][:WEEK_DAY_ROWS] for day in days}
+        matched = _days_matching(user, keyring, scoped, windows, filters)
+        counts = {day: len(matched.days[day]) for day in days}
+        opened = iter(_with_models(user, [pair for day in days for pair in matched.days[day][:WEEK_DAY_ROWS]]))
+        pairs = {day: [next(opened) for _ in matched.days[day][:WEEK_DAY_ROWS]] for day in days}
+        capped = matched.capped
     else:
         counts, firsts = _firsts(scoped, windows, WEEK_DAY_ROWS)
         models = Action.objects.filter(organisation_id=user.member_organisation_id).in_bulk(
@@ -355,7 +402,7 @@ def week_actions(
         pairs = {day: [(a, record_data(a, keyring)) for a in (models[pk] for pk in firsts[day])] for day in days}
     shown = [pair for day in days for pair in pairs[day]]
     rows = iter(rows_of(shown, keyring))
-    return [WeekDay(day, [next(rows) for _ in pairs[day]], counts[day]) for day in days]
+    return [WeekDay(day, [next(rows) for _ in pairs[day]], counts[day], capped) for day in days]
 
 
 def _firsts(
@@ -365,12 +412,13 @@ def _firsts(
     query: the ids of the whole range sorted by day then ORDERED, read as raw values (converting thousands of
     ids into UUIDs, or numbering them with a window function, cost more than the query itself)."""
     days = list(windows)
-    day_of = Case(
-        *(When(agenda_at__lt=end, then=Value(i)) for i, (_, end) in enumerate(windows.values())),
-        output_field=IntegerField(),
-    )
     ranged = scoped.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])
-    sql, params = ranged.annotate(day=day_of).order_by("day", *ORDERED).values_list("id", "day").query.sql_with_params()
+    sql, params = (
+        ranged.annotate(day=_day_index(windows))
+        .order_by("day", *ORDERED)
+        .values_list("id", "day")
+        .query.sql_with_params()
+    )
     counts, firsts = [0] * len(days), [[] for _ in days]  # type: tuple[list[int], list[list[UUID]]]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from mano.core import statstore
 from mano.core.crypto import KeyKind, Keyring, decrypt_record, decrypt_record_texts, encrypt_record
@@ -202,7 +203,8 @@ def card_names(
     organisation_id: Any, person_ids: Iterable[Any], keyring: Keyring, *, live_only: bool = False
 ) -> dict[UUID, str]:
     """Names of these persons of one organisation, read from their small cards in one query."""
-    indexes = PersonIndex.objects.filter(organisation_id=organisation_id, person_id__in=list(person_ids))
+    wanted = person_ids if isinstance(person_ids, QuerySet) else list(person_ids)  # a subquery stays one
+    indexes = PersonIndex.objects.filter(organisation_id=organisation_id, person_id__in=wanted)
     if live_only:
         indexes = indexes.filter(person__deleted_at=None)
     # Plain values and one batch of envelopes: a week's window names ~1,500 persons (29 → 19 ms).

@@ -20,6 +20,7 @@ from mano.agenda.rows import date_shown, teams_of
 from mano.agenda.services import action_set_status, actions_create
 from mano.core.records import record_data
 from mano.core.search_param import Search
+from mano.persons.index import card_names
 from mano.persons.services import person_create
 from mano.persons.text import fold
 
@@ -237,3 +238,76 @@ def test_the_list_scan_pages_as_the_former_offset_scan(org_a, persons, monkeypat
         assert (shown, page.more, page.total, page.capped) == _former_scan(
             member.user, member.keyring, rows, filters, number
         )
+
+
+def _reference_matching(member, text):
+    """The whole organisation's week with a free text, the plain way: every row of the range tested by
+    `AgendaFilters.matches` with its person's name."""
+    filters = AgendaFilters(search=Search(text))
+    expected = _reference(member.user, [], EVERY)
+    person_ids = {a.person_id for actions in expected.values() for a in actions}
+    names = card_names(member.user.organisation_id, person_ids, member.keyring)
+    return {
+        day: [
+            a
+            for a in actions
+            if filters.matches(record_data(a, member.keyring), restricted=False, person=names[a.person_id])
+        ]
+        for day, actions in expected.items()
+    }
+
+
+def _week_with_text(member, text):
+    filters = AgendaFilters(search=Search(text))
+    return selectors.week_actions(
+        user=member.user, keyring=member.keyring, teams=[], monday=MONDAY, statuses=EVERY, filters=filters
+    )
+
+
+@pytest.mark.parametrize("text", ["rendez", "personne 0", "caf", "minuit", "zzxqwv"])
+def test_a_text_in_the_week_counts_every_matching_row_of_every_day(org_a, week, text):
+    """The week reads every row of its range (not the first rows of the range in urgency order, which left the
+    last days of a busy week uncounted): each day's count and first rows are those of the plain computation."""
+    member = org_a["admin"]
+    expected = _reference_matching(member, text)
+    days = _week_with_text(member, text)
+    for shown in days:
+        assert shown.count == len(expected[shown.day]), (text, shown.day)
+        assert [row.action.pk for row in shown.rows] == [a.pk for a in expected[shown.day][: selectors.WEEK_DAY_ROWS]]
+        assert not shown.capped
+
+
+def test_the_day_tabs_count_every_matching_row_of_the_three_days(org_a, week):
+    member = org_a["admin"]
+    expected = _reference_matching(member, "rendez")
+    agenda = selectors.day_agenda(
+        user=member.user,
+        keyring=member.keyring,
+        teams=[],
+        day=week,
+        statuses=EVERY,
+        filters=AgendaFilters(search=Search("rendez")),
+    )
+    assert agenda.counts == {"yesterday": 0, "today": 36, "tomorrow": 0}
+    assert [row.action.pk for row in agenda.rows] == [a.pk for a in expected[week]]
+    assert not agenda.capped
+
+
+def test_past_the_window_cap_the_week_and_the_day_say_their_counts_are_partial(
+    org_a, week, monkeypatch, unlocked_client
+):
+    member = org_a["admin"]
+    rows = sum(len(actions) for actions in _reference(member.user, [], EVERY).values())
+    client = unlocked_client(member)
+    warning = "les nombres sont incomplets"
+    week_url, day_url = "/agenda/semaine/", "/agenda/"
+    query = {"jour": week.isoformat(), "equipe": "toutes", "statut": "all", "q": "rendez"}
+    monkeypatch.setattr(selectors, "WINDOW_CAP", rows)
+    assert not any(d.capped for d in _week_with_text(member, "rendez"))
+    assert warning not in client.get(week_url, query).content.decode()
+    monkeypatch.setattr(selectors, "WINDOW_CAP", rows - 1)
+    assert all(d.capped for d in _week_with_text(member, "rendez"))
+    assertContains(client.get(week_url, query), warning)
+    monkeypatch.setattr(selectors, "WINDOW_CAP", 10)  # the three days around Tuesday hold more than ten
+    assertContains(client.get(day_url, query), warning)
+    assert warning not in client.get(day_url, {**query, "q": ""}).content.decode()

@@ -58,8 +58,8 @@ def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     what = _shown(request, scope)
     day = day_shown(request, scope["night"])
     page = _page(request)
-    counts, rows = selectors.day_agenda(**_selection(request, scope), day=day, page=page)
-    rows = rows if what.actions else []
+    agenda = selectors.day_agenda(**_selection(request, scope), day=day, page=page)
+    counts, rows = agenda.counts, agenda.rows if what.actions else []
     first = (page - 1) * selectors.DAY_PAGE
     start, end = day_window(day, night=scope["night"])
     context = {
@@ -77,6 +77,8 @@ def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "first_shown": first + 1,
         "last_shown": first + len(rows),
         "more": what.actions and counts["today"] > first + len(rows),
+        "window_capped": agenda.capped,
+        "window_cap": selectors.WINDOW_CAP,
     }
     return render(request, "agenda/day.html", context)
 
@@ -111,6 +113,8 @@ def week_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "week": week,
         "extra_days": extras.week_blocks(request, what, week, scope, per_day=selectors.WEEK_DAY_ROWS),
         "days": days,
+        "window_capped": any(d.capped for d in days),
+        "window_cap": selectors.WINDOW_CAP,
         "previous": monday - timedelta(days=7),
         "next": monday + timedelta(days=7),
         "monday": monday,
