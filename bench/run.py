@@ -251,6 +251,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from mano.core.runtime import settle_for_serving
+
+    settle_for_serving()  # as mano.wsgi does in every gunicorn worker
     text = report(run())
     print(text)
     out = ROOT / "docs" / "benchmarks.md"

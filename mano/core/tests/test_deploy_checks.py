@@ -100,3 +100,25 @@ def test_production_refuses_a_pepper_that_is_not_32_base64_bytes(tmp_path, peppe
     result = manage(env, "check")
     assert result.returncode != 0
     assert "MANO_PEPPER must be base64" in result.stderr
+
+
+def test_a_gunicorn_worker_has_its_views_loaded_and_startup_objects_out_of_the_collectors_sight(tmp_path):
+    """mano.wsgi (what gunicorn imports) loads every view module, freezes what startup allocated and raises the
+    collection thresholds (mano.core.runtime): a heavy page then no longer pays full collections over them."""
+    script = (
+        "import gc, sys; default = gc.get_threshold(); import mano.wsgi; "
+        "from mano.core.runtime import THRESHOLDS; "
+        "print(default != THRESHOLDS, gc.get_threshold() == THRESHOLDS, gc.get_freeze_count() > 10_000, "
+        "'mano.agenda.views.calendar' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", "True", "True"]
