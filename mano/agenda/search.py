@@ -23,7 +23,7 @@ from mano.persons.index import KIND_SEP, PERSON_SHARDS, SEARCH_SOURCES
 from mano.persons.models import Person
 
 DETAILS = "action_details"
-_MARK = f"\t{DETAILS}{KIND_SEP}"
+_MARK = f"\t{DETAILS}{KIND_SEP}".encode()
 
 
 def action_texts(payloads: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
@@ -68,17 +68,18 @@ class TextPersons(NamedTuple):
 
 
 def text_persons(organisation_id: Any, keyring: Keyring, words: list[str]) -> TextPersons:
-    """The lines holding the first word are cut out of each shard's text (`line_spans`) and tested for the others;
-    the rest of a shard is never split, unless some of its lines predate "action_details" (kept)."""
+    """The lines holding the first word are cut out of each shard (`line_spans`, on the undecoded UTF-8 bytes) and
+    tested for the others; the rest of a shard is never split, unless some of its lines predate "action_details"
+    (kept)."""
     kept: set[str] = set()
-    first, others = words[0], words[1:]
-    for _, text in PERSON_SHARDS.texts(organisation_id, keyring)[1]:
-        if text.count(_MARK) != text.count("\n") + 1:
-            kept.update(line[:36] for line in text.split("\n") if line and _MARK not in line)
+    first, *others = (word.encode() for word in words)
+    for _, text in PERSON_SHARDS.blobs(organisation_id, keyring):
+        if text.count(_MARK) != text.count(b"\n") + 1:
+            kept.update(line[:36].decode() for line in text.split(b"\n") if line and _MARK not in line)
         for start, end in line_spans(text, first):
             line = text[start:end]
             if all(word in line for word in others):
-                kept.add(line[:36])
+                kept.add(line[:36].decode())
     return TextPersons(kept)
 
 

@@ -12,12 +12,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, AnyStr
 
 from django.db import connection, transaction
 from django.db.models import BinaryField, Func
 
-from mano.core.crypto import Envelope, KeyKind, Keyring, decrypt_record_text, encrypt_record_text
+from mano.core.crypto import Envelope, KeyKind, Keyring, decrypt_record_bytes, decrypt_record_text, encrypt_record_text
 
 # An envelope's header and random nonce: a fresh nonce on every write tells a rewritten shard apart even when
 # the clock stood still (frozen in tests, two writes in one tick) or a slower writer committed an older time.
@@ -39,13 +39,15 @@ class EnvelopeHead(Func):
         return self.as_sql(compiler, connection, function="SUBSTRING", **extra)
 
 
-def line_spans(text: str, word: str) -> Iterator[tuple[int, int]]:
+def line_spans(text: AnyStr, word: AnyStr) -> Iterator[tuple[int, int]]:
     """(start, end) of each line of `text` that holds `word`, once per line: the word is looked for in the whole
-    text (`str.find`, in C) and only the lines it hits are delimited; the others are never split."""
+    text (`find`, in C) and only the lines it hits are delimited; the others are never split. Text and word are
+    both str or both UTF-8 bytes (a newline byte is a newline character in UTF-8)."""
+    newline = "\n" if isinstance(text, str) else b"\n"
     position = text.find(word)
     while position >= 0:
-        start = text.rfind("\n", 0, position) + 1
-        end = text.find("\n", position)
+        start = text.rfind(newline, 0, position) + 1
+        end = text.find(newline, position)
         end = len(text) if end < 0 else end
         yield start, end
         position = text.find(word, end)
@@ -182,9 +184,24 @@ class ShardStore:
 
     def texts(self, org_id: Any, keyring: Keyring) -> tuple[Stamp, list[tuple[int, str]]]:
         """Each shard's decrypted text, unsplit, by bucket, with the stamp of exactly what was read."""
+        stamp, opened = self._opened(org_id, keyring, self.open)
+        return stamp, opened
+
+    def blobs(self, org_id: Any, keyring: Keyring) -> list[tuple[int, bytes]]:
+        """Each shard's decrypted UTF-8 bytes, undecoded, by bucket (for callers that only look for words)."""
+        return self._opened(org_id, keyring, self.open_bytes)[1]
+
+    def open_bytes(self, org_id: Any, bucket: int, payload: Envelope, keyring: Keyring) -> bytes:
+        return decrypt_record_bytes(
+            keyring, table=self.table, row_id=self.row_id(bucket), org_id=org_id, envelope=payload
+        )
+
+    def _opened(
+        self, org_id: Any, keyring: Keyring, open_one: Callable[[Any, int, Envelope, Keyring], Any]
+    ) -> tuple[Stamp, list[tuple[int, Any]]]:
         opening = sorted(
             (
-                (bucket, bytes(payload[:STAMP_BYTES]), _OPENERS.submit(self.open, org_id, bucket, payload, keyring))
+                (bucket, bytes(payload[:STAMP_BYTES]), _OPENERS.submit(open_one, org_id, bucket, payload, keyring))
                 for bucket, payload in self._streamed(org_id)
             ),
             key=lambda item: item[0],
@@ -193,15 +210,16 @@ class ShardStore:
 
     def lines_with(self, org_id: Any, keyring: Keyring, words: Iterable[str]) -> list[str]:
         """The lines that hold at least one of `words`, each once: every word is looked for in each shard's whole
-        text (`str.find`, in C) and only the lines it hits are cut out; the others are never split."""
+        UTF-8 bytes (`find`, in C) and only the lines it hits are cut out and decoded; the others never are."""
+        encoded = [word.encode() for word in words if word]
         found: list[str] = []
-        for _, text in self.texts(org_id, keyring)[1]:
+        for _, text in self.blobs(org_id, keyring):
             starts: set[int] = set()
-            for word in filter(None, words):
+            for word in encoded:
                 for start, end in line_spans(text, word):
                     if start not in starts:
                         starts.add(start)
-                        found.append(text[start:end])
+                        found.append(text[start:end].decode())
         return found
 
     def lines(self, org_id: Any, keyring: Keyring) -> list[str]:

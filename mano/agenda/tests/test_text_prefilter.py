@@ -137,3 +137,19 @@ def test_a_person_search_finds_a_word_of_an_action_description(bob, org_a, unloc
     response = unlocked_client(bob).get("/personnes/?q=lariboisiere")
     assert [row.person_id for row in response.context["page"]] == [karim.pk]
     assert "description ou catégorie d&#x27;action" in response.content.decode()
+
+
+def test_words_beyond_ascii_are_found_in_the_lines_read_as_utf8_bytes(bob, org_a):
+    """The shards are searched undecoded: a word of several UTF-8 bytes (œ, ß folded to ss, CJK) is found where it
+    lies and nowhere else, and the persons' ids come back as text."""
+    heart, other = (
+        person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name=name) for name in ("Zoé", "Ana")
+    )
+    _add(bob, org_a.day, heart, "Suivi", description="Problème de cœur, rue Straße, 北京")
+    _add(bob, org_a.day, other, "Suivi", description="coeur")
+    org_id = org_a.organisation.pk
+    assert text_persons(org_id, bob.keyring, ["cœur"]).kept == {str(heart.pk)}
+    assert text_persons(org_id, bob.keyring, ["strasse", "北京"]).kept == {str(heart.pk)}
+    assert text_persons(org_id, bob.keyring, ["coeur"]).kept == {str(other.pk)}
+    assert text_persons(org_id, bob.keyring, ["zoe", "suivi"]).kept == {str(heart.pk)}
+    assert [line[:36] for line in PERSON_SHARDS.lines_with(org_id, bob.keyring, ["北京"])] == [str(heart.pk)]
