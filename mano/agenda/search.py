@@ -73,7 +73,7 @@ def text_persons(organisation_id: Any, keyring: Keyring, words: list[str]) -> Te
     (kept)."""
     kept: set[str] = set()
     first, *others = (word.encode() for word in words)
-    for _, text in PERSON_SHARDS.blobs(organisation_id, keyring):
+    for _, text in PERSON_SHARDS.blobs(organisation_id, keyring)[1]:
         if text.count(_MARK) != text.count(b"\n") + 1:
             kept.update(line[:36].decode() for line in text.split(b"\n") if line and _MARK not in line)
         for start, end in line_spans(text, first):

@@ -187,9 +187,10 @@ class ShardStore:
         stamp, opened = self._opened(org_id, keyring, self.open)
         return stamp, opened
 
-    def blobs(self, org_id: Any, keyring: Keyring) -> list[tuple[int, bytes]]:
-        """Each shard's decrypted UTF-8 bytes, undecoded, by bucket (for callers that only look for words)."""
-        return self._opened(org_id, keyring, self.open_bytes)[1]
+    def blobs(self, org_id: Any, keyring: Keyring) -> tuple[Stamp, list[tuple[int, bytes]]]:
+        """`texts` as UTF-8 bytes, undecoded: a word is looked for in bytes as in text, and only the lines it hits
+        need decoding (a decoded shard takes up to four times its size in memory)."""
+        return self._opened(org_id, keyring, self.open_bytes)
 
     def open_bytes(self, org_id: Any, bucket: int, payload: Envelope, keyring: Keyring) -> bytes:
         return decrypt_record_bytes(
@@ -213,7 +214,7 @@ class ShardStore:
         UTF-8 bytes (`find`, in C) and only the lines it hits are cut out and decoded; the others never are."""
         encoded = [word.encode() for word in words if word]
         found: list[str] = []
-        for _, text in self.blobs(org_id, keyring):
+        for _, text in self.blobs(org_id, keyring)[1]:
             starts: set[int] = set()
             for word in encoded:
                 for start, end in line_spans(text, word):

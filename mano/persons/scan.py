@@ -1,6 +1,7 @@
-"""Person search over the decrypted shard texts as they come out of their envelopes, never split into lines.
+"""Person search over the decrypted shards as they come out of their envelopes: UTF-8 bytes, never decoded
+whole nor split into lines (a UTF-8 word found in UTF-8 text starts on a character; byte order is code point order).
 
-One word of the query is looked for in a shard's whole text (`str.find`, in C); only the lines it hits are
+One word of the query is looked for in a shard's whole text (`bytes.find`, in C); only the lines it hits are
 looked at. A line is split into fields only when a word may lie in its quick fields (name, other names, phone,
 birth date): a word first seen after the line's tenth tab is in the description, the comments or another app's
 text, so a line whose every word is there is of tier 3 (see `search.Query.tier`) with no further work. That is
@@ -38,10 +39,10 @@ def searched_text(raw: str, quick_only: bool, more: str = "") -> str:
     return "\t".join(filter(None, [fields, more]))
 
 
-def scan(texts: list[tuple[int, str]], search: Query, *, quick_only: bool, extra: dict[str, str]) -> list[Hit]:
-    """Every line (of any shard) that the search matches, with its tier. `texts`: (bucket, text) of each shard;
-    `extra`: other apps' texts by person id, searched with that person's line."""
-    terms = sorted((term for term, _ in search.terms), key=len, reverse=True)
+def scan(texts: list[tuple[int, bytes]], search: Query, *, quick_only: bool, extra: dict[str, str]) -> list[Hit]:
+    """Every line (of any shard) that the search matches, with its tier. `texts`: (bucket, UTF-8 text) of each
+    shard; `extra`: other apps' texts by person id, searched with that person's line."""
+    terms = sorted((term.encode() for term, _ in search.terms), key=len, reverse=True)
     if not terms:
         return []
     # A word that reads as a phone number may also match the phone digits: such lines take the exact path.
@@ -52,12 +53,12 @@ def scan(texts: list[tuple[int, str]], search: Query, *, quick_only: bool, extra
     for shard, (_, text) in enumerate(texts):
         find, rfind, count, position = text.find, text.rfind, text.count, text.find(terms[0])
         while position >= 0:
-            start = rfind("\n", 0, position) + 1
-            end = find("\n", position)
+            start = rfind(b"\n", 0, position) + 1
+            end = find(b"\n", position)
             end = len(text) if end < 0 else end
-            person_id = text[start : start + ID_LENGTH]
+            person_id = text[start : start + ID_LENGTH].decode()
             if not (extra and person_id in extra):
-                if single and count("\t", start, position) >= QUICK_TABS:
+                if single and count(b"\t", start, position) >= QUICK_TABS:
                     tier = beyond
                 else:
                     tier = _tier(search, text, start, end, position, terms, fast=fast, quick_only=quick_only)
@@ -68,24 +69,24 @@ def scan(texts: list[tuple[int, str]], search: Query, *, quick_only: bool, extra
 
 
 def _tier(
-    search: Query, text: str, start: int, end: int, first: int, terms: list[str], *, fast: bool, quick_only: bool
+    search: Query, text: bytes, start: int, end: int, first: int, terms: list[bytes], *, fast: bool, quick_only: bool
 ) -> int | None:
     """The tier of the line text[start:end], in which terms[0] is first found at `first`."""
     # The line's folded name (its third field) is the name the tiers test: every word there is tier 0 or 1.
-    name_start = text.find("\t", start + ID_LENGTH + 1) + 1
-    name_end = text.find("\t", name_start)
+    name_start = text.find(b"\t", start + ID_LENGTH + 1) + 1
+    name_end = text.find(b"\t", name_start)
     if all(text.find(term, name_start, name_end) >= 0 for term in terms):
-        return 0 if text.startswith(search.folded, name_start) else 1
+        return 0 if text.startswith(search.folded.encode(), name_start) else 1
     found = [first] + [text.find(term, start, end) for term in terms[1:]]
     if min(found) < 0:
         return None  # a word missing from the whole line: missing from its search text too
-    if fast and all(text.count("\t", start, at) >= QUICK_TABS for at in found):
+    if fast and all(text.count(b"\t", start, at) >= QUICK_TABS for at in found):
         return None if quick_only else 3
-    return search.tier(searched_text(text[start:end], quick_only))
+    return search.tier(searched_text(text[start:end].decode(), quick_only))
 
 
 def _extra_hits(
-    texts: list[tuple[int, str]], search: Query, terms: list[str], extra: dict[str, str], quick_only: bool
+    texts: list[tuple[int, bytes]], search: Query, terms: list[bytes], extra: dict[str, str], quick_only: bool
 ) -> list[Hit]:
     """The lines of the persons other apps found, searched with those apps' texts."""
     shards = {bucket: shard for shard, (bucket, _) in enumerate(texts)}
@@ -94,20 +95,22 @@ def _extra_hits(
         shard = shards.get(PERSON_SHARDS.bucket(person_id))
         if shard is None:
             continue
-        text = texts[shard][1]
-        start = 0 if text.startswith(f"{person_id}\t") else text.find(f"\n{person_id}\t") + 1
-        if start == 0 and not text.startswith(f"{person_id}\t"):
+        text, head = texts[shard][1], f"{person_id}\t".encode()
+        start = 0 if text.startswith(head) else text.find(b"\n" + head) + 1
+        if start == 0 and not text.startswith(head):
             continue
-        end = text.find("\n", start)
-        raw = text[start : len(text) if end < 0 else end]
-        if all(term in raw or term in more for term in terms):
+        end = text.find(b"\n", start)
+        end = len(text) if end < 0 else end
+        raw = text[start:end].decode()
+        if all(term.decode() in raw or term.decode() in more for term in terms):
             tier = search.tier(searched_text(raw, quick_only, more))
             if tier is not None:
-                hits.append(Hit(tier, person_id, shard, start, start + len(raw)))
+                hits.append(Hit(tier, person_id, shard, start, end))
     return hits
 
 
-def name_key(text: str, start: int) -> str:
-    """The folded name of the line starting at `start` (its third field), read without splitting the line."""
-    begin = text.find("\t", start + ID_LENGTH + 1) + 1
-    return text[begin : text.find("\t", begin)]
+def name_key(text: bytes, start: int) -> bytes:
+    """The folded name of the line starting at `start` (its third field), read without splitting the line; as
+    UTF-8 bytes, which sort as their text does."""
+    begin = text.find(b"\t", start + ID_LENGTH + 1) + 1
+    return text[begin : text.find(b"\t", begin)]

@@ -193,19 +193,19 @@ def person_search(*, user: User, keyring: Keyring, query: str, page: str | int |
     if not search:
         return page_with_rows(Paginator([], PAGE_SIZE).get_page(page), [])
     extra = _extra_texts(user, keyring, search) if not quick_only else {}
-    stamp, texts = PERSON_SHARDS.texts(user.organisation_id, keyring)
+    stamp, texts = PERSON_SHARDS.blobs(user.organisation_id, keyring)
     ranked = _ranked(scan(texts, search, quick_only=quick_only, extra=extra), texts, deleted, stamp, user)
     paginated = Paginator(ranked, PAGE_SIZE).get_page(page)
     rows = []
     for hit in paginated.object_list:
-        raw = texts[hit.shard][1][hit.start : hit.end]
+        raw = texts[hit.shard][1][hit.start : hit.end].decode()
         line = Line.of(raw)
         text = searched_text(raw, quick_only, extra.get(line.person_id, ""))
         rows.append(Row(UUID(line.person_id), {}, search.reasons(text), line=line))
     return page_with_rows(paginated, _with_persons(rows, user.organisation_id))
 
 
-def _ranked(hits: list[Hit], texts: list[tuple[int, str]], deleted: set[str], stamp: Any, user: User) -> list[Hit]:
+def _ranked(hits: list[Hit], texts: list[tuple[int, bytes]], deleted: set[str], stamp: Any, user: User) -> list[Hit]:
     """The live persons' hits by tier, then by name and id: the cached rank by name when the shards have not
     changed since it was made, else the names read from the lines."""
     live = [hit for hit in hits if hit.person_id not in deleted] if deleted else hits
