@@ -195,15 +195,16 @@ def _days_matching(
     ranged = scoped.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])
     values = ranged.annotate(day=_day_index(windows)).order_by("day", *ORDERED)
     raw = _raw_values(values.values_list("id", "person_id", "payload", "day")[: WINDOW_CAP + 1])
-    lean = [Lean(_uuid(pk), _uuid(person_id), payload) for pk, person_id, payload, _ in raw[:WINDOW_CAP]]
-    day_of = {row.pk: days[index] for row, (*_, index) in zip(lean, raw, strict=False)}
+    capped, raw = len(raw) > WINDOW_CAP, raw[:WINDOW_CAP]
+    lean = [Lean(_uuid(pk), _uuid(person_id), payload) for pk, person_id, payload, _ in raw]
+    day_of = {row.pk: days[index] for row, (*_, index) in zip(lean, raw, strict=True)}
     # Most rows lack a word in their own text and need their person's name: all opened at once, from a subquery
     # (an IN list of thousands of ids cost SQLite twice as much).
     names = _folded_names(user, keyring, ranged.values("person_id"), {}) if filters.text else None
     found: dict[date, list[tuple[Lean, dict[str, Any]]]] = {day: [] for day in days}
     for row, data in _lean_accepted(user, keyring, lean, filters, names):
         found[day_of[row.pk]].append((row, data))
-    return Matched(found, len(raw) > WINDOW_CAP)
+    return Matched(found, capped)
 
 
 def _accepted(

@@ -17,7 +17,7 @@ from typing import Any, AnyStr
 from django.db import connection, transaction
 from django.db.models import BinaryField, Func
 
-from mano.core.crypto import Envelope, KeyKind, Keyring, decrypt_record_bytes, decrypt_record_text, encrypt_record_text
+from mano.core.crypto import Envelope, KeyKind, Keyring, decrypt_record_bytes, encrypt_record_text
 
 # An envelope's header and random nonce: a fresh nonce on every write tells a rewritten shard apart even when
 # the clock stood still (frozen in tests, two writes in one tick) or a slower writer committed an older time.
@@ -84,9 +84,7 @@ class ShardStore:
         return envelope
 
     def open(self, org_id: Any, bucket: int, payload: Envelope, keyring: Keyring) -> str:
-        return decrypt_record_text(
-            keyring, table=self.table, row_id=self.row_id(bucket), org_id=org_id, envelope=payload
-        )
+        return self.open_bytes(org_id, bucket, payload, keyring).decode()
 
     def rewrite(self, org_id: Any, replacements: Mapping[str, str | None], keyring: Keyring) -> None:
         """Replace (or drop, for None) the lines of the given keys, rewriting each touched shard once,
@@ -184,8 +182,7 @@ class ShardStore:
 
     def texts(self, org_id: Any, keyring: Keyring) -> tuple[Stamp, list[tuple[int, str]]]:
         """Each shard's decrypted text, unsplit, by bucket, with the stamp of exactly what was read."""
-        stamp, opened = self._opened(org_id, keyring, self.open)
-        return stamp, opened
+        return self._opened(org_id, keyring, self.open)
 
     def blobs(self, org_id: Any, keyring: Keyring) -> tuple[Stamp, list[tuple[int, bytes]]]:
         """`texts` as UTF-8 bytes, undecoded: a word is looked for in bytes as in text, and only the lines it hits

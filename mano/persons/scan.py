@@ -90,6 +90,7 @@ def _extra_hits(
 ) -> list[Hit]:
     """The lines of the persons other apps found, searched with those apps' texts."""
     shards = {bucket: shard for shard, (bucket, _) in enumerate(texts)}
+    words = [term.decode() for term in terms]
     hits = []
     for person_id, more in extra.items():
         shard = shards.get(PERSON_SHARDS.bucket(person_id))
@@ -102,7 +103,7 @@ def _extra_hits(
         end = text.find(b"\n", start)
         end = len(text) if end < 0 else end
         raw = text[start:end].decode()
-        if all(term.decode() in raw or term.decode() in more for term in terms):
+        if all(word in raw or word in more for word in words):
             tier = search.tier(searched_text(raw, quick_only, more))
             if tier is not None:
                 hits.append(Hit(tier, person_id, shard, start, end))
