@@ -30,7 +30,8 @@ class Extra:
     label: Promise  # "Consultations"
     template: str  # renders `rows` (each with a `moment`)
     allowed: Callable[[HttpRequest], bool]
-    # rows(request, start, end, scope): the rows placed in [start, end); with no window, the latest ones.
+    # rows(request, start, end, scope): the rows placed in [start, end) that scope["filters"] accepts (categories,
+    # free text); with no window, the latest ones.
     # They may come still sealed: `open(request, rows)` gives what `template` shows of them, in one batch, so that
     # a week opens only the rows it shows.
     rows: Callable[[HttpRequest, datetime | None, datetime | None, dict[str, Any]], list[Any]]

@@ -119,6 +119,10 @@ class AgendaFilters:
         categories = [str(c) for c in data.get("categories") or []]
         return (self.without_category and not categories) or any(c in self.categories for c in categories)
 
+    def holds(self, text: str) -> bool:
+        """Whether `text` holds every word of the free text (for rows without categories, like consultations)."""
+        return not lacking(self.words, fold(text))
+
     def missing(self, data: dict[str, Any], *, restricted: bool) -> list[str]:
         """The words of the text that a decrypted action's own text lacks: its name and categories, and its
         description for those who may read it. `matches` accepts the action when its person's name and (not

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import User
 from mano.agenda.extras import Extra
+from mano.agenda.filters import AgendaFilters
 from mano.agenda.priorities import LIMIT, Source
 from mano.core.crypto import Envelope, decrypt_record_texts
 from mano.core.records import record_data
@@ -52,9 +53,14 @@ class Sealed(NamedTuple):
 
 def _rows(request: HttpRequest, start: datetime | None, end: datetime | None, scope: dict[str, Any]) -> list[Placed]:
     """The consultations placed in [start, end) by their agenda date (no window: the latest ones), for the teams
-    of `scope`: ids and dates only. At most AGENDA_CAP a day of the window."""
+    of `scope`: ids and dates only. At most AGENDA_CAP a day of the window. The agenda's filters apply: a
+    consultation has no category, so a category filter hides them all (as in the original); a free text keeps
+    those that hold its words."""
     user = request.user
-    if not is_health(user, getattr(request, "keyring", None)):
+    filters = scope.get("filters")
+    if not is_health(user, getattr(request, "keyring", None)) or (
+        filters is not None and (filters.categories or filters.without_category)
+    ):
         return []
     live = Consultation.objects.filter(organisation_id=user.member_organisation_id, deleted_at=None)  # type: ignore[union-attr]
     rows = live.filter(status__in=scope["statuses"])
@@ -70,7 +76,32 @@ def _rows(request: HttpRequest, start: datetime | None, end: datetime | None, sc
         of_teams = Exists(links.filter(consultation_id=OuterRef("pk"), team_id__in=[t.pk for t in scope["teams"]]))
         no_team = ~Exists(links.filter(consultation_id=OuterRef("pk")))
         rows = rows.filter(of_teams | no_team if scope["without_team"] else of_teams)
-    return [Placed(*values) for values in rows.values_list("pk", Coalesce("agenda_at", "due_at"))[:cap]]
+    moment = Coalesce("agenda_at", "due_at")
+    if filters is None or not filters.text:
+        return [Placed(*values) for values in rows.values_list("pk", moment)[:cap]]
+    return _with_words(request, list(rows.values_list("pk", moment, "only_visible_by_id", "payload")[:cap]), filters)
+
+
+def _with_words(request: HttpRequest, sealed: list[tuple[Any, ...]], filters: AgendaFilters) -> list[Placed]:
+    """The consultations whose name, type, person's name or filled fields hold every word of the agenda's free
+    text. Another professional's private consultations stay sealed, so they never match."""
+    user: User = request.user  # type: ignore[assignment]
+    keyring = request.keyring  # type: ignore[attr-defined]
+    readable = [(pk, payload) for pk, _, owner_id, payload in sealed if owner_id in (None, user.pk)]
+    table = Consultation._meta.db_table
+    texts = decrypt_record_texts(keyring, table=table, org_id=user.member_organisation_id, rows=readable)
+    data = {pk: json.loads(text) for pk, text in texts}
+    ids = {UUID(d["person"]) for d in data.values() if d.get("person")}
+    names = card_names(user.organisation_id, ids, keyring) if ids else {}
+    return [Placed(pk, moment) for pk, moment, *_ in sealed if pk in data and filters.holds(_words_of(data[pk], names))]
+
+
+def _words_of(data: dict[str, Any], names: dict[UUID, str]) -> str:
+    person = str(data.get("person") or "")
+    custom = (data.get("custom") or {}).values()
+    values = [v for value in custom for v in (value if isinstance(value, list) else [value])]
+    parts = [data.get("name"), data.get("type"), names.get(UUID(person), "") if person else "", *values]
+    return " ".join(str(part) for part in parts if isinstance(part, str | int | float) and part != "")
 
 
 def _open(request: HttpRequest, placed: list[Placed]) -> list[SafeString]:

@@ -14,6 +14,8 @@ from django.utils.translation import override
 from pytest_django.asserts import assertContains, assertNotContains
 
 from mano.agenda.days import day_window
+from mano.agenda.filters import AgendaFilters
+from mano.core.search_param import Search
 from mano.medical import agenda
 from mano.medical.models import Consultation, Status
 from mano.medical.selectors import consultation_rows
@@ -122,3 +124,49 @@ def test_a_day_shows_thirty_in_the_week_and_links_to_the_rest(org_a, held):
     assertNotContains(page, "Soin 30")
     assertContains(page, "· 33 consultations")
     assertContains(page, "et 3 autres : voir la journée")
+
+
+def _titles(member, start, end, **filters):
+    request = _request(member)
+    scope = {**_scope(), "filters": AgendaFilters(search=Search(filters.pop("text", "")), **filters)}
+    opened = agenda.CONSULTATIONS.open(request, agenda.CONSULTATIONS.rows(request, start, end, scope))
+    return [row for row in opened if "consultation--hidden" not in row]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("pansement", {"Pansement"}),
+        ("KARIM bilan", {"Bilan pied"}),  # a word of the person's name and one of the consultation's
+        ("karim", {"Bilan pied", "Annulée", "Mon secret"}),
+        ("medicale zoe", {"Consultation Médicale", "Pansement", "Sans équipe"}),  # the type, accents folded
+        ("secret", {"Mon secret"}),  # a colleague's private consultation stays sealed: never found
+        ("absent", set()),
+    ],
+)
+def test_a_free_text_keeps_the_consultations_holding_its_words(held, text, shown):
+    """The agenda's text filter used to leave every consultation of the day above the matching actions."""
+    start, end = day_window(MONDAY, night=False)
+    rows = _titles(held, start, end, text=text)
+    every = {"Bilan pied", "Consultation Médicale", "Pansement", "Annulée", "Mon secret", "Sans équipe"}
+    assert {title for title in every if any(f">{title}</a>" in row for row in rows)} == shown
+    assert len(rows) == len(shown)
+
+
+def test_a_category_filter_hides_the_consultations(held):
+    start, end = day_window(MONDAY, night=False)
+    assert len(_titles(held, start, end)) == 6
+    assert _titles(held, start, end, categories=("Santé",)) == []
+    assert _titles(held, start, end, without_category=True) == []
+
+
+def test_the_day_and_week_pages_filter_the_consultations_on_the_text(held):
+    client = login_client(held)
+    query = {"jour": MONDAY.isoformat(), "equipe": "toutes", "statut": "all", "q": "pansement"}
+    for url in ("/agenda/", "/agenda/semaine/"):
+        page = client.get(url, query)
+        assertContains(page, "Pansement")
+        assertNotContains(page, "Bilan pied")
+        assertNotContains(page, "visible seulement par")
+    assertContains(client.get("/agenda/semaine/", query), "· 1 consultation")
+    assertNotContains(client.get("/agenda/", {**query, "q": "", "categorie": "Santé"}), "Pansement")
