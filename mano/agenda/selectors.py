@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
@@ -26,6 +25,7 @@ from django.db.models import (
 from django.http import Http404
 
 from mano.accounts.models import Team, User
+from mano.agenda import words
 from mano.agenda.days import day_window
 from mano.agenda.filters import DECRYPTED_SORTS, AgendaFilters, lacking
 from mano.agenda.models import Action, Status
@@ -33,9 +33,10 @@ from mano.agenda.rows import ActionRow, teams_of
 from mano.agenda.search import TextPersons, text_persons
 from mano.core.crypto import Envelope, Keyring, decrypt_record_texts
 from mano.core.pagination import page_with_rows
-from mano.core.records import record_data, records_data
+from mano.core.raw import as_uuid, hex_of, raw_values
+from mano.core.records import record_data
 from mano.persons.index import card_names
-from mano.persons.models import Comment, Person
+from mano.persons.models import Person
 from mano.persons.text import fold
 
 READ_ROLES = ("admin", "normal", "restricted")
@@ -161,6 +162,12 @@ def _with_models(user: User, pairs: list[tuple[Lean, dict[str, Any]]]) -> list[P
     return [(models[row.pk], data) for row, data in pairs]
 
 
+def _opened_models(user: User, keyring: Keyring, rows: list[Lean]) -> list[Pair]:
+    """The rows a page shows, as models with their data, in their order."""
+    models = Action.objects.filter(organisation_id=user.member_organisation_id).in_bulk([row.pk for row in rows])
+    return [(models[row.pk], record_data(models[row.pk], keyring)) for row in rows]
+
+
 def _lean_matching(
     user: User, keyring: Keyring, lean: list[Lean], filters: AgendaFilters, names: dict[UUID, str] | None = None
 ) -> list[Pair]:
@@ -177,7 +184,7 @@ class Matched(NamedTuple):
     """The rows of consecutive days that pass the encrypted filters, by day, in the day's order; `capped` when
     the days held more than WINDOW_CAP rows (the last days' rows past it were not read)."""
 
-    days: dict[date, list[tuple[Lean, dict[str, Any]]]]
+    days: dict[date, list[Lean]]
     capped: bool
 
 
@@ -188,22 +195,32 @@ def _days_matching(
     windows: dict[date, tuple[datetime, datetime]],
     filters: AgendaFilters,
 ) -> Matched:
-    """Every row of the days' range, read as plain values with its day worked out by SQL, opened in one batch and
-    filtered: the counts are exact however busy the days (up to WINDOW_CAP rows; a week of a 20,000-person
-    organisation holds ~6,000), and models are built only for the rows a page shows."""
+    """Every row of the days' range, read as plain values with its day worked out by SQL, and filtered: the
+    counts are exact however busy the days (up to WINDOW_CAP rows; a week of a 20,000-person organisation holds
+    ~6,000). A free text alone is looked for in the days' word shards (`mano.agenda.words`); categories need the
+    rows opened, in one batch."""
     days = list(windows)
     ranged = scoped.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])
     values = ranged.annotate(day=_day_index(windows)).order_by("day", *ORDERED)
-    raw = _raw_values(values.values_list("id", "person_id", "payload", "day")[: WINDOW_CAP + 1])
+    by_words = bool(filters.text) and not (filters.categories or filters.without_category)
+    if by_words:
+        values = values.annotate(comments_stamp=words.comments_stamp())
+    columns = ("id", "person_id", "payload", "day", *(words.COLUMNS if by_words else ()))
+    raw = raw_values(values.values_list(*columns)[: WINDOW_CAP + 1])
     capped, raw = len(raw) > WINDOW_CAP, raw[:WINDOW_CAP]
-    lean = [Lean(_uuid(pk), _uuid(person_id), payload) for pk, person_id, payload, _ in raw]
+    found: dict[date, list[Lean]] = {day: [] for day in days}
+    if by_words:
+        rows = [words.Row(pk, person_id, payload, *stamps) for pk, person_id, payload, _, *stamps in raw]
+        span = words.days_of(windows[days[0]][0], windows[days[-1]][1])
+        accepted = words.matching(user, keyring, rows, filters.words, ranged, span)
+        for pk, person_id, payload, index, *_ in raw:
+            if hex_of(pk) in accepted:
+                found[days[index]].append(Lean(as_uuid(pk), as_uuid(person_id), payload))
+        return Matched(found, capped)
+    lean = [Lean(as_uuid(pk), as_uuid(person_id), payload) for pk, person_id, payload, _ in raw]
     day_of = {row.pk: days[index] for row, (*_, index) in zip(lean, raw, strict=True)}
-    # Most rows lack a word in their own text and need their person's name: all opened at once, from a subquery
-    # (an IN list of thousands of ids cost SQLite twice as much).
-    names = _folded_names(user, keyring, ranged.values("person_id"), {}) if filters.text else None
-    found: dict[date, list[tuple[Lean, dict[str, Any]]]] = {day: [] for day in days}
-    for row, data in _lean_accepted(user, keyring, lean, filters, names):
-        found[day_of[row.pk]].append((row, data))
+    for row, _ in _lean_accepted(user, keyring, lean, filters):
+        found[day_of[row.pk]].append(row)
     return Matched(found, capped)
 
 
@@ -229,7 +246,7 @@ def _accepted(
         missing[a.pk] = lacking(missing[a.pk], folded[a.person_id])
     undecided = [a for a in undecided if missing[a.pk]]
     if undecided and not restricted:
-        comments = _comment_texts(user, keyring, undecided)
+        comments = words.comment_texts(user, keyring, [a.pk for a in undecided])
         for a in undecided:
             missing[a.pk] = lacking(missing[a.pk], fold(comments.get(a.pk, "")))
     return [(a, d) for a, d in pairs if not missing[a.pk]]
@@ -250,17 +267,6 @@ def _folded_names(
         opened = card_names(user.organisation_id, wanted, keyring)
         known.update({person_id: fold(opened.get(person_id, "")) for person_id in wanted})
     return known
-
-
-def _comment_texts(user: User, keyring: Keyring, actions: list[Any]) -> dict[UUID, str]:
-    """The comments of these actions, joined per action, for the free-text filter."""
-    texts: dict[UUID, list[str]] = {}
-    rows = Comment.objects.filter(
-        organisation_id=user.member_organisation_id, deleted_at=None, action_id__in=[a.pk for a in actions]
-    ).only("id", "organisation_id", "action_id", "payload")
-    for comment, data in records_data(rows, keyring):
-        texts.setdefault(comment.action_id, []).append(str(data.get("text") or ""))  # type: ignore[arg-type]
-    return {action_id: " ".join(parts) for action_id, parts in texts.items()}
 
 
 def _window_counts(rows: QuerySet[Action], windows: dict[Any, tuple[datetime, datetime]]) -> dict[Any, int]:
@@ -328,7 +334,7 @@ def day_agenda(
     matched = _days_matching(user, keyring, scoped, {tab: day_window(tab, night=night) for tab in tabs}, filters)
     counts = {key: len(matched.days[tab]) for tab, key in tabs.items()}
     shown = matched.days[day][first : first + DAY_PAGE]
-    return DayAgenda(counts, rows_of(_with_models(user, shown), keyring), matched.capped)
+    return DayAgenda(counts, rows_of(_opened_models(user, keyring, shown), keyring), matched.capped)
 
 
 def action_rows(actions: list[Action], keyring: Keyring) -> list[ActionRow]:
@@ -392,7 +398,7 @@ def week_actions(
     if filters is not None and filters.encrypted:
         matched = _days_matching(user, keyring, scoped, windows, filters)
         counts = {day: len(matched.days[day]) for day in days}
-        opened = iter(_with_models(user, [pair for day in days for pair in matched.days[day][:WEEK_DAY_ROWS]]))
+        opened = iter(_opened_models(user, keyring, [row for day in days for row in matched.days[day][:WEEK_DAY_ROWS]]))
         pairs = {day: [next(opened) for _ in matched.days[day][:WEEK_DAY_ROWS]] for day in days}
         capped = matched.capped
     else:
@@ -500,7 +506,7 @@ def _filtered_scan(
     otherwise the others' rows are dropped before being decrypted."""
     need, scanned, exhausted = number * PAGE_SIZE + 1, 0, False
     ids = rows.values_list("id", "person_id", "payload")
-    order = _raw_values(ids[:CHUNK])
+    order = raw_values(ids[:CHUNK])
     complete = len(order) < CHUNK  # every row up to SCAN_CAP + 1 is in `order`
     found: list[tuple[Action, dict[str, Any]]] = []
     names: dict[UUID, str] = {}
@@ -511,36 +517,20 @@ def _filtered_scan(
                 return _filtered_scan(user, keyring, persons.narrow(rows), filters, number, persons)
         want = min(CHUNK, SCAN_CAP - scanned)
         if not complete and scanned + want > len(order):
-            order, complete = order + _raw_values(ids[len(order) : SCAN_CAP + 1]), True
+            order, complete = order + raw_values(ids[len(order) : SCAN_CAP + 1]), True
         chunk = order[scanned : scanned + want]
         scanned += len(chunk)
-        lean = [Lean(_uuid(pk), _uuid(person_id), payload) for pk, person_id, payload in chunk]
+        lean = [Lean(as_uuid(pk), as_uuid(person_id), payload) for pk, person_id, payload in chunk]
         lean = lean if persons is None else [row for row in lean if persons.allows(row.person_id)]
         found += _lean_matching(user, keyring, lean, filters, names) if lean else []
         if len(chunk) < want:
             exhausted = True
             break
     if not exhausted and len(found) < need and not complete:
-        order += _raw_values(ids[len(order) : SCAN_CAP + 1])
+        order += raw_values(ids[len(order) : SCAN_CAP + 1])
     capped = not exhausted and len(found) < need and len(order) > SCAN_CAP
     total = len(found) if exhausted or capped else None
     return _scan_page(user, keyring, found, number, total=total, capped=capped)
-
-
-def _raw_values(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    """The rows of a `values_list` query as the database driver gives them, without the ORM's converters (for
-    thousands of ids: SQLite gives UUIDs as hex text, PostgreSQL as UUIDs; see `_uuid`)."""
-    try:
-        sql, params = rows.query.sql_with_params()
-    except EmptyResultSet:  # filtered on an empty list: no query to run
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-
-
-def _uuid(value: Any) -> UUID:
-    return value if isinstance(value, UUID) else UUID(value)
 
 
 def _sorted_scan(

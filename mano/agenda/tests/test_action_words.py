@@ -1,0 +1,194 @@
+"""The day and week filtered on a text read the actions' words from their days' shards (mano.agenda.words): the
+lines a first read writes serve the next reads, and a line older than its action, person or comments is never
+used, whatever path changed them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from mano.agenda import selectors, words
+from mano.agenda.action_comments import action_comment_add
+from mano.agenda.filters import AgendaFilters
+from mano.agenda.models import Action, ActionWordsShard, Status
+from mano.agenda.services import action_update, actions_create
+from mano.core.crypto import DecryptionError
+from mano.core.records import record_data
+from mano.core.search_param import Search
+from mano.persons.models import Comment
+from mano.persons.services import person_create, person_update
+from mano.persons.services.comments import comment_delete, comment_update
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = date(2026, 11, 30)
+TUESDAY, FRIDAY = MONDAY + timedelta(days=1), MONDAY + timedelta(days=4)
+EVERY = [Status.TODO, Status.DONE, Status.CANCELLED]
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+
+
+@pytest.fixture
+def planned(org_a):
+    """Karim's "Rendez-vous CAF" on Tuesday (described "dossier logement") and Zoé's "Douche" on Friday."""
+    admin = org_a["admin"]
+    karim = person_create(user=admin.user, keyring=admin.keyring, teams=[org_a.day], name="Karim Benali")
+    zoe = person_create(user=admin.user, keyring=admin.keyring, teams=[org_a.day], name="Zoé")
+
+    def create(person, name, day, **extra):
+        return actions_create(
+            user=admin.user,
+            keyring=admin.keyring,
+            persons=[person],
+            name=name,
+            teams=[org_a.day],
+            due_at=_at(day, 10),
+            with_time=True,
+            **extra,
+        )[0]
+
+    return create(karim, "Rendez-vous CAF", TUESDAY, description="dossier logement"), create(zoe, "Douche", FRIDAY)
+
+
+def _week(member, text: str) -> dict[date, list[str]]:
+    """The week's rows (names) by day, for the whole organisation, filtered on `text`."""
+    days = selectors.week_actions(
+        user=member.user,
+        keyring=member.keyring,
+        teams=[],
+        monday=MONDAY,
+        statuses=EVERY,
+        filters=AgendaFilters(whole=True, status="all", search=Search(text)),
+    )
+    assert all(d.count == len(d.rows) for d in days)
+    return {d.day: [row.data["name"] for row in d.rows] for d in days if d.rows}
+
+
+def _update(member, action: Action, **changes):
+    action.refresh_from_db()
+    data = record_data(action, member.keyring)
+    values = {
+        "name": data["name"],
+        "teams": list(action.teams.all()),
+        "due_at": action.due_at,
+        "with_time": action.with_time,
+        "urgent": action.urgent,
+        "description": data.get("description") or "",
+        "categories": data.get("categories") or [],
+        "status": action.status,
+        "completed_at": action.completed_at,
+    }
+    return action_update(
+        user=member.user, keyring=member.keyring, action=action, expected_version=action.version, **values | changes
+    )
+
+
+def test_a_second_read_opens_no_action_and_finds_the_same_rows(org_a, planned, monkeypatch):
+    admin = org_a["admin"]
+    assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
+    assert ActionWordsShard.objects.filter(organisation=org_a.organisation).count() == 2  # Tuesday's and Friday's
+    stored = b"".join(bytes(p) for p in ActionWordsShard.objects.values_list("payload", flat=True))
+    assert b"caf" not in stored.lower() and b"benali" not in stored.lower()
+    opened = []
+    monkeypatch.setattr(words, "_opened", lambda user, keyring, rows, restricted: opened.extend(rows) or {})
+    assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
+    assert _week(admin, "karim logement") == {TUESDAY: ["Rendez-vous CAF"]}  # person's name and description
+    assert _week(admin, "zoe") == {FRIDAY: ["Douche"]}
+    assert _week(admin, "absent") == {}
+    assert opened == []
+
+
+def _rename_action(member, action, person, other):
+    _update(member, action, name="Rendez-vous CPAM")
+
+
+def _describe(member, action, person, other):
+    _update(member, action, description="dossier CPAM")
+
+
+def _comment(member, action, person, other):
+    action_comment_add(user=member.user, keyring=member.keyring, action=action, text="Appeler la CPAM")
+
+
+def _edit_comment(member, action, person, other):
+    comment = action_comment_add(user=member.user, keyring=member.keyring, action=action, text="Appeler la mairie")
+    assert _week(member, "mairie") == {TUESDAY: ["Rendez-vous CAF"]}  # a line with the first text
+    comment.refresh_from_db()
+    comment_update(
+        user=member.user,
+        keyring=member.keyring,
+        comment=comment,
+        expected_version=comment.version,
+        text="Appeler la CPAM",
+        date=None,
+        urgent=False,
+        family=False,
+    )
+
+
+def _rename_person(member, action, person, other):
+    person.refresh_from_db()
+    person_update(user=member.user, keyring=member.keyring, person=person, expected_version=person.version, name="CPAM")
+
+
+def _hand_over(member, action, person, other):
+    """As merging two persons does: the action changes person, not version."""
+    Action.objects.filter(pk=action.pk).update(person=other)
+
+
+@pytest.mark.parametrize(
+    "change", [_rename_action, _describe, _comment, _edit_comment, _rename_person, _hand_over], ids=lambda c: c.__name__
+)
+def test_a_line_older_than_what_it_was_made_from_is_never_used(org_a, planned, change):
+    admin = org_a["admin"]
+    action, _ = planned
+    other = person_create(user=admin.user, keyring=admin.keyring, teams=[org_a.day], name="Cpam Martin")
+    assert _week(admin, "cpam") == {}
+    change(admin, action, action.person, other)
+    assert _week(admin, "cpam") == {TUESDAY: ["Rendez-vous CPAM" if change is _rename_action else "Rendez-vous CAF"]}
+    assert _week(admin, "mairie") == {}
+
+
+def test_a_removed_comment_no_longer_matches(org_a, planned):
+    admin = org_a["admin"]
+    action, _ = planned
+    comment = action_comment_add(user=admin.user, keyring=admin.keyring, action=action, text="Appeler la CPAM")
+    assert _week(admin, "cpam") == {TUESDAY: ["Rendez-vous CAF"]}
+    comment_delete(user=admin.user, keyring=admin.keyring, comment=Comment.objects.get(pk=comment.pk))
+    assert _week(admin, "cpam") == {}
+
+
+def test_an_action_moved_to_another_day_is_counted_there_only(org_a, planned):
+    admin = org_a["admin"]
+    action, _ = planned
+    assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
+    _update(admin, action, due_at=_at(FRIDAY, 9))
+    assert _week(admin, "caf") == {FRIDAY: ["Rendez-vous CAF"]}
+    lines = []
+    for shard in ActionWordsShard.objects.all():
+        lines += words.WORDS.open(shard.organisation_id, shard.bucket, shard.payload, admin.keyring).split("\n")
+    assert sum(action.pk.hex in line for line in lines) == 1  # Tuesday's line was dropped
+
+
+def test_restricted_members_match_neither_description_nor_comments_and_write_nothing(org_a, planned):
+    action, _ = planned
+    admin, restricted = org_a["admin"], org_a["restricted"]
+    action_comment_add(user=admin.user, keyring=admin.keyring, action=action, text="Appeler la CPAM")
+    assert _week(restricted, "logement") == _week(restricted, "cpam") == {}
+    assert _week(restricted, "karim caf") == {TUESDAY: ["Rendez-vous CAF"]}
+    assert not ActionWordsShard.objects.exists()
+    assert _week(admin, "cpam") == {TUESDAY: ["Rendez-vous CAF"]}
+    assert _week(restricted, "cpam") == _week(restricted, "logement") == {}  # with the admin's lines written
+
+
+def test_a_shard_moved_to_another_day_fails_to_open(org_a, planned):
+    admin = org_a["admin"]
+    _week(admin, "caf")
+    tuesday, friday = ActionWordsShard.objects.order_by("bucket")
+    ActionWordsShard.objects.filter(pk=tuesday.pk).update(payload=friday.payload)
+    with pytest.raises(DecryptionError):
+        _week(admin, "caf")

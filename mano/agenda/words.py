@@ -1,0 +1,186 @@
+"""The actions' words by day, for the agenda's free text on a day or a week.
+
+Filtering a busy week on a text used to open every action of the week, its person's card and its comments
+(~6,000 actions at 20,000 persons). Here each action placed on a UTC day has one line in that day's encrypted
+shard (`ActionWordsShard`, K_general, like the persons' search shards):
+
+    <day ordinal>:<action id hex> \\t <stamp> \\t <name, categories> \\t <description, comments> \\t <person's name>
+
+all folded. The stamp holds what the line was made from: the action's version, its person and the person's
+version, and a number that grows with every comment added to, edited on or removed from the action. A line is
+used only when its stamp equals the row's current one, so no write path needs to know about these shards: an
+action, person or comment changed since the line was written only makes the filter open that action again, and
+write its new line. Stamps are read before the texts they vouch for, so a line is never newer than its stamp.
+
+Restricted members never test the description and comments (they may not read them) and never write lines.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
+from uuid import UUID
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from mano.accounts.models import User
+from mano.agenda.models import Action, ActionWordsShard
+from mano.core.crypto import Envelope, KeyKind, Keyring, decrypt_record_texts
+from mano.core.raw import as_uuid, hex_of, raw_values
+from mano.core.records import records_data
+from mano.core.shards import ShardStore
+from mano.persons.index import card_names
+from mano.persons.models import Comment, Person
+from mano.persons.text import fold
+
+WORDS = ShardStore(ActionWordsShard, KeyKind.GENERAL, lambda key: int(key.split(":", 1)[0]))
+
+
+def comments_stamp() -> Coalesce:
+    """Per action, in SQL: the sum of its comments' versions plus how many there are plus how many are removed.
+    Adding a comment raises the first two, editing one the first, removing one the last: any change raises it
+    (comments are never restored nor moved to another action)."""
+    stamps = (
+        Comment.objects.filter(action_id=OuterRef("pk"))
+        .order_by()
+        .values("action_id")
+        .annotate(stamp=Sum("version") + Count("id") + Count("deleted_at"))
+        .values("stamp")
+    )
+    return Coalesce(Subquery(stamps, output_field=IntegerField()), 0)
+
+
+# The columns a window reads besides its own, for `matching`: (version, agenda_at, comments' stamp).
+COLUMNS = ("version", "agenda_at", "comments_stamp")
+
+
+class Row(NamedTuple):
+    """An action of the window as read from SQL (ids as the driver gives them: hex text or UUID)."""
+
+    pk: Any
+    person_id: Any
+    payload: Envelope
+    version: int
+    agenda_at: datetime
+    comments: int
+
+
+class Words(NamedTuple):
+    public: str  # name and categories
+    private: str  # description and comments
+    person: str  # the person's name
+
+    def hold(self, words: list[str], *, restricted: bool) -> bool:
+        return all(
+            word in self.public or word in self.person or (not restricted and word in self.private) for word in words
+        )
+
+
+def days_of(start: datetime, end: datetime) -> range:
+    """The buckets (UTC days' ordinals) of the moments in [start, end)."""
+    first, last = start.astimezone(UTC).date(), (end - timedelta(microseconds=1)).astimezone(UTC).date()
+    return range(first.toordinal(), last.toordinal() + 1)
+
+
+def matching(
+    user: User, keyring: Keyring, rows: list[Row], words: list[str], window: QuerySet[Action], days: range
+) -> set[str]:
+    """The ids (hex) of `rows` whose own text, person's name or (not for restricted members) description and
+    comments hold every word, as `AgendaFilters.matches` decides. `window`: the rows' query, to read their
+    persons' versions; `days`: the buckets of its range (all are read, so that the line an action left on
+    another day of the range when it moved is dropped). Rows without a current line are opened and, for members
+    who may read everything, their lines written."""
+    if not rows:
+        return set()
+    org_id = user.member_organisation_id
+    restricted = user.role == "restricted"
+    versions = dict(raw_values(Person.objects.filter(pk__in=window.values("person_id")).values_list("pk", "version")))
+    stamps = {
+        hex_of(r.pk): f"{r.version}.{hex_of(r.person_id)}.{versions.get(r.person_id, 0)}.{r.comments}" for r in rows
+    }
+    stored = _stored(org_id, keyring, days)
+    accepted: set[str] = set()
+    stale: list[Row] = []
+    for row in rows:
+        pk = hex_of(row.pk)
+        current = stored.get(pk, {}).get(stamps[pk])
+        if current is None:
+            stale.append(row)
+        elif current[1].hold(words, restricted=restricted):
+            accepted.add(pk)
+    fresh = _opened(user, keyring, stale, restricted)
+    accepted.update(pk for pk, found in fresh.items() if found.hold(words, restricted=restricted))
+    if fresh and not restricted:
+        _write(org_id, keyring, stale, fresh, stamps, stored)
+    return accepted
+
+
+Stored = dict[str, dict[str, tuple[str, Words]]]
+
+
+def _stored(org_id: Any, keyring: Keyring, days: Iterable[int]) -> Stored:
+    """The lines of these days' shards: action id (hex) → stamp → (key, words). An action moved from one day to
+    another of the window may have a line in each."""
+    found: Stored = defaultdict(dict)
+    for bucket, payload in WORDS.rows(org_id).filter(bucket__in=list(days)).values_list("bucket", "payload"):
+        for line in WORDS.open(org_id, bucket, payload, keyring).split("\n"):
+            if line:
+                key, stamp, public, private, person = line.split("\t")
+                found[key.split(":", 1)[1]][stamp] = (key, Words(public, private, person))
+    return found
+
+
+def _opened(user: User, keyring: Keyring, rows: list[Row], restricted: bool) -> dict[str, Words]:
+    """The words of these actions, opened from their payloads, their persons' cards and (not for restricted
+    members) their comments."""
+    if not rows:
+        return {}
+    org_id = user.member_organisation_id
+    ids = [as_uuid(r.pk) for r in rows]
+    texts = decrypt_record_texts(
+        keyring, table=Action._meta.db_table, org_id=org_id, rows=zip(ids, (r.payload for r in rows), strict=True)
+    )
+    data: dict[UUID, dict[str, Any]] = {pk: json.loads(text) for pk, text in texts}  # type: ignore[misc]
+    persons = {pk: as_uuid(r.person_id) for pk, r in zip(ids, rows, strict=True)}
+    names = card_names(user.organisation_id, set(persons.values()), keyring)
+    comments = {} if restricted else comment_texts(user, keyring, ids)
+    return {
+        pk.hex: Words(
+            fold(" ".join([str(d.get("name") or ""), *(str(c) for c in d.get("categories") or [])])),
+            "" if restricted else fold(f"{d.get('description') or ''} {comments.get(pk, '')}"),
+            fold(names.get(persons[pk], "")),
+        )
+        for pk, d in data.items()
+    }
+
+
+def _write(
+    org_id: Any,
+    keyring: Keyring,
+    rows: list[Row],
+    fresh: dict[str, Words],
+    stamps: dict[str, str],
+    stored: Stored,
+) -> None:
+    """The new lines of `rows`; their former lines in the shards read are dropped."""
+    changes: dict[str, str | None] = {key: None for row in rows for key, _ in stored.get(hex_of(row.pk), {}).values()}
+    for row in rows:
+        pk = hex_of(row.pk)
+        key = f"{row.agenda_at.date().toordinal()}:{pk}"
+        changes[key] = "\t".join([key, stamps[pk], *fresh[pk]])
+    WORDS.rewrite(org_id, changes, keyring)
+
+
+def comment_texts(user: User, keyring: Keyring, action_ids: list[UUID]) -> dict[UUID, str]:
+    """The live comments of these actions, joined per action."""
+    texts: dict[UUID, list[str]] = {}
+    rows = Comment.objects.filter(
+        organisation_id=user.member_organisation_id, deleted_at=None, action_id__in=action_ids
+    ).only("id", "organisation_id", "action_id", "payload")
+    for comment, data in records_data(rows, keyring):
+        texts.setdefault(comment.action_id, []).append(str(data.get("text") or ""))  # type: ignore[arg-type]
+    return {action_id: " ".join(parts) for action_id, parts in texts.items()}
