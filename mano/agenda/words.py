@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -115,7 +115,7 @@ def matching(
     fresh = _opened(user, keyring, stale, restricted)
     accepted.update(pk for pk, found in fresh.items() if found.hold(words, restricted=restricted))
     if fresh and not restricted:
-        _write(org_id, keyring, stale, fresh, stamps, stored)
+        _write(org_id, keyring, stale, fresh, stamps, stored, days)
     return accepted
 
 
@@ -165,14 +165,24 @@ def _write(
     fresh: dict[str, Words],
     stamps: dict[str, str],
     stored: Stored,
+    days: range,
 ) -> None:
-    """The new lines of `rows`; their former lines in the shards read are dropped."""
-    changes: dict[str, str | None] = {key: None for row in rows for key, _ in stored.get(hex_of(row.pk), {}).values()}
+    """The new lines of `rows`. In the shards read, the lines of actions no longer placed on their day (moved,
+    deleted, or their person deleted) are dropped at the same time: a shard keeps only live actions' words."""
+    start, end = (datetime.combine(date.fromordinal(day), time(), UTC) for day in (days.start, days.stop))
+    live = Action.objects.filter(organisation_id=org_id, deleted_at=None, agenda_at__gte=start, agenda_at__lt=end)
+    placed = {hex_of(pk): _key(moment, pk) for pk, moment in raw_values(live.values_list("pk", "agenda_at"))}
+    changes: dict[str, str | None] = {
+        key: None for pk, lines in stored.items() for key, _ in lines.values() if placed.get(pk) != key
+    }
     for row in rows:
-        pk = hex_of(row.pk)
-        key = f"{row.agenda_at.date().toordinal()}:{pk}"
-        changes[key] = "\t".join([key, stamps[pk], *fresh[pk]])
+        key = _key(row.agenda_at, row.pk)
+        changes[key] = "\t".join([key, stamps[hex_of(row.pk)], *fresh[hex_of(row.pk)]])
     WORDS.rewrite(org_id, changes, keyring)
+
+
+def _key(moment: datetime, pk: Any) -> str:
+    return f"{moment.date().toordinal()}:{hex_of(pk)}"
 
 
 def comment_texts(user: User, keyring: Keyring, action_ids: list[UUID]) -> dict[UUID, str]:

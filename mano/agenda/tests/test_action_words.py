@@ -13,7 +13,7 @@ from mano.agenda import selectors, words
 from mano.agenda.action_comments import action_comment_add
 from mano.agenda.filters import AgendaFilters
 from mano.agenda.models import Action, ActionWordsShard, Status
-from mano.agenda.services import action_update, actions_create
+from mano.agenda.services import action_delete, action_update, actions_create
 from mano.core.crypto import DecryptionError
 from mano.core.records import record_data
 from mano.core.search_param import Search
@@ -168,10 +168,27 @@ def test_an_action_moved_to_another_day_is_counted_there_only(org_a, planned):
     assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
     _update(admin, action, due_at=_at(FRIDAY, 9))
     assert _week(admin, "caf") == {FRIDAY: ["Rendez-vous CAF"]}
+    assert sum(action.pk.hex in line for line in _lines(admin.keyring)) == 1  # Tuesday's line was dropped
+
+
+def _lines(keyring) -> list[str]:
     lines = []
     for shard in ActionWordsShard.objects.all():
-        lines += words.WORDS.open(shard.organisation_id, shard.bucket, shard.payload, admin.keyring).split("\n")
-    assert sum(action.pk.hex in line for line in lines) == 1  # Tuesday's line was dropped
+        lines += words.WORDS.open(shard.organisation_id, shard.bucket, shard.payload, keyring).split("\n")
+    return [line for line in lines if line]
+
+
+def test_the_next_write_drops_the_lines_of_deleted_actions(org_a, planned):
+    admin = org_a["admin"]
+    action, douche = planned
+    assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
+    assert len(_lines(admin.keyring)) == 2
+    action.refresh_from_db()
+    action_delete(user=admin.user, keyring=admin.keyring, action=action, expected_version=action.version)
+    assert _week(admin, "caf") == {}  # no write: the deleted action is simply not a row any more
+    _update(admin, douche, name="Douche CAF")
+    assert _week(admin, "caf") == {FRIDAY: ["Douche CAF"]}
+    assert [line.split("\t")[0].split(":")[1] for line in _lines(admin.keyring)] == [douche.pk.hex]
 
 
 def test_restricted_members_match_neither_description_nor_comments_and_write_nothing(org_a, planned):
