@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mano.core.models import EncryptedRecord
+from mano.core.models import EncryptedRecord, ShardRow
 
 
 class Status(models.TextChoices):
@@ -77,16 +77,13 @@ class ServiceCount(models.Model):
         indexes = [models.Index(fields=["organisation", "date"])]
 
 
-class ActionWordsShard(models.Model):
+class ActionWordsShard(ShardRow):
     """The folded words of the actions placed on one UTC day (`bucket`: the day's ordinal), as one envelope of
     lines (see mano.agenda.words): a day or week filtered on a text opens a few of these instead of every action,
     its person's card and its comments. Written by the filter itself for the rows it had to open; each line
     carries the versions it was made from, so a line older than its action, person or comments is never used."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     bucket = models.PositiveIntegerField()
-    payload = models.BinaryField()
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "bucket"], name="unique_action_words_shard")]

@@ -41,17 +41,26 @@ class EncryptedRecord(OrgScopedModel):
         abstract = True
 
 
-class StatShard(models.Model):
+class ShardRow(models.Model):
+    """A row of a `mano.core.shards.ShardStore`: one envelope of an organisation's lines; each store adds its bucket
+    (and scope) columns."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    payload = models.BinaryField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class StatShard(ShardRow):
     """One shard of the statistics store (`mano.core.statstore`): for one organisation and one source
     ("persons", "comments", …), the encrypted lines of the keys whose bucket this is. It lives in core, with
     the mechanism that writes it, because every domain app's services write it and core imports none of them.
     Plaintext: organisation, source name, bucket number; nothing else."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     source = models.CharField(max_length=40)
     bucket = models.PositiveSmallIntegerField()
-    payload = models.BinaryField()
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mano.core.crypto import KeyKind
-from mano.core.models import EncryptedRecord, OrgScopedModel
+from mano.core.models import EncryptedRecord, OrgScopedModel, ShardRow
 
 
 class HealthRecord(EncryptedRecord):
@@ -132,15 +132,12 @@ class PendingHealthChange(OrgScopedModel):
         indexes = [models.Index(fields=["organisation", "created_at"])]
 
 
-class MedicalShard(models.Model):
+class MedicalShard(ShardRow):
     """One of an organisation's 64 medical search shards, sealed with K_health: one line per person with health
     rows (keyed link, person id, folded consultation names and types, treatments, medical comments). The bucket
     comes from the keyed link, so even the shard a person falls in says nothing without the key."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     bucket = models.PositiveSmallIntegerField()
-    payload = models.BinaryField()
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "bucket"], name="unique_medical_shard")]

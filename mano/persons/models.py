@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from mano.core.models import EncryptedRecord, OrgScopedModel
+from mano.core.models import EncryptedRecord, OrgScopedModel, ShardRow
 from mano.core.shards import EnvelopeHead
 
 GENDERS = ["Aucun", "Homme", "Femme", "Homme transgenre", "Femme transgenre", "Non binaire", "Autre"]
@@ -41,15 +41,12 @@ class PersonIndex(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
 
-class PersonShard(models.Model):
+class PersonShard(ShardRow):
     """One of an organisation's 64 search shards: one text line per person (id, teams, sort keys, card and
     folded search text), encrypted as one envelope. Searching or sorting 20,000 persons opens 64 envelopes
     instead of 20,000. Rewritten under a row lock when one of its persons changes."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     bucket = models.PositiveSmallIntegerField()
-    payload = models.BinaryField()
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "bucket"], name="unique_person_shard")]
