@@ -43,10 +43,14 @@ class Action(EncryptedRecord):
             models.Index(fields=["organisation", "deleted_at", "status", "due_at"]),
             models.Index(fields=["organisation", "deleted_at", "completed_at"]),
             # A day or a week: the range on agenda_at, and every column its counts, order and text window read
-            # besides the payload, so that SQLite and PostgreSQL sort the range from the index alone.
+            # besides the payload (the version stamps the words of mano.agenda.words), so that SQLite and
+            # PostgreSQL read and sort the range from the index alone.
             models.Index(
-                fields=["organisation", "deleted_at", "agenda_at", "status", "urgent", "due_at", "id", "person"],
-                name="agenda_action_agenda_cover",
+                fields=[
+                    *("organisation", "deleted_at", "agenda_at", "status", "urgent", "due_at", "id", "person"),
+                    "version",
+                ],
+                name="agenda_action_day_cover",
             ),
             # The reports' "actions créées" of a day or a month.
             models.Index(fields=["organisation", "deleted_at", "created_at"]),

@@ -162,10 +162,10 @@ def _with_models(user: User, pairs: list[tuple[Lean, dict[str, Any]]]) -> list[P
     return [(models[row.pk], data) for row, data in pairs]
 
 
-def _opened_models(user: User, keyring: Keyring, rows: list[Lean]) -> list[Pair]:
+def _opened_models(user: User, keyring: Keyring, ids: list[UUID]) -> list[Pair]:
     """The rows a page shows, as models with their data, in their order."""
-    models = Action.objects.filter(organisation_id=user.member_organisation_id).in_bulk([row.pk for row in rows])
-    return [(models[row.pk], record_data(models[row.pk], keyring)) for row in rows]
+    models = Action.objects.filter(organisation_id=user.member_organisation_id).in_bulk(ids)
+    return [(models[pk], record_data(models[pk], keyring)) for pk in ids]
 
 
 def _lean_matching(
@@ -184,7 +184,7 @@ class Matched(NamedTuple):
     """The rows of consecutive days that pass the encrypted filters, by day, in the day's order; `capped` when
     the days held more than WINDOW_CAP rows (the last days' rows past it were not read)."""
 
-    days: dict[date, list[Lean]]
+    days: dict[date, list[UUID]]
     capped: bool
 
 
@@ -197,31 +197,28 @@ def _days_matching(
 ) -> Matched:
     """Every row of the days' range, read as plain values with its day worked out by SQL, and filtered: the
     counts are exact however busy the days (up to WINDOW_CAP rows; a week of a 20,000-person organisation holds
-    ~6,000). A free text alone is looked for in the days' word shards (`mano.agenda.words`); categories need the
-    rows opened, in one batch."""
+    ~6,000). A free text alone is looked for in the days' word shards (`mano.agenda.words`), from the index
+    alone; categories need the rows opened, in one batch."""
     days = list(windows)
     ranged = scoped.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])
     values = ranged.annotate(day=_day_index(windows)).order_by("day", *ORDERED)
-    by_words = bool(filters.text) and not (filters.categories or filters.without_category)
-    if by_words:
+    found: dict[date, list[UUID]] = {day: [] for day in days}
+    if filters.text and not (filters.categories or filters.without_category):
         values = values.annotate(comments_stamp=words.comments_stamp())
-    columns = ("id", "person_id", "payload", "day", *(words.COLUMNS if by_words else ()))
-    raw = raw_values(values.values_list(*columns)[: WINDOW_CAP + 1])
-    capped, raw = len(raw) > WINDOW_CAP, raw[:WINDOW_CAP]
-    found: dict[date, list[Lean]] = {day: [] for day in days}
-    if by_words:
-        rows = [words.Row(pk, person_id, payload, *stamps) for pk, person_id, payload, _, *stamps in raw]
+        raw = raw_values(values.values_list("day", *words.COLUMNS)[: WINDOW_CAP + 1])
+        rows = [words.Row(*stamped) for _, *stamped in raw[:WINDOW_CAP]]
         span = words.days_of(windows[days[0]][0], windows[days[-1]][1])
         accepted = words.matching(user, keyring, rows, filters.words, ranged, span)
-        for pk, person_id, payload, index, *_ in raw:
+        for index, pk, *_ in raw[:WINDOW_CAP]:
             if hex_of(pk) in accepted:
-                found[days[index]].append(Lean(as_uuid(pk), as_uuid(person_id), payload))
-        return Matched(found, capped)
-    lean = [Lean(as_uuid(pk), as_uuid(person_id), payload) for pk, person_id, payload, _ in raw]
-    day_of = {row.pk: days[index] for row, (*_, index) in zip(lean, raw, strict=True)}
+                found[days[index]].append(as_uuid(pk))
+        return Matched(found, len(raw) > WINDOW_CAP)
+    raw = raw_values(values.values_list("id", "person_id", "payload", "day")[: WINDOW_CAP + 1])
+    lean = [Lean(as_uuid(pk), as_uuid(person_id), payload) for pk, person_id, payload, _ in raw[:WINDOW_CAP]]
+    day_of = {row.pk: days[index] for row, (*_, index) in zip(lean, raw, strict=False)}
     for row, _ in _lean_accepted(user, keyring, lean, filters):
-        found[day_of[row.pk]].append(row)
-    return Matched(found, capped)
+        found[day_of[row.pk]].append(row.pk)
+    return Matched(found, len(raw) > WINDOW_CAP)
 
 
 def _accepted(

@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 
 from mano.accounts.models import User
 from mano.agenda.models import Action, ActionWordsShard
-from mano.core.crypto import Envelope, KeyKind, Keyring, decrypt_record_texts
+from mano.core.crypto import KeyKind, Keyring, decrypt_record_texts
 from mano.core.raw import as_uuid, hex_of, raw_values
 from mano.core.records import records_data
 from mano.core.shards import ShardStore
@@ -54,16 +54,16 @@ def comments_stamp() -> Coalesce:
     return Coalesce(Subquery(stamps, output_field=IntegerField()), 0)
 
 
-# The columns a window reads besides its own, for `matching`: (version, agenda_at, comments' stamp).
-COLUMNS = ("version", "agenda_at", "comments_stamp")
+# The columns of a `Row`, read with `comments_stamp()` annotated as "comments_stamp".
+COLUMNS = ("id", "person_id", "version", "agenda_at", "comments_stamp")
 
 
 class Row(NamedTuple):
-    """An action of the window as read from SQL (ids as the driver gives them: hex text or UUID)."""
+    """An action of the window as read from SQL, without its payload (ids as the driver gives them: hex text or
+    UUID)."""
 
     pk: Any
     person_id: Any
-    payload: Envelope
     version: int
     agenda_at: datetime
     comments: int
@@ -112,7 +112,7 @@ def matching(
             stale.append(row)
         elif current[1].hold(words, restricted=restricted):
             accepted.add(pk)
-    fresh = _opened(user, keyring, stale, restricted)
+    fresh = _opened(user, keyring, stale, restricted, window if len(stale) == len(rows) else None)
     accepted.update(pk for pk, found in fresh.items() if found.hold(words, restricted=restricted))
     if fresh and not restricted:
         _write(org_id, keyring, stale, fresh, stamps, stored, days)
@@ -134,16 +134,19 @@ def _stored(org_id: Any, keyring: Keyring, days: Iterable[int]) -> Stored:
     return found
 
 
-def _opened(user: User, keyring: Keyring, rows: list[Row], restricted: bool) -> dict[str, Words]:
+def _opened(
+    user: User, keyring: Keyring, rows: list[Row], restricted: bool, window: QuerySet[Action] | None
+) -> dict[str, Words]:
     """The words of these actions, opened from their payloads, their persons' cards and (not for restricted
-    members) their comments."""
+    members) their comments. `window`: the query of all of them, when there are that many (a first read)."""
     if not rows:
         return {}
     org_id = user.member_organisation_id
     ids = [as_uuid(r.pk) for r in rows]
-    texts = decrypt_record_texts(
-        keyring, table=Action._meta.db_table, org_id=org_id, rows=zip(ids, (r.payload for r in rows), strict=True)
-    )
+    sealed = window if window is not None else Action.objects.filter(organisation_id=org_id, pk__in=ids)
+    payloads = dict(raw_values(sealed.order_by().values_list("pk", "payload")))
+    sealed_rows = [(pk, payloads[r.pk]) for pk, r in zip(ids, rows, strict=True)]
+    texts = decrypt_record_texts(keyring, table=Action._meta.db_table, org_id=org_id, rows=sealed_rows)
     data: dict[UUID, dict[str, Any]] = {pk: json.loads(text) for pk, text in texts}  # type: ignore[misc]
     persons = {pk: as_uuid(r.person_id) for pk, r in zip(ids, rows, strict=True)}
     names = card_names(user.organisation_id, set(persons.values()), keyring)

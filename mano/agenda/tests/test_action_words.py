@@ -94,7 +94,7 @@ def test_a_second_read_opens_no_action_and_finds_the_same_rows(org_a, planned, m
     stored = b"".join(bytes(p) for p in ActionWordsShard.objects.values_list("payload", flat=True))
     assert b"caf" not in stored.lower() and b"benali" not in stored.lower()
     opened = []
-    monkeypatch.setattr(words, "_opened", lambda user, keyring, rows, restricted: opened.extend(rows) or {})
+    monkeypatch.setattr(words, "_opened", lambda user, keyring, rows, *_: opened.extend(rows) or {})
     assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
     assert _week(admin, "karim logement") == {TUESDAY: ["Rendez-vous CAF"]}  # person's name and description
     assert _week(admin, "zoe") == {FRIDAY: ["Douche"]}
