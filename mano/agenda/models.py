@@ -82,7 +82,7 @@ class ServiceCount(models.Model):
 
 
 class ActionWordsShard(ShardRow):
-    """The folded words of the actions placed on one UTC day (`bucket`: the day's ordinal), as one envelope of
+    """The folded words of the actions placed on one UTC day (`bucket`: days since 1970-01-01), as one envelope of
     lines (see mano.agenda.words): a day or week filtered on a text opens a few of these instead of every action,
     its person's card and its comments. Written by the filter itself for the rows it had to open; each line
     carries the versions it was made from, so a line older than its action, person or comments is never used."""

@@ -204,8 +204,7 @@ def _days_matching(
     values = ranged.annotate(day=_day_index(windows)).order_by("day", *ORDERED)
     found: dict[date, list[UUID]] = {day: [] for day in days}
     if filters.text and not (filters.categories or filters.without_category):
-        values = values.annotate(comments_stamp=words.comments_stamp())
-        raw = raw_values(values.values_list("day", *words.COLUMNS)[: WINDOW_CAP + 1])
+        raw = raw_values(words.annotated(values).values_list("day", *words.COLUMNS)[: WINDOW_CAP + 1])
         rows = [words.Row(*stamped) for _, *stamped in raw[:WINDOW_CAP]]
         span = words.days_of(windows[days[0]][0], windows[days[-1]][1])
         accepted = words.matching(user, keyring, rows, filters.words, ranged, span)

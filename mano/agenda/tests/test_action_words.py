@@ -4,7 +4,7 @@ used, whatever path changed them."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -209,3 +209,14 @@ def test_a_shard_moved_to_another_day_fails_to_open(org_a, planned):
     ActionWordsShard.objects.filter(pk=tuesday.pk).update(payload=friday.payload)
     with pytest.raises(DecryptionError):
         _week(admin, "caf")
+
+
+def test_the_sql_utc_day_is_pythons(org_a, planned):
+    """The bucket a line is written to (SQL) is the one a window opens (Python), around midnight UTC too."""
+    action, _ = planned
+    for moment in ("2026-12-01T23:59:59.999999+00:00", "2026-12-02T00:00:00+00:00", "2026-12-02T00:30:00+01:00"):
+        at = datetime.fromisoformat(moment)
+        Action.objects.filter(pk=action.pk).update(due_at=at)
+        day = Action.objects.annotate(day=words.UtcDay("agenda_at")).values_list("day", flat=True).get(pk=action.pk)
+        assert day == (at.astimezone(UTC).date() - words.EPOCH).days
+        assert day in words.days_of(at, at + timedelta(microseconds=1))
