@@ -34,4 +34,7 @@ class Migration(migrations.Migration):
             model_name="action",
             name="agenda_action_agenda_cover",
         ),
+        # Without statistics on the new index SQLite prefers it to the primary key for "organisation and these
+        # ids" (opening a week's 210 shown actions: 0.5 → 37 ms), until the next ANALYZE.
+        migrations.RunSQL("ANALYZE agenda_action", migrations.RunSQL.noop),
     ]
