@@ -33,7 +33,7 @@ from mano.agenda.rows import ActionRow, teams_of
 from mano.agenda.search import TextPersons, text_persons
 from mano.core.crypto import Envelope, Keyring, decrypt_record_texts
 from mano.core.pagination import page_with_rows
-from mano.core.raw import as_uuid, hex_of, raw_values
+from mano.core.raw import as_uuid, raw_values
 from mano.core.records import record_data
 from mano.persons.index import card_names
 from mano.persons.models import Person
@@ -209,7 +209,7 @@ def _days_matching(
         span = words.days_of(windows[days[0]][0], windows[days[-1]][1])
         accepted = words.matching(user, keyring, rows, filters.words, ranged, span)
         for index, pk, *_ in raw[:WINDOW_CAP]:
-            if hex_of(pk) in accepted:
+            if pk in accepted:
                 found[days[index]].append(as_uuid(pk))
         return Matched(found, len(raw) > WINDOW_CAP)
     raw = raw_values(values.values_list("id", "person_id", "payload", "day")[: WINDOW_CAP + 1])

@@ -111,9 +111,9 @@ def days_of(start: datetime, end: datetime) -> range:
 
 def matching(
     user: User, keyring: Keyring, rows: list[Row], words: list[str], window: QuerySet[Action], days: range
-) -> set[str]:
-    """The ids (hex) of `rows` whose own text, person's name or (not for restricted members) description and
-    comments hold every word, as `AgendaFilters.matches` decides. `window`: the rows' query, to read their
+) -> set[Any]:
+    """The ids (as in `rows`) of the rows whose own text, person's name or (not for restricted members) description
+    and comments hold every word, as `AgendaFilters.matches` decides. `window`: the rows' query, to read their
     persons' versions; `days`: the buckets of its range (all are read, so that the line an action left on
     another day of the range when it moved is dropped). Rows without a current line are opened and, for members
     who may read everything, their lines written."""
@@ -121,22 +121,23 @@ def matching(
         return set()
     org_id = user.member_organisation_id
     restricted = user.role == "restricted"
-    versions = dict(raw_values(Person.objects.filter(pk__in=window.values("person_id")).values_list("pk", "version")))
-    stamps = {
-        hex_of(r.pk): f"{r.version}.{hex_of(r.person_id)}.{versions.get(r.person_id, 0)}.{r.comments}" for r in rows
-    }
+    persons = Person.objects.filter(pk__in=window.values("person_id")).values_list("pk", "version")
+    person_stamps = {pk: f"{hex_of(pk)}.{version}" for pk, version in raw_values(persons)}
     stored = _stored(org_id, keyring, days)
-    accepted: set[str] = set()
+    accepted: set[Any] = set()
     stale: list[Row] = []
+    stamps: dict[str, str] = {}
     for row in rows:
         pk = hex_of(row.pk)
-        current = stored.get(pk, {}).get(stamps[pk])
+        stamp = f"{row.version}.{person_stamps.get(row.person_id) or hex_of(row.person_id)}.{row.comments}"
+        current = stored.get(pk, {}).get(stamp)
         if current is None:
             stale.append(row)
+            stamps[pk] = stamp
         elif current[1].hold(words, restricted=restricted):
-            accepted.add(pk)
+            accepted.add(row.pk)
     fresh = _opened(user, keyring, stale, restricted, window if len(stale) == len(rows) else None)
-    accepted.update(pk for pk, found in fresh.items() if found.hold(words, restricted=restricted))
+    accepted.update(row.pk for row in stale if fresh[hex_of(row.pk)].hold(words, restricted=restricted))
     if fresh and not restricted:
         _write(org_id, keyring, stale, fresh, stamps, stored, days)
     return accepted
