@@ -18,7 +18,6 @@ Restricted members never test the description and comments (they may not read th
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
@@ -92,15 +91,20 @@ class Row(NamedTuple):
     comments: int
 
 
-class Words(NamedTuple):
-    public: str  # name and categories
-    private: str  # description and comments
-    person: str  # the person's name
+def holds(text: str, words: list[str], *, restricted: bool) -> bool:
+    """Whether a line's text (name and categories, description and comments, person's name, tab-separated) holds
+    every word; for restricted members, outside the description and comments. A word has no tab: looking for it
+    in the whole text is looking in each part."""
+    if not restricted:
+        return all(word in text for word in words)
+    public, _, person = text.split("\t")
+    return all(word in public or word in person for word in words)
 
-    def hold(self, words: list[str], *, restricted: bool) -> bool:
-        return all(
-            word in self.public or word in self.person or (not restricted and word in self.private) for word in words
-        )
+
+class Line(NamedTuple):
+    key: str  # <UTC day>:<action id hex>
+    stamp: str
+    text: str  # see `holds`
 
 
 def days_of(start: datetime, end: datetime) -> range:
@@ -130,39 +134,39 @@ def matching(
     for row in rows:
         pk = hex_of(row.pk)
         stamp = f"{row.version}.{person_stamps.get(row.person_id) or hex_of(row.person_id)}.{row.comments}"
-        current = stored.get(pk, {}).get(stamp)
+        current = next((line for line in stored.get(pk, ()) if line.stamp == stamp), None)
         if current is None:
             stale.append(row)
             stamps[pk] = stamp
-        elif current[1].hold(words, restricted=restricted):
+        elif holds(current.text, words, restricted=restricted):
             accepted.add(row.pk)
     fresh = _opened(user, keyring, stale, restricted, window if len(stale) == len(rows) else None)
-    accepted.update(row.pk for row in stale if fresh[hex_of(row.pk)].hold(words, restricted=restricted))
+    accepted.update(row.pk for row in stale if holds(fresh[hex_of(row.pk)], words, restricted=restricted))
     if fresh and not restricted:
         _write(org_id, keyring, stale, fresh, stamps, stored, days)
     return accepted
 
 
-Stored = dict[str, dict[str, tuple[str, Words]]]
+Stored = dict[str, list[Line]]
 
 
 def _stored(org_id: Any, keyring: Keyring, days: Iterable[int]) -> Stored:
-    """The lines of these days' shards: action id (hex) → stamp → (key, words). An action moved from one day to
-    another of the window may have a line in each."""
-    found: Stored = defaultdict(dict)
+    """The lines of these days' shards by action id (hex): one, or two for an action moved from one day of the
+    window to another since its first line was written."""
+    found: Stored = {}
     for bucket, payload in WORDS.payloads(org_id, days):
-        for line in WORDS.open(org_id, bucket, payload, keyring).split("\n"):
-            if line:
-                key, stamp, public, private, person = line.split("\t")
-                found[key.split(":", 1)[1]][stamp] = (key, Words(public, private, person))
+        for raw in WORDS.open(org_id, bucket, payload, keyring).split("\n"):
+            if raw:
+                key, stamp, text = raw.split("\t", 2)
+                found.setdefault(key[key.index(":") + 1 :], []).append(Line(key, stamp, text))
     return found
 
 
 def _opened(
     user: User, keyring: Keyring, rows: list[Row], restricted: bool, window: QuerySet[Action] | None
-) -> dict[str, Words]:
-    """The words of these actions, opened from their payloads, their persons' cards and (not for restricted
-    members) their comments. `window`: the query of all of them, when there are that many (a first read)."""
+) -> dict[str, str]:
+    """The texts (see `holds`) of these actions, opened from their payloads, their persons' cards and (not for
+    restricted members) their comments. `window`: the query of all of them, when there are that many (a first read)."""
     if not rows:
         return {}
     org_id = user.member_organisation_id
@@ -176,20 +180,25 @@ def _opened(
     names = card_names(user.organisation_id, set(persons.values()), keyring)
     comments = {} if restricted else comment_texts(user, keyring, ids)
     return {
-        pk.hex: Words(
-            fold(" ".join([str(d.get("name") or ""), *(str(c) for c in d.get("categories") or [])])),
-            "" if restricted else fold(f"{d.get('description') or ''} {comments.get(pk, '')}"),
-            fold(names.get(persons[pk], "")),
+        pk.hex: text_of(
+            d, "" if restricted else comments.get(pk, ""), names.get(persons[pk], ""), restricted=restricted
         )
         for pk, d in data.items()
     }
+
+
+def text_of(data: dict[str, Any], comments: str, person: str, *, restricted: bool) -> str:
+    """An action's line text (see `holds`) from its decrypted data, its comments joined and its person's name."""
+    categories = (str(c) for c in data.get("categories") or [])
+    private = "" if restricted else fold(f"{data.get('description') or ''} {comments}")
+    return "\t".join([fold(" ".join([str(data.get("name") or ""), *categories])), private, fold(person)])
 
 
 def _write(
     org_id: Any,
     keyring: Keyring,
     rows: list[Row],
-    fresh: dict[str, Words],
+    fresh: dict[str, str],
     stamps: dict[str, str],
     stored: Stored,
     days: range,
@@ -200,11 +209,11 @@ def _write(
     live = Action.objects.filter(organisation_id=org_id, deleted_at=None, agenda_at__gte=start, agenda_at__lt=end)
     placed = {hex_of(pk): _key(day, pk) for pk, day in raw_values(live.values_list("pk", UtcDay("agenda_at")))}
     changes: dict[str, str | None] = {
-        key: None for pk, lines in stored.items() for key, _ in lines.values() if placed.get(pk) != key
+        line.key: None for pk, lines in stored.items() for line in lines if placed.get(pk) != line.key
     }
     for row in rows:
         key = _key(row.day, row.pk)
-        changes[key] = "\t".join([key, stamps[hex_of(row.pk)], *fresh[hex_of(row.pk)]])
+        changes[key] = "\t".join([key, stamps[hex_of(row.pk)], fresh[hex_of(row.pk)]])
     WORDS.rewrite(org_id, changes, keyring)
 
 

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mano.agenda import selectors, words
 from mano.agenda.action_comments import action_comment_add
@@ -220,3 +222,29 @@ def test_the_sql_utc_day_is_pythons(org_a, planned):
         day = Action.objects.annotate(day=words.UtcDay("agenda_at")).values_list("day", flat=True).get(pk=action.pk)
         assert day == (at.astimezone(UTC).date() - words.EPOCH).days
         assert day in words.days_of(at, at + timedelta(microseconds=1))
+
+
+texts = st.text(alphabet=st.sampled_from("aàbcEé œß\tx-"), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=texts,
+    categories=st.lists(texts, max_size=2),
+    description=texts,
+    comments=texts,
+    person=texts,
+    query=st.text(alphabet=st.sampled_from("aAbcéeœoß x"), min_size=1, max_size=6),
+    restricted=st.booleans(),
+)
+def test_a_lines_text_holds_the_words_as_the_filter_matches(
+    name, categories, description, comments, person, query, restricted
+):
+    """`holds` on the line written for an action decides as `AgendaFilters.matches` on the action itself."""
+    filters = AgendaFilters(search=Search(query))
+    if not filters.words:
+        return
+    data = {"name": name, "categories": categories, "description": description}
+    text = words.text_of(data, comments, person, restricted=restricted)
+    expected = filters.matches(data, restricted=restricted, comments="" if restricted else comments, person=person)
+    assert words.holds(text, filters.words, restricted=restricted) == expected
