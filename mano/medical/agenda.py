@@ -101,7 +101,8 @@ def _words_of(data: dict[str, Any], names: dict[UUID, str]) -> str:
     custom = (data.get("custom") or {}).values()
     values = [v for value in custom for v in (value if isinstance(value, list) else [value])]
     parts = [data.get("name"), data.get("type"), names.get(UUID(person), "") if person else "", *values]
-    return " ".join(str(part) for part in parts if isinstance(part, str | int | float) and part != "")
+    kept = (part for part in parts if isinstance(part, str | int | float) and not isinstance(part, bool))
+    return " ".join(str(part) for part in kept if part != "")
 
 
 def _open(request: HttpRequest, placed: list[Placed]) -> list[SafeString]:

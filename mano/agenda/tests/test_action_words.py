@@ -22,6 +22,7 @@ from mano.core.search_param import Search
 from mano.persons.models import Comment
 from mano.persons.services import person_create, person_update
 from mano.persons.services.comments import comment_delete, comment_update
+from mano.persons.services.lifecycle import person_merge
 
 pytestmark = pytest.mark.django_db
 
@@ -56,14 +57,14 @@ def planned(org_a):
     return create(karim, "Rendez-vous CAF", TUESDAY, description="dossier logement"), create(zoe, "Douche", FRIDAY)
 
 
-def _week(member, text: str) -> dict[date, list[str]]:
+def _week(member, text: str, statuses=EVERY) -> dict[date, list[str]]:
     """The week's rows (names) by day, for the whole organisation, filtered on `text`."""
     days = selectors.week_actions(
         user=member.user,
         keyring=member.keyring,
         teams=[],
         monday=MONDAY,
-        statuses=EVERY,
+        statuses=statuses,
         filters=AgendaFilters(whole=True, status="all", search=Search(text)),
     )
     assert all(d.count == len(d.rows) for d in days)
@@ -137,13 +138,24 @@ def _rename_person(member, action, person, other):
     person_update(user=member.user, keyring=member.keyring, person=person, expected_version=person.version, name="CPAM")
 
 
-def _hand_over(member, action, person, other):
-    """As merging two persons does: the action changes person, not version."""
-    Action.objects.filter(pk=action.pk).update(person=other)
+def _merge(member, action, person, other):
+    """Karim merged into "Cpam Martin": the action changes person, not version."""
+    person.refresh_from_db()
+    other.refresh_from_db()
+    person_merge(
+        user=member.user,
+        keyring=member.keyring,
+        kept=other,
+        other=person,
+        fixed={},
+        custom={},
+        kept_version=other.version,
+        other_version=person.version,
+    )
 
 
 @pytest.mark.parametrize(
-    "change", [_rename_action, _describe, _comment, _edit_comment, _rename_person, _hand_over], ids=lambda c: c.__name__
+    "change", [_rename_action, _describe, _comment, _edit_comment, _rename_person, _merge], ids=lambda c: c.__name__
 )
 def test_a_line_older_than_what_it_was_made_from_is_never_used(org_a, planned, change):
     admin = org_a["admin"]
@@ -171,6 +183,60 @@ def test_an_action_moved_to_another_day_is_counted_there_only(org_a, planned):
     _update(admin, action, due_at=_at(FRIDAY, 9))
     assert _week(admin, "caf") == {FRIDAY: ["Rendez-vous CAF"]}
     assert sum(action.pk.hex in line for line in _lines(admin.keyring)) == 1  # Tuesday's line was dropped
+
+
+def test_a_purged_comment_cannot_bring_an_old_line_back(org_a, planned):
+    """Soft-deleted comments are to be purged after a retention period: the comments' stamp must not return to a
+    value a line was written with while the comments differ."""
+    admin = org_a["admin"]
+    action, _ = planned
+    first = action_comment_add(user=admin.user, keyring=admin.keyring, action=action, text="Appeler la mairie")
+    assert _week(admin, "mairie") == {TUESDAY: ["Rendez-vous CAF"]}
+    comment_delete(user=admin.user, keyring=admin.keyring, comment=Comment.objects.get(pk=first.pk))
+    Comment.objects.filter(pk=first.pk).delete()  # the purge
+    action_comment_add(user=admin.user, keyring=admin.keyring, action=action, text="Appeler la CPAM")
+    assert _week(admin, "cpam") == {TUESDAY: ["Rendez-vous CAF"]}
+    assert _week(admin, "mairie") == {}
+
+
+def test_rows_that_leave_the_window_while_it_is_read_are_not_a_crash(org_a, planned, monkeypatch):
+    """Between the window's query and the opening of its actions, another member marks one done (it leaves a
+    "to do" window) and another is purged."""
+    admin = org_a["admin"]
+    action, douche = planned
+    stored = words._stored
+
+    def meanwhile(*args):
+        Action.objects.filter(pk=action.pk).update(status=Status.DONE, completed_at=_at(TUESDAY, 11))
+        Action.objects.filter(pk=douche.pk).delete()
+        return stored(*args)
+
+    monkeypatch.setattr(words, "_stored", meanwhile)
+    assert _week(admin, "caf", statuses=[Status.TODO]) == {TUESDAY: ["Rendez-vous CAF"]}
+    monkeypatch.setattr(words, "_stored", stored)
+    assert _week(admin, "caf", statuses=[Status.TODO]) == {}
+    assert _week(admin, "douche") == {}
+
+
+def test_a_shard_copied_to_another_organisation_fails_to_open(org_a, org_b, planned):
+    admin, other = org_a["admin"], org_b["admin"]
+    person = person_create(user=other.user, keyring=other.keyring, teams=[org_b.day], name="Léa")
+    actions_create(
+        user=other.user,
+        keyring=other.keyring,
+        persons=[person],
+        name="Rendez-vous CAF",
+        teams=[org_b.day],
+        due_at=_at(TUESDAY, 10),
+        with_time=True,
+    )
+    _week(admin, "caf")
+    assert _week(other, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
+    theirs = ActionWordsShard.objects.get(organisation=org_b.organisation, bucket=(TUESDAY - words.EPOCH).days)
+    ours = ActionWordsShard.objects.get(organisation=org_a.organisation, bucket=theirs.bucket)
+    ActionWordsShard.objects.filter(pk=theirs.pk).update(payload=ours.payload)
+    with pytest.raises(DecryptionError):
+        _week(other, "caf")
 
 
 def _lines(keyring) -> list[str]:

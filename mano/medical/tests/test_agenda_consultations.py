@@ -170,3 +170,8 @@ def test_the_day_and_week_pages_filter_the_consultations_on_the_text(held):
         assertNotContains(page, "visible seulement par")
     assertContains(client.get("/agenda/semaine/", query), "· 1 consultation")
     assertNotContains(client.get("/agenda/", {**query, "q": "", "categorie": "Santé"}), "Pansement")
+
+
+def test_the_words_of_a_consultation_leave_out_yes_no_values():
+    data = {"name": "Bilan", "type": "Médicale", "custom": {"fait": True, "soins": ["Pansement", "Douche"], "n": 3}}
+    assert agenda._words_of(data, {}) == "Bilan Médicale Pansement Douche 3"
