@@ -7,7 +7,7 @@ shard (`ActionWordsShard`, K_general, like the persons' search shards):
     <UTC day>:<action id hex> \\t <stamp> \\t <name, categories> \\t <description, comments> \\t <person's name>
 
 all folded. The stamp holds what the line was made from: the action's version, its person and the person's
-version, and a number that grows with every comment added to, edited on or removed from the action. A line is
+version, and how many live comments the action has with the latest moment one of them was written. A line is
 used only when its stamp equals the row's current one, so no write path needs to know about these shards: an
 action, person or comment changed since the line was written only makes the filter open that action again, and
 write its new line. Stamps are read before the texts they vouch for, so a line is never newer than its stamp.
