@@ -151,7 +151,8 @@ def matching(
             accepted.add(row.pk)
     fresh = _opened(user, keyring, stale, restricted)
     accepted.update(row.pk for row in stale if holds(fresh.get(hex_of(row.pk), ""), words, restricted=restricted))
-    if not restricted and (written := [row for row in stale if hex_of(row.pk) in fresh.keys() & stamps.keys()]):
+    writable = fresh.keys() & stamps.keys()
+    if not restricted and (written := [row for row in stale if hex_of(row.pk) in writable]):
         _write(org_id, keyring, written, fresh, stamps, stored, days)
     return accepted
 
