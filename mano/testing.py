@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.test import Client
 from django.utils.text import slugify
@@ -66,3 +67,21 @@ def login_client(persona: Persona, client: Client | None = None) -> Client:
     response = client.post("/connexion/", {"email": persona.user.email, "password": persona.password})
     assert response.status_code == 302, response.content[:500]
     return client
+
+
+def merge_persons(member: Persona, kept: Any, other: Any) -> Any:
+    """`other` merged into `kept` as the merge page does when no value is chosen, both read again first."""
+    from mano.persons.services.lifecycle import person_merge
+
+    kept.refresh_from_db()
+    other.refresh_from_db()
+    return person_merge(
+        user=member.user,
+        keyring=member.keyring,
+        kept=kept,
+        other=other,
+        fixed={},
+        custom={},
+        kept_version=kept.version,
+        other_version=other.version,
+    )

@@ -22,7 +22,7 @@ from mano.core.search_param import Search
 from mano.persons.models import Comment
 from mano.persons.services import person_create, person_update
 from mano.persons.services.comments import comment_delete, comment_update
-from mano.persons.services.lifecycle import person_merge
+from mano.testing import merge_persons
 
 pytestmark = pytest.mark.django_db
 
@@ -140,18 +140,7 @@ def _rename_person(member, action, person, other):
 
 def _merge(member, action, person, other):
     """Karim merged into "Cpam Martin": the action changes person, not version."""
-    person.refresh_from_db()
-    other.refresh_from_db()
-    person_merge(
-        user=member.user,
-        keyring=member.keyring,
-        kept=other,
-        other=person,
-        fixed={},
-        custom={},
-        kept_version=other.version,
-        other_version=person.version,
-    )
+    merge_persons(member, other, person)
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ from mano.core.records import record_data
 from mano.persons.models import Comment, Person
 from mano.persons.services import person_create
 from mano.persons.services.families import family_link
-from mano.persons.services.lifecycle import person_delete, person_merge
+from mano.persons.services.lifecycle import person_delete
+from mano.testing import merge_persons
 
 pytestmark = pytest.mark.django_db
 
@@ -142,18 +143,7 @@ def test_deleting_a_person_hands_its_family_actions_and_their_comments_to_anothe
 def test_merging_two_persons_keeps_the_actions_of_both(bob, org_a, person, unlocked_client):
     other = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Karim B.")
     action = _action(bob, org_a, other, name="Rendez-vous CAF")
-    person.refresh_from_db()
-    other.refresh_from_db()
-    person_merge(
-        user=bob.user,
-        keyring=bob.keyring,
-        kept=person,
-        other=other,
-        fixed={},
-        custom={},
-        kept_version=person.version,
-        other_version=other.version,
-    )
+    merge_persons(bob, person, other)
     action.refresh_from_db()
     assert (action.person_id, action.deleted_at) == (person.pk, None)
     assert "Rendez-vous CAF" in unlocked_client(bob).get(f"/personnes/{person.pk}/").content.decode()

@@ -18,7 +18,7 @@ from mano.medical.services.comments import medical_comment_create
 from mano.medical.services.consultations import ConsultationInput, consultation_update, consultations_create
 from mano.medical.services.pending import run_pending
 from mano.persons.selectors.persons import person_search
-from mano.testing import login_client
+from mano.testing import login_client, merge_persons
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,6 @@ def test_saving_an_unchanged_consultation_writes_no_history_and_changes_read_in_
 def test_a_queued_merge_runs_before_a_health_professionals_own_merge(org_a, karim):
     from mano.medical.services.consultations import consultation_create
     from mano.persons.services import person_create
-    from mano.persons.services.lifecycle import person_merge
 
     admin, nurse = org_a["admin"], org_a["normal_health"]
     a = person_create(user=admin.user, keyring=admin.keyring, teams=[org_a.day], name="Alpha")
@@ -126,22 +125,8 @@ def test_a_queued_merge_runs_before_a_health_professionals_own_merge(org_a, kari
         values=ConsultationInput(type="Médicale", due_at=timezone.now(), name="Bilan Alpha"),
     )
 
-    def merge(member, kept, other):
-        kept.refresh_from_db()
-        other.refresh_from_db()
-        person_merge(
-            user=member.user,
-            keyring=member.keyring,
-            kept=kept,
-            other=other,
-            fixed={},
-            custom={},
-            kept_version=kept.version,
-            other_version=other.version,
-        )
-
-    merge(admin, karim, a)
-    merge(nurse, c, karim)
+    merge_persons(admin, karim, a)
+    merge_persons(nurse, c, karim)
     assert not PendingHealthChange.objects.exists()
     found = person_search(user=nurse.user, keyring=nurse.keyring, query="bilan alpha", page=1)
     assert [r.name for r in found] == ["Charlie"]

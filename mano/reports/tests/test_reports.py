@@ -22,7 +22,7 @@ from mano.reports.scope import ReportScope
 from mano.reports.selectors import month_activity, report_sections
 from mano.reports.services import merged_note, report_save
 from mano.territories.tests.factories import make_observation, make_territory
-from mano.testing import login_client
+from mano.testing import login_client, merge_persons
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -228,8 +228,6 @@ def test_restricted_members_see_no_comments_nor_persons_in_reports(org_a):
 
 
 def test_merged_persons_items_are_counted_once(org_a):
-    from mano.persons.services.lifecycle import person_merge
-
     bob, admin = org_a["normal"], org_a["admin"]
     kept = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Karim")
     double = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Karim B.")
@@ -242,18 +240,7 @@ def test_merged_persons_items_are_counted_once(org_a):
             date=at(2026, 12, 1, 10, 0),
             persons=[person],
         )
-    kept.refresh_from_db()
-    double.refresh_from_db()
-    person_merge(
-        user=admin.user,
-        keyring=admin.keyring,
-        kept=kept,
-        other=double,
-        fixed={},
-        custom={},
-        kept_version=kept.version,
-        other_version=double.version,
-    )
+    merge_persons(admin, kept, double)
     day = ReportScope(teams=[org_a.day], whole=False, first=date(2026, 12, 1), last=date(2026, 12, 1))
     sections = report_sections(user=bob.user, keyring=bob.keyring, scope=day)
     assert sections["rencontres"].count == 2

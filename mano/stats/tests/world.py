@@ -31,13 +31,13 @@ from mano.persons.models import Person
 from mano.persons.selectors.fields import config_version
 from mano.persons.services.comments import comment_create, comment_delete
 from mano.persons.services.fields import field_add, field_choice_rename
-from mano.persons.services.lifecycle import person_delete, person_leave_active_list, person_merge
+from mano.persons.services.lifecycle import person_delete, person_leave_active_list
 from mano.persons.services.passages import encounters_create
 from mano.persons.services.persons import person_create
 from mano.stats import selectors
 from mano.stats.context import StatsContext
 from mano.stats.filters import Filters
-from mano.testing import Org
+from mano.testing import Org, merge_persons
 
 FIRST, LAST = date(2026, 2, 1), date(2026, 2, 28)
 PERIOD = {"periode": "personnalisee", "du": FIRST.isoformat(), "au": LAST.isoformat()}
@@ -198,18 +198,7 @@ def build(org: Org) -> World:
     )
     denis.refresh_from_db()
     person_delete(user=admin.user, keyring=admin.keyring, person=denis, expected_version=denis.version)
-    alice.refresh_from_db()
-    double.refresh_from_db()
-    person_merge(
-        user=admin.user,
-        keyring=admin.keyring,
-        kept=alice,
-        other=double,
-        fixed={},
-        custom={},
-        kept_version=alice.version,
-        other_version=double.version,
-    )
+    merge_persons(admin, alice, double)
     org.organisation.refresh_from_db()
     field_choice_rename(
         user=admin.user,
