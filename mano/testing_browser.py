@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Page, ViewportSize, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
@@ -61,6 +62,9 @@ def browser_page(browser_console: list[str]) -> Iterator[Page]:
             context.close()
         finally:
             browser.close()
+            # While Playwright's event loop runs, the test's ORM calls get a connection of their own (Django keeps
+            # connections per async context); left open, it kept PostgreSQL from dropping the test database.
+            connections.close_all()
 
 
 @pytest.fixture
