@@ -10,7 +10,6 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -156,16 +155,16 @@ def _lean_accepted(
     return _accepted(user, keyring, pairs, filters, names)
 
 
-def _with_models(user: User, pairs: list[tuple[Lean, dict[str, Any]]]) -> list[Pair]:
-    """Models for the rows a page shows, in their order."""
-    models = Action.objects.filter(organisation_id=user.member_organisation_id).in_bulk([row.pk for row, _ in pairs])
-    return [(models[row.pk], data) for row, data in pairs]
-
-
-def _opened_models(user: User, keyring: Keyring, ids: list[UUID]) -> list[Pair]:
-    """The rows a page shows, as models with their data, in their order."""
+def _in_order(user: User, ids: list[UUID]) -> list[Action]:
+    """The models of the rows a page shows, in their order."""
     models = Action.objects.filter(organisation_id=user.member_organisation_id).in_bulk(ids)
-    return [(models[pk], record_data(models[pk], keyring)) for pk in ids]
+    return [models[pk] for pk in ids]
+
+
+def _with_models(user: User, pairs: list[tuple[Lean, dict[str, Any]]]) -> list[Pair]:
+    """Models for the rows a page shows, in their order, with the data already opened."""
+    models = _in_order(user, [row.pk for row, _ in pairs])
+    return [(model, data) for model, (_, data) in zip(models, pairs, strict=True)]
 
 
 def _lean_matching(
@@ -248,16 +247,8 @@ def _accepted(
     return [(a, d) for a, d in pairs if not missing[a.pk]]
 
 
-def _folded_names(
-    user: User, keyring: Keyring, person_ids: set[UUID] | QuerySet[Any], known: dict[UUID, str]
-) -> dict[UUID, str]:
-    """`known` completed with the folded names of `person_ids` ("" for a person without a card); a subquery of
-    person ids is read as such."""
-    if isinstance(person_ids, QuerySet):
-        known.update(
-            {person_id: fold(name) for person_id, name in card_names(user.organisation_id, person_ids, keyring).items()}
-        )
-        return known
+def _folded_names(user: User, keyring: Keyring, person_ids: set[UUID], known: dict[UUID, str]) -> dict[UUID, str]:
+    """`known` completed with the folded names of `person_ids` ("" for a person without a card)."""
     wanted = person_ids - known.keys()
     if wanted:
         opened = card_names(user.organisation_id, wanted, keyring)
@@ -330,7 +321,7 @@ def day_agenda(
     matched = _days_matching(user, keyring, scoped, {tab: day_window(tab, night=night) for tab in tabs}, filters)
     counts = {key: len(matched.days[tab]) for tab, key in tabs.items()}
     shown = matched.days[day][first : first + DAY_PAGE]
-    return DayAgenda(counts, rows_of(_opened_models(user, keyring, shown), keyring), matched.capped)
+    return DayAgenda(counts, action_rows(_in_order(user, shown), keyring), matched.capped)
 
 
 def action_rows(actions: list[Action], keyring: Keyring) -> list[ActionRow]:
@@ -394,18 +385,12 @@ def week_actions(
     if filters is not None and filters.encrypted:
         matched = _days_matching(user, keyring, scoped, windows, filters)
         counts = {day: len(matched.days[day]) for day in days}
-        opened = iter(_opened_models(user, keyring, [row for day in days for row in matched.days[day][:WEEK_DAY_ROWS]]))
-        pairs = {day: [next(opened) for _ in matched.days[day][:WEEK_DAY_ROWS]] for day in days}
+        firsts = {day: matched.days[day][:WEEK_DAY_ROWS] for day in days}
         capped = matched.capped
     else:
         counts, firsts = _firsts(scoped, windows, WEEK_DAY_ROWS)
-        models = Action.objects.filter(organisation_id=user.member_organisation_id).in_bulk(
-            [pk for ids in firsts.values() for pk in ids]
-        )
-        pairs = {day: [(a, record_data(a, keyring)) for a in (models[pk] for pk in firsts[day])] for day in days}
-    shown = [pair for day in days for pair in pairs[day]]
-    rows = iter(rows_of(shown, keyring))
-    return [WeekDay(day, [next(rows) for _ in pairs[day]], counts[day], capped) for day in days]
+    rows = iter(action_rows(_in_order(user, [pk for day in days for pk in firsts[day]]), keyring))
+    return [WeekDay(day, [next(rows) for _ in firsts[day]], counts[day], capped) for day in days]
 
 
 def _firsts(
@@ -416,19 +401,13 @@ def _firsts(
     ids into UUIDs, or numbering them with a window function, cost more than the query itself)."""
     days = list(windows)
     ranged = scoped.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])
-    sql, params = (
-        ranged.annotate(day=_day_index(windows))
-        .order_by("day", *ORDERED)
-        .values_list("id", "day")
-        .query.sql_with_params()
-    )
     counts, firsts = [0] * len(days), [[] for _ in days]  # type: tuple[list[int], list[list[UUID]]]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for pk, index in cursor.fetchall():
-            counts[index] += 1
-            if counts[index] <= per_day:
-                firsts[index].append(UUID(str(pk)))  # SQLite gives the hex text, PostgreSQL a UUID
+    for pk, index in raw_values(
+        ranged.annotate(day=_day_index(windows)).order_by("day", *ORDERED).values_list("id", "day")
+    ):
+        counts[index] += 1
+        if counts[index] <= per_day:
+            firsts[index].append(as_uuid(pk))
     return dict(zip(days, counts, strict=True)), dict(zip(days, firsts, strict=True))
 
 

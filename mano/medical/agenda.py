@@ -86,14 +86,22 @@ def _with_words(request: HttpRequest, sealed: list[tuple[Any, ...]], filters: Ag
     """The consultations whose name, type, person's name or filled fields hold every word of the agenda's free
     text. Another professional's private consultations stay sealed, so they never match."""
     user: User = request.user  # type: ignore[assignment]
-    keyring = request.keyring  # type: ignore[attr-defined]
     readable = [(pk, payload) for pk, _, owner_id, payload in sealed if owner_id in (None, user.pk)]
+    data, names = _opened(request, readable)
+    return [Placed(pk, moment) for pk, moment, *_ in sealed if pk in data and filters.holds(_words_of(data[pk], names))]
+
+
+def _opened(
+    request: HttpRequest, readable: list[tuple[Any, Envelope]]
+) -> tuple[dict[Any, dict[str, Any]], dict[UUID, str]]:
+    """These consultations' data by id, opened in one batch, and the names of their persons."""
+    user: User = request.user  # type: ignore[assignment]
+    keyring = request.keyring  # type: ignore[attr-defined]
     table = Consultation._meta.db_table
     texts = decrypt_record_texts(keyring, table=table, org_id=user.member_organisation_id, rows=readable)
     data = {pk: json.loads(text) for pk, text in texts}
     ids = {UUID(d["person"]) for d in data.values() if d.get("person")}
-    names = card_names(user.organisation_id, ids, keyring) if ids else {}
-    return [Placed(pk, moment) for pk, moment, *_ in sealed if pk in data and filters.holds(_words_of(data[pk], names))]
+    return data, card_names(user.organisation_id, ids, keyring) if ids else {}
 
 
 def _words_of(data: dict[str, Any], names: dict[UUID, str]) -> str:
@@ -110,7 +118,7 @@ def _open(request: HttpRequest, placed: list[Placed]) -> list[SafeString]:
     stay sealed and show their owner's name only."""
     if not placed:
         return []
-    user, keyring = request.user, request.keyring  # type: ignore[attr-defined]
+    user = request.user
     organisation_id = user.member_organisation_id  # type: ignore[union-attr]
     fields = ("pk", "status", "due_at", "completed_at", "only_visible_by_id", "payload")
     rows = {
@@ -122,15 +130,7 @@ def _open(request: HttpRequest, placed: list[Placed]) -> list[SafeString]:
     ordered = [rows[p.pk] for p in placed]
     hidden = {r.owner_id for r in ordered if r.owner_id not in (None, user.pk)}
     owners = dict(User.objects.filter(organisation_id=organisation_id, pk__in=hidden).values_list("pk", "name"))
-    texts = decrypt_record_texts(
-        keyring,
-        table=Consultation._meta.db_table,
-        org_id=organisation_id,
-        rows=[(r.pk, r.payload) for r in ordered if r.owner_id not in hidden],
-    )
-    data = {pk: json.loads(text) for pk, text in texts}
-    ids = {UUID(d["person"]) for d in data.values() if d.get("person")}
-    names = card_names(user.organisation_id, ids, keyring) if ids else {}  # type: ignore[union-attr]
+    data, names = _opened(request, [(r.pk, r.payload) for r in ordered if r.owner_id not in hidden])
     words = _words()
     return [_shown(r, data.get(r.pk), names, owners, words) for r in ordered]
 
