@@ -31,6 +31,7 @@ from mano.agenda.models import Action, Status
 from mano.agenda.rows import ActionRow, teams_of
 from mano.agenda.search import TextPersons, text_persons
 from mano.core.crypto import Envelope, Keyring, decrypt_record_texts
+from mano.core.day_words import days_of
 from mano.core.pagination import page_with_rows
 from mano.core.raw import as_uuid, raw_values
 from mano.core.records import record_data
@@ -205,7 +206,7 @@ def _days_matching(
     if filters.text and not (filters.categories or filters.without_category):
         raw = raw_values(words.annotated(values).values_list("day", *words.COLUMNS)[: WINDOW_CAP + 1])
         rows = [words.Row(*stamped) for _, *stamped in raw[:WINDOW_CAP]]
-        span = words.days_of(windows[days[0]][0], windows[days[-1]][1])
+        span = days_of(windows[days[0]][0], windows[days[-1]][1])
         accepted = words.matching(user, keyring, rows, filters.words, ranged, span)
         for index, pk, *_ in raw[:WINDOW_CAP]:
             if pk in accepted:

@@ -18,25 +18,26 @@ Restricted members never test the description and comments (they may not read th
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from django.db.models import CharField, Count, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from mano.accounts.models import User
 from mano.agenda.models import Action, ActionWordsShard
 from mano.core.crypto import KeyKind, Keyring, decrypt_record_texts
+from mano.core.day_words import DayWords, UtcDay, day_store, key_of
 from mano.core.raw import as_uuid, hex_of, raw_values
 from mano.core.records import records_data
-from mano.core.shards import ShardStore
 from mano.persons.index import card_names
 from mano.persons.models import Comment, Person
 from mano.persons.text import fold
 
-WORDS = ShardStore(ActionWordsShard, KeyKind.GENERAL, lambda key: int(key.split(":", 1)[0]))
+WORDS = DayWords(
+    day_store(ActionWordsShard, KeyKind.GENERAL),
+    lambda org_id: Action.objects.filter(organisation_id=org_id, deleted_at=None),
+)
 
 
 def comments_stamp() -> Coalesce:
@@ -59,24 +60,6 @@ def comments_stamp() -> Coalesce:
         .values("stamp")
     )
     return Coalesce(Subquery(stamps, output_field=CharField()), Value(""))
-
-
-class UtcDay(Func):
-    """In SQL, the UTC day of a moment as days since 1970-01-01: the bucket of an action's line. An integer, not the
-    moment: PostgreSQL's driver takes ~10 µs to turn each timestamptz into a datetime (60 ms for a week)."""
-
-    # SQLite stores a moment as UTC text: its first ten characters are the day (its date functions round to the
-    # millisecond, which puts 23:59:59.9995 on the next day).
-    template = "CAST(julianday(substr(%(expressions)s, 1, 10)) - 2440587.5 AS INTEGER)"
-    output_field = IntegerField()
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler, connection, template="((%(expressions)s AT TIME ZONE 'UTC')::date - DATE '1970-01-01')"
-        )
-
-
-EPOCH = date(1970, 1, 1)
 
 
 def annotated(rows: QuerySet[Action]) -> QuerySet[Action]:
@@ -109,18 +92,6 @@ def holds(text: str, words: list[str], *, restricted: bool) -> bool:
     return all(word in public or word in person for word in words)
 
 
-class Line(NamedTuple):
-    key: str  # <UTC day>:<action id hex>
-    stamp: str
-    text: str  # see `holds`
-
-
-def days_of(start: datetime, end: datetime) -> range:
-    """The buckets (UTC days) of the moments in [start, end)."""
-    first, last = start.astimezone(UTC).date(), (end - timedelta(microseconds=1)).astimezone(UTC).date()
-    return range((first - EPOCH).days, (last - EPOCH).days + 1)
-
-
 def matching(
     user: User, keyring: Keyring, rows: list[Row], words: list[str], window: QuerySet[Action], days: range
 ) -> set[Any]:
@@ -135,7 +106,7 @@ def matching(
     restricted = user.role == "restricted"
     persons = Person.objects.filter(pk__in=window.values("person_id")).values_list("pk", "version")
     person_stamps = {pk: f"{hex_of(pk)}.{version}" for pk, version in raw_values(persons)}
-    stored = _stored(org_id, keyring, days)
+    stored = WORDS.stored(org_id, keyring, days)
     accepted: set[Any] = set()
     stale: list[Row] = []
     stamps: dict[str, str] = {}  # of the stale rows whose line may be written
@@ -152,24 +123,12 @@ def matching(
     fresh = _opened(user, keyring, stale, restricted)
     accepted.update(row.pk for row in stale if holds(fresh.get(hex_of(row.pk), ""), words, restricted=restricted))
     writable = fresh.keys() & stamps.keys()
-    if not restricted and (written := [row for row in stale if hex_of(row.pk) in writable]):
-        _write(org_id, keyring, written, fresh, stamps, stored, days)
+    if not restricted and writable:
+        lines = {
+            key_of(row.day, row.pk): f"{stamps[pk]}\t{fresh[pk]}" for row in stale if (pk := hex_of(row.pk)) in writable
+        }
+        WORDS.write(org_id, keyring, lines, stored, days)
     return accepted
-
-
-Stored = dict[str, list[Line]]
-
-
-def _stored(org_id: Any, keyring: Keyring, days: Iterable[int]) -> Stored:
-    """The lines of these days' shards by action id (hex): one, or two for an action moved from one day of the
-    window to another since its first line was written."""
-    found: Stored = {}
-    for bucket, payload in WORDS.payloads(org_id, days):
-        for raw in WORDS.open(org_id, bucket, payload, keyring).split("\n"):
-            if raw:
-                key, stamp, text = raw.split("\t", 2)
-                found.setdefault(key[key.index(":") + 1 :], []).append(Line(key, stamp, text))
-    return found
 
 
 def _opened(user: User, keyring: Keyring, rows: list[Row], restricted: bool) -> dict[str, str]:
@@ -201,33 +160,6 @@ def text_of(data: dict[str, Any], comments: str, person: str, *, restricted: boo
     categories = (str(c) for c in data.get("categories") or [])
     private = "" if restricted else fold(f"{data.get('description') or ''} {comments}")
     return "\t".join([fold(" ".join([str(data.get("name") or ""), *categories])), private, fold(person)])
-
-
-def _write(
-    org_id: Any,
-    keyring: Keyring,
-    rows: list[Row],
-    fresh: dict[str, str],
-    stamps: dict[str, str],
-    stored: Stored,
-    days: range,
-) -> None:
-    """The new lines of `rows`. In the shards read, the lines of actions no longer placed on their day (moved,
-    deleted, or their person deleted) are dropped at the same time: a shard keeps only live actions' words."""
-    start, end = (datetime.combine(EPOCH + timedelta(days=day), time(), UTC) for day in (days.start, days.stop))
-    live = Action.objects.filter(organisation_id=org_id, deleted_at=None, agenda_at__gte=start, agenda_at__lt=end)
-    placed = {hex_of(pk): _key(day, pk) for pk, day in raw_values(live.values_list("pk", UtcDay("agenda_at")))}
-    changes: dict[str, str | None] = {
-        line.key: None for pk, lines in stored.items() for line in lines if placed.get(pk) != line.key
-    }
-    for row in rows:
-        key = _key(row.day, row.pk)
-        changes[key] = "\t".join([key, stamps[hex_of(row.pk)], fresh[hex_of(row.pk)]])
-    WORDS.rewrite(org_id, changes, keyring)
-
-
-def _key(day: int, pk: Any) -> str:
-    return f"{day}:{hex_of(pk)}"
 
 
 def comment_texts(user: User, keyring: Keyring, action_ids: list[UUID]) -> dict[UUID, str]:

@@ -17,6 +17,7 @@ from mano.agenda.filters import AgendaFilters
 from mano.agenda.models import Action, ActionWordsShard, Status
 from mano.agenda.services import action_delete, action_update, actions_create
 from mano.core.crypto import DecryptionError
+from mano.core.day_words import EPOCH, DayWords, UtcDay, days_of
 from mano.core.records import record_data
 from mano.core.search_param import Search
 from mano.persons.models import Comment
@@ -193,16 +194,16 @@ def test_rows_that_leave_the_window_while_it_is_read_are_not_a_crash(org_a, plan
     "to do" window) and another is purged."""
     admin = org_a["admin"]
     action, douche = planned
-    stored = words._stored
+    stored = DayWords.stored
 
     def meanwhile(*args):
         Action.objects.filter(pk=action.pk).update(status=Status.DONE, completed_at=_at(TUESDAY, 11))
         Action.objects.filter(pk=douche.pk).delete()
         return stored(*args)
 
-    monkeypatch.setattr(words, "_stored", meanwhile)
+    monkeypatch.setattr(DayWords, "stored", meanwhile)
     assert _week(admin, "caf", statuses=[Status.TODO]) == {TUESDAY: ["Rendez-vous CAF"]}
-    monkeypatch.setattr(words, "_stored", stored)
+    monkeypatch.setattr(DayWords, "stored", stored)
     assert _week(admin, "caf", statuses=[Status.TODO]) == {}
     assert _week(admin, "douche") == {}
 
@@ -221,7 +222,7 @@ def test_a_shard_copied_to_another_organisation_fails_to_open(org_a, org_b, plan
     )
     _week(admin, "caf")
     assert _week(other, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
-    theirs = ActionWordsShard.objects.get(organisation=org_b.organisation, bucket=(TUESDAY - words.EPOCH).days)
+    theirs = ActionWordsShard.objects.get(organisation=org_b.organisation, bucket=(TUESDAY - EPOCH).days)
     ours = ActionWordsShard.objects.get(organisation=org_a.organisation, bucket=theirs.bucket)
     ActionWordsShard.objects.filter(pk=theirs.pk).update(payload=ours.payload)
     with pytest.raises(DecryptionError):
@@ -231,7 +232,7 @@ def test_a_shard_copied_to_another_organisation_fails_to_open(org_a, org_b, plan
 def _lines(keyring) -> list[str]:
     lines = []
     for shard in ActionWordsShard.objects.all():
-        lines += words.WORDS.open(shard.organisation_id, shard.bucket, shard.payload, keyring).split("\n")
+        lines += words.WORDS.store.open(shard.organisation_id, shard.bucket, shard.payload, keyring).split("\n")
     return [line for line in lines if line]
 
 
@@ -274,9 +275,9 @@ def test_the_sql_utc_day_is_pythons(org_a, planned):
     for moment in ("2026-12-01T23:59:59.999999+00:00", "2026-12-02T00:00:00+00:00", "2026-12-02T00:30:00+01:00"):
         at = datetime.fromisoformat(moment)
         Action.objects.filter(pk=action.pk).update(due_at=at)
-        day = Action.objects.annotate(day=words.UtcDay("agenda_at")).values_list("day", flat=True).get(pk=action.pk)
-        assert day == (at.astimezone(UTC).date() - words.EPOCH).days
-        assert day in words.days_of(at, at + timedelta(microseconds=1))
+        day = Action.objects.annotate(day=UtcDay("agenda_at")).values_list("day", flat=True).get(pk=action.pk)
+        assert day == (at.astimezone(UTC).date() - EPOCH).days
+        assert day in days_of(at, at + timedelta(microseconds=1))
 
 
 texts = st.text(alphabet=st.sampled_from("aàbcEé œß\tx-"), max_size=12)

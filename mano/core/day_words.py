@@ -1,0 +1,101 @@
+"""Words by UTC day: for each organisation and day, one encrypted shard holding a line per row placed on that day
+(by its `agenda_at`), so that the agenda filtered on a text opens a week's few shards instead of its thousands of
+rows. The actions' words (mano.agenda.words, K_general) and the consultations' (mano.medical.words, K_health)
+share this mechanism; each decides what its lines hold.
+
+    <UTC day>:<row id hex> \\t <stamp> \\t <folded text>
+
+The stamp says what the line was made from (the row's version, its person's version, …). A reader uses a line only
+while its stamp is the row's current one, so no write path needs to know about these shards: a row changed since
+its line was written is opened again by the next reader, who writes its new line. Stamps must be read before the
+texts they vouch for, so that a line is never newer than its stamp.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, NamedTuple
+
+from django.db.models import Func, IntegerField, QuerySet
+
+from mano.core.crypto import Keyring
+from mano.core.raw import hex_of, raw_values
+from mano.core.shards import ShardStore
+
+EPOCH = date(1970, 1, 1)
+
+
+class UtcDay(Func):
+    """In SQL, the UTC day of a moment as days since 1970-01-01: the bucket of a row's line. An integer, not the
+    moment: PostgreSQL's driver takes ~10 µs to turn each timestamptz into a datetime (60 ms for a week)."""
+
+    # SQLite stores a moment as UTC text: its first ten characters are the day (its date functions round to the
+    # millisecond, which puts 23:59:59.9995 on the next day).
+    template = "CAST(julianday(substr(%(expressions)s, 1, 10)) - 2440587.5 AS INTEGER)"
+    output_field = IntegerField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="((%(expressions)s AT TIME ZONE 'UTC')::date - DATE '1970-01-01')"
+        )
+
+
+def days_of(start: datetime, end: datetime) -> range:
+    """The buckets (UTC days) of the moments in [start, end)."""
+    first, last = start.astimezone(UTC).date(), (end - timedelta(microseconds=1)).astimezone(UTC).date()
+    return range((first - EPOCH).days, (last - EPOCH).days + 1)
+
+
+def key_of(day: int, pk: Any) -> str:
+    return f"{day}:{hex_of(pk)}"
+
+
+class Line(NamedTuple):
+    key: str  # <UTC day>:<row id hex>
+    stamp: str
+    text: str
+
+
+Stored = dict[str, list[Line]]  # by row id (hex)
+
+
+@dataclass(frozen=True)
+class DayWords:
+    """The day shards of one kind of row. `live(org_id)`: the rows that may have a line (others' lines are dropped
+    at the next write)."""
+
+    store: ShardStore
+    live: Callable[[Any], QuerySet[Any]]
+
+    def stored(self, org_id: Any, keyring: Keyring, days: Iterable[int]) -> Stored:
+        """The lines of these days' shards by row id: one, or two for a row moved from one day of the range to
+        another since its first line was written."""
+        found: Stored = {}
+        for bucket, payload in self.store.payloads(org_id, days):
+            for raw in self.store.open(org_id, bucket, payload, keyring).split("\n"):
+                if raw:
+                    key, stamp, text = raw.split("\t", 2)
+                    found.setdefault(key[key.index(":") + 1 :], []).append(Line(key, stamp, text))
+        return found
+
+    def write(self, org_id: Any, keyring: Keyring, lines: Mapping[str, str], stored: Stored, days: range) -> None:
+        """Write `lines` (key → stamp and text, tab-separated). In the shards read (`stored`, of `days`), the lines
+        of rows no longer placed on their day (moved, deleted, no longer live) are dropped at the same time: a
+        shard keeps only live rows' words."""
+        start, end = (datetime.combine(EPOCH + timedelta(days=day), time(), UTC) for day in (days.start, days.stop))
+        placed_rows = self.live(org_id).filter(agenda_at__gte=start, agenda_at__lt=end)
+        placed = {
+            hex_of(pk): key_of(day, pk) for pk, day in raw_values(placed_rows.values_list("pk", UtcDay("agenda_at")))
+        }
+        changes: dict[str, str | None] = {
+            line.key: None for pk, found in stored.items() for line in found if placed.get(pk) != line.key
+        }
+        changes.update({key: f"{key}\t{line}" for key, line in lines.items()})
+        self.store.rewrite(org_id, changes, keyring)
+
+
+def day_store(model: type[Any], kind: Any) -> ShardStore:
+    """The ShardStore of a day-shard model (organisation, bucket = UTC day, payload)."""
+    return ShardStore(model, kind, lambda key: int(key.split(":", 1)[0]))
