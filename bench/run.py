@@ -96,6 +96,7 @@ def run() -> list[Result]:
     from mano.accounts.models import User
     from mano.accounts.services.auth import login as login_service
     from mano.agenda.models import ActionWordsShard
+    from mano.medical.models import ConsultationWordsShard
     from mano.persons.selectors.persons import person_search
 
     def login() -> int:
@@ -109,6 +110,7 @@ def run() -> list[Result]:
     def first_read(url: str) -> Callable[[], int]:
         def call() -> int:
             ActionWordsShard.objects.filter(organisation_id=admin.user.member_organisation_id).delete()
+            ConsultationWordsShard.objects.filter(organisation_id=admin.user.member_organisation_id).delete()
             return client.get(url, secure=True).status_code
 
         return call

@@ -3,7 +3,6 @@ urgent medical comments in the Priorités. For health professionals only; the ot
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from html import escape
@@ -20,11 +19,12 @@ from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import User
 from mano.agenda.extras import Extra
-from mano.agenda.filters import AgendaFilters
 from mano.agenda.priorities import LIMIT, Source
-from mano.core.crypto import Envelope, decrypt_record_texts
+from mano.core.crypto import Envelope
+from mano.core.day_words import UtcDay, days_of
 from mano.core.records import record_data
 from mano.core.rows import date_shown, url_maker
+from mano.medical import words
 from mano.medical.access import is_health, request_is_health
 from mano.medical.models import Consultation, MedicalComment, Status
 from mano.medical.selectors import visible_to
@@ -79,38 +79,11 @@ def _rows(request: HttpRequest, start: datetime | None, end: datetime | None, sc
     moment = Coalesce("agenda_at", "due_at")
     if filters is None or not filters.text:
         return [Placed(*values) for values in rows.values_list("pk", moment)[:cap]]
-    return _with_words(request, list(rows.values_list("pk", moment, "only_visible_by_id", "payload")[:cap]), filters)
-
-
-def _with_words(request: HttpRequest, sealed: list[tuple[Any, ...]], filters: AgendaFilters) -> list[Placed]:
-    """The consultations whose name, type, person's name or filled fields hold every word of the agenda's free
-    text. Another professional's private consultations stay sealed, so they never match."""
-    user: User = request.user  # type: ignore[assignment]
-    readable = [(pk, payload) for pk, _, owner_id, payload in sealed if owner_id in (None, user.pk)]
-    data, names = _opened(request, readable)
-    return [Placed(pk, moment) for pk, moment, *_ in sealed if pk in data and filters.holds(_words_of(data[pk], names))]
-
-
-def _opened(
-    request: HttpRequest, readable: list[tuple[Any, Envelope]]
-) -> tuple[dict[Any, dict[str, Any]], dict[UUID, str]]:
-    """These consultations' data by id, opened in one batch, and the names of their persons."""
-    user: User = request.user  # type: ignore[assignment]
-    keyring = request.keyring  # type: ignore[attr-defined]
-    table = Consultation._meta.db_table
-    texts = decrypt_record_texts(keyring, table=table, org_id=user.member_organisation_id, rows=readable)
-    data = {pk: json.loads(text) for pk, text in texts}
-    ids = {UUID(d["person"]) for d in data.values() if d.get("person")}
-    return data, card_names(user.organisation_id, ids, keyring) if ids else {}
-
-
-def _words_of(data: dict[str, Any], names: dict[UUID, str]) -> str:
-    person = str(data.get("person") or "")
-    custom = (data.get("custom") or {}).values()
-    values = [v for value in custom for v in (value if isinstance(value, list) else [value])]
-    parts = [data.get("name"), data.get("type"), names.get(UUID(person), "") if person else "", *values]
-    kept = (part for part in parts if isinstance(part, str | int | float) and not isinstance(part, bool))
-    return " ".join(str(part) for part in kept if part != "")
+    found = list(rows.values_list("pk", moment, "version", UtcDay("agenda_at"), "only_visible_by_id")[:cap])
+    days = days_of(start, end) if start is not None and end is not None else None
+    texts = [words.Row(pk, version, day, owner_id) for pk, _, version, day, owner_id in found]
+    accepted = words.matching(user, request.keyring, texts, filters.words, days)  # type: ignore[arg-type, attr-defined]
+    return [Placed(pk, moment) for pk, moment, *_ in found if pk in accepted]
 
 
 def _open(request: HttpRequest, placed: list[Placed]) -> list[SafeString]:
@@ -130,9 +103,11 @@ def _open(request: HttpRequest, placed: list[Placed]) -> list[SafeString]:
     ordered = [rows[p.pk] for p in placed]
     hidden = {r.owner_id for r in ordered if r.owner_id not in (None, user.pk)}
     owners = dict(User.objects.filter(organisation_id=organisation_id, pk__in=hidden).values_list("pk", "name"))
-    data, names = _opened(request, [(r.pk, r.payload) for r in ordered if r.owner_id not in hidden])
-    words = _words()
-    return [_shown(r, data.get(r.pk), names, owners, words) for r in ordered]
+    keyring = request.keyring  # type: ignore[attr-defined]
+    data = words.opened(user, keyring, [(r.pk, r.payload) for r in ordered if r.owner_id not in hidden])  # type: ignore[arg-type]
+    names = words.persons_named(user, keyring, data)  # type: ignore[arg-type]
+    labels = _words()
+    return [_shown(r, data.get(r.pk), names, owners, labels) for r in ordered]
 
 
 class _Words(NamedTuple):

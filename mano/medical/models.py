@@ -141,3 +141,17 @@ class MedicalShard(ShardRow):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "bucket"], name="unique_medical_shard")]
+
+
+class ConsultationWordsShard(ShardRow):
+    """The folded words of the shared consultations placed on one UTC day (`bucket`: days since 1970-01-01), sealed
+    with K_health (see mano.medical.words): the agenda filtered on a text opens a week's few of these instead of
+    every consultation and its person's card. Private consultations never have a line here. Plaintext:
+    organisation and day only."""
+
+    bucket = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "bucket"], name="unique_consultation_words_shard")
+        ]

@@ -16,7 +16,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from mano.agenda.days import day_window
 from mano.agenda.filters import AgendaFilters
 from mano.core.search_param import Search
-from mano.medical import agenda
+from mano.medical import agenda, words
 from mano.medical.models import Consultation, Status
 from mano.medical.selectors import consultation_rows
 from mano.medical.services.consultations import ConsultationInput, consultation_create
@@ -174,4 +174,4 @@ def test_the_day_and_week_pages_filter_the_consultations_on_the_text(held):
 
 def test_the_words_of_a_consultation_leave_out_yes_no_values():
     data = {"name": "Bilan", "type": "Médicale", "custom": {"fait": True, "soins": ["Pansement", "Douche"], "n": 3}}
-    assert agenda._words_of(data, {}) == "Bilan Médicale Pansement Douche 3"
+    assert words.words_of(data, {}) == "Bilan Médicale Pansement Douche 3"

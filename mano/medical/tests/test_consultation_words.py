@@ -1,0 +1,202 @@
+"""The agenda filtered on a text reads the consultations' words from their days' shards (mano.medical.words): the
+lines a first read writes serve the next reads, a line older than its consultation or person is never used, and
+private consultations never enter a shard."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.test import RequestFactory
+from django.utils import timezone
+
+from mano.agenda.days import day_window
+from mano.agenda.filters import AgendaFilters
+from mano.core.crypto import DecryptionError
+from mano.core.day_words import EPOCH
+from mano.core.search_param import Search
+from mano.medical import agenda, words
+from mano.medical.models import Consultation, ConsultationWordsShard
+from mano.medical.services.consultations import (
+    ConsultationInput,
+    consultation_create,
+    consultation_delete,
+    consultation_update,
+)
+from mano.persons.services import person_create, person_update
+from mano.testing import merge_persons
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = date(2026, 11, 30)
+TUESDAY, FRIDAY = MONDAY + timedelta(days=1), MONDAY + timedelta(days=4)
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+
+
+def _create(member, person, day, name, **values):
+    values = {"type": "Médicale", "teams": [member.user.teams.first()], **values}
+    return consultation_create(
+        user=member.user,
+        keyring=member.keyring,
+        person=person,
+        values=ConsultationInput(due_at=_at(day, 10), name=name, **values),
+    )
+
+
+def _update(member, consultation, **changes):
+    consultation.refresh_from_db()
+    values = {"type": "Médicale", "due_at": consultation.due_at, "teams": list(consultation.teams.all()), **changes}
+    return consultation_update(
+        user=member.user,
+        keyring=member.keyring,
+        consultation=consultation,
+        values=ConsultationInput(**values),
+        expected_version=consultation.version,
+    )
+
+
+@pytest.fixture
+def held(org_a):
+    """Karim's "Bilan pied" on Tuesday and Zoé's "Pansement" on Friday, by a nurse."""
+    nurse = org_a["normal_health"]
+    karim = person_create(user=nurse.user, keyring=nurse.keyring, teams=[org_a.day], name="Karim Benali")
+    zoe = person_create(user=nurse.user, keyring=nurse.keyring, teams=[org_a.day], name="Zoé")
+    return _create(nurse, karim, TUESDAY, "Bilan pied"), _create(nurse, zoe, FRIDAY, "Pansement"), karim, zoe
+
+
+def _week(member, text: str) -> dict[date, list[str]]:
+    """The names of the week's consultations matching `text`, by day, for the whole organisation."""
+    request = RequestFactory().get("/agenda/semaine/")
+    request.user, request.keyring = member.user, member.keyring
+    scope = {
+        "whole": True,
+        "teams": [],
+        "without_team": False,
+        "statuses": ["todo", "done", "cancelled"],
+        "filters": AgendaFilters(whole=True, status="all", search=Search(text)),
+    }
+    start, end = day_window(MONDAY, night=False)[0], day_window(MONDAY + timedelta(days=6), night=False)[1]
+    found: dict[date, list[str]] = {}
+    for placed in agenda.CONSULTATIONS.rows(request, start, end, scope):
+        row = Consultation.objects.get(pk=placed.pk)
+        name = words.opened(member.user, member.keyring, [(row.pk, row.payload)])[row.pk]["name"]
+        found.setdefault(timezone.localdate(placed.moment), []).append(name)
+    return found
+
+
+def _lines(keyring) -> list[str]:
+    lines = []
+    for shard in ConsultationWordsShard.objects.all():
+        lines += words.WORDS.store.open(shard.organisation_id, shard.bucket, shard.payload, keyring).split("\n")
+    return [line for line in lines if line]
+
+
+def test_a_second_read_opens_no_consultation_and_finds_the_same_rows(org_a, held, monkeypatch):
+    nurse, colleague = org_a["normal_health"], org_a["admin_health"]
+    assert _week(nurse, "bilan") == {TUESDAY: ["Bilan pied"]}
+    assert ConsultationWordsShard.objects.filter(organisation=org_a.organisation).count() == 2
+    stored = b"".join(bytes(p) for p in ConsultationWordsShard.objects.values_list("payload", flat=True))
+    assert b"bilan" not in stored.lower() and b"benali" not in stored.lower()
+    opened = []
+    monkeypatch.setattr(words, "_fresh", lambda user, keyring, rows: opened.extend(rows) or {})
+    assert _week(colleague, "bilan") == {TUESDAY: ["Bilan pied"]}
+    assert _week(nurse, "karim pied") == {TUESDAY: ["Bilan pied"]}  # person's name and consultation's name
+    assert _week(nurse, "medicale zoe") == {FRIDAY: ["Pansement"]}  # the type, accents folded
+    assert _week(nurse, "absent") == {}
+    assert opened == []
+
+
+def _rename_consultation(member, consultation, person, other):
+    _update(member, consultation, name="Bilan CPAM")
+
+
+def _rename_person(member, consultation, person, other):
+    person.refresh_from_db()
+    person_update(user=member.user, keyring=member.keyring, person=person, expected_version=person.version, name="CPAM")
+
+
+def _merge(member, consultation, person, other):
+    """Karim merged into "Cpam Martin" by a health professional: the consultation names its new person."""
+    merge_persons(member, other, person)
+
+
+def _fill_a_field(member, consultation, person, other):
+    _update(member, consultation, name="Bilan pied", custom={"notes": "orientation CPAM"})
+
+
+@pytest.mark.parametrize(
+    "change", [_rename_consultation, _rename_person, _merge, _fill_a_field], ids=lambda c: c.__name__
+)
+def test_a_line_older_than_what_it_was_made_from_is_never_used(org_a, held, change):
+    nurse = org_a["normal_health"]
+    bilan, _, karim, _ = held
+    other = person_create(user=nurse.user, keyring=nurse.keyring, teams=[org_a.day], name="Cpam Martin")
+    assert _week(nurse, "cpam") == {}
+    change(nurse, bilan, karim, other)
+    assert _week(nurse, "cpam") == {TUESDAY: ["Bilan CPAM" if change is _rename_consultation else "Bilan pied"]}
+
+
+def test_a_consultation_moved_to_another_day_is_counted_there_only(org_a, held):
+    nurse = org_a["normal_health"]
+    bilan = held[0]
+    assert _week(nurse, "bilan") == {TUESDAY: ["Bilan pied"]}
+    _update(nurse, bilan, name="Bilan pied", due_at=_at(FRIDAY, 9))
+    assert _week(nurse, "bilan") == {FRIDAY: ["Bilan pied"]}
+    friday = (FRIDAY - EPOCH).days
+    assert {line.split("\t")[0] for line in _lines(nurse.keyring)} == {f"{friday}:{c.pk.hex}" for c in held[:2]}
+
+
+def test_private_consultations_never_enter_a_shard(org_a, held):
+    """Their owner finds them, opened each time; a colleague never does, even once one was shared first."""
+    nurse, colleague = org_a["normal_health"], org_a["admin_health"]
+    bilan, pansement, karim, _ = held
+    _create(nurse, karim, TUESDAY, "Mon secret", only_me=True)
+    assert _week(nurse, "secret") == {TUESDAY: ["Mon secret"]}
+    assert _week(colleague, "secret") == {}
+    _update(nurse, pansement, name="Pansement", only_me=True)
+    assert _week(colleague, "pansement") == {}
+    assert _week(nurse, "pansement") == {FRIDAY: ["Pansement"]}
+    assert [line.split("\t")[0].split(":")[1] for line in _lines(nurse.keyring)] == [bilan.pk.hex]
+
+
+def test_a_deleted_consultation_is_not_found_and_its_line_is_dropped(org_a, held):
+    nurse = org_a["normal_health"]
+    bilan, pansement, *_ = held
+    assert _week(nurse, "pansement") == {FRIDAY: ["Pansement"]}
+    pansement.refresh_from_db()
+    consultation_delete(
+        user=nurse.user, keyring=nurse.keyring, consultation=pansement, expected_version=pansement.version
+    )
+    assert _week(nurse, "pansement") == {}
+    _update(nurse, bilan, name="Bilan pied gauche")  # a line to write: the shards read drop the deleted one's
+    assert _week(nurse, "gauche") == {TUESDAY: ["Bilan pied gauche"]}
+    assert [line.split("\t")[0].split(":")[1] for line in _lines(nurse.keyring)] == [bilan.pk.hex]
+
+
+def test_rows_that_leave_the_table_while_they_are_read_are_not_a_crash(org_a, held, monkeypatch):
+    nurse = org_a["normal_health"]
+    bilan = held[0]
+    stored = words.WORDS.stored.__func__  # type: ignore[attr-defined]
+
+    def meanwhile(self, *args):
+        Consultation.objects.filter(pk=bilan.pk).delete()
+        return stored(self, *args)
+
+    monkeypatch.setattr(type(words.WORDS), "stored", meanwhile)
+    assert _week(nurse, "bilan") == {}
+
+
+def test_a_shard_copied_to_another_organisation_fails_to_open(org_a, org_b, held):
+    nurse, other = org_a["normal_health"], org_b["normal_health"]
+    lea = person_create(user=other.user, keyring=other.keyring, teams=[org_b.day], name="Léa")
+    _create(other, lea, TUESDAY, "Bilan pied")
+    _week(nurse, "bilan")
+    assert _week(other, "bilan") == {TUESDAY: ["Bilan pied"]}
+    bucket = (TUESDAY - EPOCH).days
+    ours = ConsultationWordsShard.objects.get(organisation=org_a.organisation, bucket=bucket)
+    ConsultationWordsShard.objects.filter(organisation=org_b.organisation, bucket=bucket).update(payload=ours.payload)
+    with pytest.raises(DecryptionError):
+        _week(other, "bilan")
