@@ -22,6 +22,7 @@ from mano.agenda.extras import Extra
 from mano.agenda.priorities import LIMIT, Source
 from mano.core.crypto import Envelope
 from mano.core.day_words import UtcDay, days_of
+from mano.core.raw import UtcText, as_uuid, moment_of, raw_values
 from mano.core.records import record_data
 from mano.core.rows import date_shown, url_maker
 from mano.medical import words
@@ -76,14 +77,14 @@ def _rows(request: HttpRequest, start: datetime | None, end: datetime | None, sc
         of_teams = Exists(links.filter(consultation_id=OuterRef("pk"), team_id__in=[t.pk for t in scope["teams"]]))
         no_team = ~Exists(links.filter(consultation_id=OuterRef("pk")))
         rows = rows.filter(of_teams | no_team if scope["without_team"] else of_teams)
-    moment = Coalesce("agenda_at", "due_at")
+    moment = UtcText(Coalesce("agenda_at", "due_at"))  # thousands in a week: read as text, not converted
     if filters is None or not filters.text:
-        return [Placed(*values) for values in rows.values_list("pk", moment)[:cap]]
-    found = list(rows.values_list("pk", moment, "version", UtcDay("agenda_at"), "only_visible_by_id")[:cap])
+        return [Placed(as_uuid(pk), moment_of(at)) for pk, at in raw_values(rows.values_list("pk", moment)[:cap])]
+    found = raw_values(rows.values_list("pk", moment, "version", UtcDay("agenda_at"), "only_visible_by_id")[:cap])
+    texts = [words.Row(as_uuid(pk), version, day, owner and as_uuid(owner)) for pk, _, version, day, owner in found]
     days = days_of(start, end) if start is not None and end is not None else None
-    texts = [words.Row(pk, version, day, owner_id) for pk, _, version, day, owner_id in found]
     accepted = words.matching(user, request.keyring, texts, filters.words, days)  # type: ignore[arg-type, attr-defined]
-    return [Placed(pk, moment) for pk, moment, *_ in found if pk in accepted]
+    return [Placed(row.pk, moment_of(at)) for row, (_, at, *_) in zip(texts, found, strict=True) if row.pk in accepted]
 
 
 def _open(request: HttpRequest, placed: list[Placed]) -> list[SafeString]:

@@ -3,7 +3,7 @@ only the rows shown are opened, every day of a week is counted, and only health 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db.models import Q
@@ -15,6 +15,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from mano.agenda.days import day_window
 from mano.agenda.filters import AgendaFilters
+from mano.core.raw import UtcText, as_uuid, moment_of, raw_values
 from mano.core.search_param import Search
 from mano.medical import agenda, words
 from mano.medical.models import Consultation, Status
@@ -175,3 +176,15 @@ def test_the_day_and_week_pages_filter_the_consultations_on_the_text(held):
 def test_the_words_of_a_consultation_leave_out_yes_no_values():
     data = {"name": "Bilan", "type": "Médicale", "custom": {"fait": True, "soins": ["Pansement", "Douche"], "n": 3}}
     assert words.words_of(data, {}) == "Bilan Médicale Pansement Douche 3"
+
+
+def test_moments_read_as_text_are_the_orms(org_a, held):
+    """The agenda places consultations from their moments read as UTC text (core.raw.UtcText): the same moments
+    as the ORM's, to the microsecond, on either database."""
+    some = Consultation.objects.filter(organisation=org_a.organisation)[:3]
+    moments = [datetime(2026, 3, 29, 0, 59, 59, 999999, tzinfo=UTC), datetime(2026, 12, 31, 23, 0, tzinfo=UTC)]
+    for row, moment in zip(some, [*moments, timezone.now()], strict=True):
+        Consultation.objects.filter(pk=row.pk).update(due_at=moment, status=Status.TODO)
+    rows = Consultation.objects.filter(pk__in=[r.pk for r in some])
+    read = {as_uuid(pk): moment_of(text) for pk, text in raw_values(rows.values_list("pk", UtcText("agenda_at")))}
+    assert read == dict(rows.values_list("pk", "agenda_at"))
