@@ -191,6 +191,8 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_NAME = "__Host-csrftoken" if not DEBUG else "csrftoken"
 MANO_KEY_COOKIE = "__Host-mano-key" if not DEBUG else "mano-key"
 MANO_IDLE_MINUTES = env_int("MANO_IDLE_MINUTES", 30)
+# Envelopes of the persons' search shards kept in each process's memory (ciphertext): a large organisation's are ~24 MB.
+MANO_SHARD_CACHE_MB = env_int("MANO_SHARD_CACHE_MB", 32)
 MANO_ABSOLUTE_HOURS = 12
 
 # Argon2id cost, SECURITY.md: t=3, m=64 MiB, p=2. Tests lower it through MANO_KDF_MEMORY_KIB.

@@ -8,12 +8,14 @@ envelopes; writing rewrites the one shard that holds the key, under a row lock.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from threading import Lock
 from typing import Any, AnyStr
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import BinaryField, Func
 
@@ -25,6 +27,45 @@ STAMP_BYTES = 32
 Stamp = tuple[tuple[int, bytes], ...]
 # libsodium runs without the GIL: two threads open an organisation's ~25 MB of shards in ~60 % of the time.
 _OPENERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shards")
+
+
+class _Payloads:
+    """The shards' envelopes this process read last, least recently used out first past `limit` bytes: a search
+    reads an organisation's 16–24 MB of shards, and reading them from the database took as long as opening them.
+    Ciphertext only, what the table holds; an envelope is used only while the table's head of it (header and
+    random nonce, see STAMP_BYTES) is the same, so a rewritten shard is read again."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._items: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._size = 0
+        self._lock = Lock()
+
+    def get(self, key: tuple[Any, ...], head: bytes) -> bytes | None:
+        with self._lock:
+            payload = self._items.get(key)
+            if payload is None or payload[:STAMP_BYTES] != head:
+                return None
+            self._items.move_to_end(key)
+            return payload
+
+    def put(self, key: tuple[Any, ...], payload: bytes) -> None:
+        with self._lock:
+            self._size -= len(self._items.pop(key, b""))
+            if len(payload) > self.limit:
+                return
+            self._items[key] = payload
+            self._size += len(payload)
+            while self._size > self.limit:
+                self._size -= len(self._items.popitem(last=False)[1])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._size = 0
+
+
+_PAYLOADS = _Payloads(settings.MANO_SHARD_CACHE_MB * 1024 * 1024)
 
 
 class EnvelopeHead(Func):
@@ -66,6 +107,9 @@ class ShardStore:
     kind: KeyKind
     bucket: Callable[[str], int]
     scope: tuple[tuple[str, str], ...] = ()
+    # Keep the envelopes read in memory (_Payloads): for stores read whole by every search, whose table has an
+    # index on (organisation, bucket, EnvelopeHead) so that checking them does not read them.
+    cached: bool = False
 
     @property
     def table(self) -> str:
@@ -176,6 +220,23 @@ class ShardStore:
             for bucket, payload in cursor.stream(sql, params, binary=True):
                 yield int(bucket), bytes(payload)
 
+    def _current(self, org_id: Any) -> Iterator[tuple[int, Envelope]]:
+        """Every shard's envelope as the table holds it now: from memory for a cached store's unchanged shards."""
+        if not self.cached:
+            yield from self._streamed(org_id)
+            return
+        missing = []
+        for bucket, head in self.stamp(org_id):
+            payload = _PAYLOADS.get((self.table, self.scope, org_id, bucket), head)
+            if payload is None:
+                missing.append(bucket)
+            else:
+                yield bucket, payload
+        for bucket, payload in self._streamed(org_id, missing) if missing else ():
+            payload = bytes(payload)
+            _PAYLOADS.put((self.table, self.scope, org_id, bucket), payload)
+            yield bucket, payload
+
     def stamp(self, org_id: Any) -> Stamp:
         """What the organisation's shards hold right now, without reading them: each shard's bucket and the start
         of its envelope (its random nonce). Any rewrite changes it; a cache of what the shards imply keys on it."""
@@ -202,7 +263,7 @@ class ShardStore:
         opening = sorted(
             (
                 (bucket, bytes(payload[:STAMP_BYTES]), _OPENERS.submit(open_one, org_id, bucket, payload, keyring))
-                for bucket, payload in self._streamed(org_id)
+                for bucket, payload in self._current(org_id)
             ),
             key=lambda item: item[0],
         )
@@ -225,6 +286,11 @@ class ShardStore:
     def lines(self, org_id: Any, keyring: Keyring) -> list[str]:
         """Every raw line of an organisation, unsplit: a search tests its words on the raw text first."""
         found: list[str] = []
-        for bucket, payload in self.payloads(org_id):
+        for bucket, payload in self._current(org_id):
             found += self.open(org_id, bucket, payload, keyring).split("\n")
         return [raw for raw in found if raw]
+
+
+def forget_payloads() -> None:
+    """Drop the envelopes kept in memory (tests)."""
+    _PAYLOADS.clear()

@@ -127,7 +127,7 @@ def card_envelope(person: Person, card: dict[str, Any], keyring: Keyring) -> byt
     return envelope
 
 
-PERSON_SHARDS = ShardStore(PersonShard, KeyKind.GENERAL, lambda person_id: bucket_of(UUID(person_id)))
+PERSON_SHARDS = ShardStore(PersonShard, KeyKind.GENERAL, lambda person_id: bucket_of(UUID(person_id)), cached=True)
 
 
 def shard_envelope(org_id: Any, bucket: int, lines: Iterable[str], keyring: Keyring) -> bytes:
