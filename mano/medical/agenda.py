@@ -87,6 +87,14 @@ def _rows(request: HttpRequest, start: datetime | None, end: datetime | None, sc
     return [Placed(row.pk, moment_of(at)) for row, (_, at, *_) in zip(texts, found, strict=True) if row.pk in accepted]
 
 
+def _sealed(values: tuple[Any, ...]) -> Sealed:
+    """A Sealed from raw values: ids as the driver gives them, moments as `UtcText`."""
+    pk, status, due, completed, owner, payload = values
+    return Sealed(
+        as_uuid(pk), status, moment_of(due), completed and moment_of(completed), owner and as_uuid(owner), payload
+    )
+
+
 def _open(request: HttpRequest, placed: list[Placed]) -> list[SafeString]:
     """These consultations as medical/_agenda_rows.html lists them; the private ones of other professionals
     stay sealed and show their owner's name only."""
@@ -94,13 +102,9 @@ def _open(request: HttpRequest, placed: list[Placed]) -> list[SafeString]:
         return []
     user = request.user
     organisation_id = user.member_organisation_id  # type: ignore[union-attr]
-    fields = ("pk", "status", "due_at", "completed_at", "only_visible_by_id", "payload")
-    rows = {
-        values[0]: Sealed(*values)
-        for values in Consultation.objects.filter(
-            organisation_id=organisation_id, pk__in=[p.pk for p in placed]
-        ).values_list(*fields)
-    }
+    sealed = Consultation.objects.filter(organisation_id=organisation_id, pk__in=[p.pk for p in placed])
+    fields = ("pk", "status", UtcText("due_at"), UtcText("completed_at"), "only_visible_by_id", "payload")
+    rows = {row.pk: row for row in map(_sealed, raw_values(sealed.values_list(*fields)))}
     ordered = [rows[p.pk] for p in placed]
     hidden = {r.owner_id for r in ordered if r.owner_id not in (None, user.pk)}
     owners = dict(User.objects.filter(organisation_id=organisation_id, pk__in=hidden).values_list("pk", "name"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -244,6 +244,22 @@ def test_the_day_view_costs_a_fixed_number_of_queries(
     client = unlocked_client(bob)
     with django_assert_max_num_queries(14):
         assert client.get("/agenda/").status_code == 200
+
+
+def test_the_week_view_costs_a_fixed_number_of_queries(
+    bob, org_a, persons, unlocked_client, django_assert_max_num_queries
+):
+    """A week shows up to 210 rows read with a few columns only (selectors.LIST_FIELDS): a row reading one more
+    would cost a query each."""
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    for i in range(14):
+        due = timezone.make_aware(datetime.combine(monday + timedelta(days=i % 7), time(10)))
+        actions_create(user=bob.user, keyring=bob.keyring, persons=persons, name=f"A{i}", teams=[org_a.day], due_at=due)
+    client = unlocked_client(bob)
+    with django_assert_max_num_queries(16):
+        page = client.get("/agenda/semaine/?statut=all")
+    assert page.status_code == 200
+    assert sum(len(day.rows) for day in page.context["days"]) == 14 * len(persons)
 
 
 def test_priorities_list_urgent_actions_and_comments_of_my_teams_until_deprioritized(
