@@ -31,7 +31,14 @@ from mano.core.tests.leaks import (
     stored_values,
 )
 from mano.medical.fieldsets import CONSULTATION_TYPES
-from mano.medical.models import Consultation, MedicalComment, MedicalDocument, MedicalFile, Treatment
+from mano.medical.models import (
+    Consultation,
+    ConsultationWordsShard,
+    MedicalComment,
+    MedicalDocument,
+    MedicalFile,
+    Treatment,
+)
 from mano.medical.services.comments import medical_comment_create
 from mano.medical.services.consultations import ConsultationInput, consultation_create
 from mano.medical.services.files import medical_file_save
@@ -263,10 +270,12 @@ def _seed_health(org: Org, unlocked_client, canaries: Canaries, persons: list[Pe
         f"/sante/personnes/{first.pk}/imprimer/",
         f"/sante/personnes/{first.pk}/historique/",
         "/agenda/?equipe=toutes",
+        "/agenda/semaine/?jour=2026-12-05&equipe=toutes&statut=all&q=canary",  # writes the consultations' words
         "/agenda/priorites/",
     ]
     for url in pages:
         assert client.get(url).status_code == 200, url
+    assert ConsultationWordsShard.objects.exists()
 
 
 def _check_health_seeded(org: Org, canaries: Canaries, type_name: str) -> None:
