@@ -87,7 +87,7 @@ class ActionWordsShard(ShardRow):
     its person's card and its comments. Written by the filter itself for the rows it had to open; each line
     carries the versions it was made from, so a line older than its action, person or comments is never used."""
 
-    bucket = models.PositiveIntegerField()
+    bucket = models.IntegerField()  # days since 1970-01-01: negative before (dates go back to 1900)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "bucket"], name="unique_action_words_shard")]

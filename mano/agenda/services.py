@@ -16,7 +16,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Team, User
-from mano.agenda import series
+from mano.agenda import series, words
 from mano.agenda.models import Action, Status
 from mano.agenda.recurrence import Rule, occurrences
 from mano.agenda.stats import CATEGORIES
@@ -426,6 +426,7 @@ def action_delete(
         kept = Action.objects.filter(pk__in=later, deleted_at=None, status=Status.TODO)
         later = list(kept.select_for_update().order_by("due_at").values_list("pk", flat=True))
     ids = [action.pk, *later]
+    words.WORDS.drop(action.organisation_id, keyring, Action.objects.filter(pk__in=ids))
     comments = actions_remove(user, keyring, ids)  # the action itself is already gone, version-checked above
     index_refresh(action.person, keyring)
     audit_deletion(user, action, count=len(ids), comments=comments, scope=scope, request=request)

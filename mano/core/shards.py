@@ -144,7 +144,7 @@ class ShardStore:
             self.model.objects.bulk_create(
                 [
                     self.model(organisation_id=org_id, bucket=b, payload=self.envelope(org_id, b, [], keyring), **scope)
-                    for b, changes in by_bucket.items()
+                    for b, changes in sorted(by_bucket.items())  # one order for every writer: no deadlock
                     if any(line is not None for line in changes.values())  # dropping needs no new shard
                 ],
                 ignore_conflicts=True,
@@ -227,15 +227,15 @@ class ShardStore:
             return
         missing = []
         for bucket, head in self.stamp(org_id):
-            payload = _PAYLOADS.get((self.table, self.scope, org_id, bucket), head)
-            if payload is None:
+            kept = _PAYLOADS.get((self.table, self.scope, org_id, bucket), head)
+            if kept is None:
                 missing.append(bucket)
             else:
-                yield bucket, payload
+                yield bucket, kept
         for bucket, payload in self._streamed(org_id, missing) if missing else ():
-            payload = bytes(payload)
-            _PAYLOADS.put((self.table, self.scope, org_id, bucket), payload)
-            yield bucket, payload
+            read = bytes(payload)
+            _PAYLOADS.put((self.table, self.scope, org_id, bucket), read)
+            yield bucket, read
 
     def stamp(self, org_id: Any) -> Stamp:
         """What the organisation's shards hold right now, without reading them: each shard's bucket and the start

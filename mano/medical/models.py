@@ -149,7 +149,7 @@ class ConsultationWordsShard(ShardRow):
     every consultation and its person's card. Private consultations never have a line here. Plaintext:
     organisation and day only."""
 
-    bucket = models.PositiveIntegerField()
+    bucket = models.IntegerField()  # days since 1970-01-01: negative before (dates go back to 1900)
 
     class Meta:
         constraints = [

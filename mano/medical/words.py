@@ -50,6 +50,8 @@ def matching(user: User, keyring: Keyring, rows: list[Row], words: list[str], da
     window when it moved is dropped). Shared rows without a current line are opened and their lines written.
     Without a window (the list's latest consultations, spread over any number of days) every row is opened and
     nothing is written."""
+    if not rows:
+        return set()
     org_id = user.member_organisation_id
     shared = [row for row in rows if row.owner_id is None]
     stored = WORDS.stored(org_id, keyring, days) if days is not None else {}
@@ -95,18 +97,25 @@ def _person_versions(org_id: Any, persons: set[str]) -> dict[str, str]:
 
 
 def _fresh(user: User, keyring: Keyring, rows: list[Row]) -> dict[UUID, tuple[str, str]]:
-    """The stamps and words of these consultations, opened from their payloads and their persons' cards; a row
-    gone from the table since it was read is left out. The persons' versions are read before their names, so that
-    a line is never newer than its stamp."""
+    """The stamps and words of these consultations, opened from their payloads and their persons' cards. A row
+    changed since the window was read (a new version: made private, moved, edited) or deleted is left out, for the
+    next reader: its new payload may no longer be the reader's to match, nor a shared one to write. The persons'
+    versions are read before their names, so that a line is never newer than its stamp."""
     if not rows:
         return {}
-    live = Consultation.objects.filter(organisation_id=user.member_organisation_id, pk__in=[row.pk for row in rows])
-    payloads = dict(live.values_list("pk", "payload"))
-    data = opened(user, keyring, [(row.pk, payloads[row.pk]) for row in rows if row.pk in payloads])
-    versions = _person_versions(user.member_organisation_id, {_person_hex(d) for d in data.values()})
+    versions = {row.pk: row.version for row in rows}
+    live = Consultation.objects.filter(
+        organisation_id=user.member_organisation_id, pk__in=list(versions), deleted_at=None
+    )
+    unchanged = [
+        (pk, payload)
+        for pk, version, payload in live.values_list("pk", "version", "payload")
+        if versions[pk] == version
+    ]
+    data = opened(user, keyring, unchanged)
+    persons = _person_versions(user.member_organisation_id, {_person_hex(d) for d in data.values()})
     names = persons_named(user, keyring, data)
-    version_of = {row.pk: row.version for row in rows}
-    return {pk: (_stamp(version_of[pk], _person_hex(d), versions), fold(words_of(d, names))) for pk, d in data.items()}
+    return {pk: (_stamp(versions[pk], _person_hex(d), persons), fold(words_of(d, names))) for pk, d in data.items()}
 
 
 def _person_hex(data: dict[str, Any]) -> str:

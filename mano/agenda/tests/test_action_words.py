@@ -236,17 +236,53 @@ def _lines(keyring) -> list[str]:
     return [line for line in lines if line]
 
 
-def test_the_next_write_drops_the_lines_of_deleted_actions(org_a, planned):
+def test_a_deleted_actions_line_is_dropped_at_once(org_a, planned):
     admin = org_a["admin"]
     action, douche = planned
     assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
     assert len(_lines(admin.keyring)) == 2
     action.refresh_from_db()
     action_delete(user=admin.user, keyring=admin.keyring, action=action, expected_version=action.version)
+    assert [line.split("\t")[0].split(":")[1] for line in _lines(admin.keyring)] == [douche.pk.hex]
+    assert _week(admin, "caf") == {}
+
+
+def test_the_next_write_drops_the_lines_of_rows_gone_another_way(org_a, planned):
+    """A row deleted without the service (a bulk path) keeps its line until a reader writes to its day's shard."""
+    admin = org_a["admin"]
+    action, douche = planned
+    assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
+    Action.objects.filter(pk=action.pk).update(deleted_at=timezone.now())
     assert _week(admin, "caf") == {}  # no write: the deleted action is simply not a row any more
+    assert len(_lines(admin.keyring)) == 2
     _update(admin, douche, name="Douche CAF")
     assert _week(admin, "caf") == {FRIDAY: ["Douche CAF"]}
     assert [line.split("\t")[0].split(":")[1] for line in _lines(admin.keyring)] == [douche.pk.hex]
+
+
+def test_an_action_before_1970_has_its_line(org_a, planned):
+    """UTC days count from 1970: earlier ones are negative buckets (dates go back to 1900)."""
+    admin = org_a["admin"]
+    old = date(1965, 3, 2)
+    actions_create(
+        user=admin.user,
+        keyring=admin.keyring,
+        persons=[planned[0].person],
+        name="Ancien rendez-vous",
+        teams=[org_a.day],
+        due_at=_at(old, 10),
+        with_time=True,
+    )
+    days = selectors.week_actions(
+        user=admin.user,
+        keyring=admin.keyring,
+        teams=[],
+        monday=old - timedelta(days=old.weekday()),
+        statuses=EVERY,
+        filters=AgendaFilters(whole=True, status="all", search=Search("ancien")),
+    )
+    assert [(d.day, [r.name for r in d.rows]) for d in days if d.rows] == [(old, ["Ancien rendez-vous"])]
+    assert ActionWordsShard.objects.get(bucket__lt=0).bucket == (old - EPOCH).days
 
 
 def test_restricted_members_match_neither_description_nor_comments_and_write_nothing(org_a, planned):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from mano.agenda.models import Action
+from mano.agenda.models import Action, ActionWordsShard
 from mano.core.records import record_data
 from mano.core.tests.leaks import cache_values, database_dump, leaks, session_texts, sql_logged, stored_values
 from mano.core.tests.test_no_plaintext_at_rest import Canaries, _debug_logging
@@ -70,6 +70,9 @@ def test_no_agenda_canary_at_rest(org_a, unlocked_client, caplog):
         for url in ("/agenda/?jour=2027-03-01", "/agenda/semaine/?jour=2027-03-01", "/agenda/liste/"):
             assert client.get(url).status_code == 200
         assert client.get("/agenda/liste/", {"q": canaries.all[-2][:20]}).status_code == 200
+        # The actions' words by day (mano.agenda.words): written by a week filtered on a text.
+        assert client.get("/agenda/semaine/?jour=2027-03-01&equipe=toutes&statut=all&q=canary").status_code == 200
+        assert ActionWordsShard.objects.exists()
         assert client.get("/agenda/accueil/").status_code == 200
 
     # Positive control: the canaries are there, encrypted (they decrypt back).

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('payload', models.BinaryField()),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('bucket', models.PositiveIntegerField()),
+                ('bucket', models.IntegerField()),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
             ],
             options={

@@ -18,6 +18,7 @@ from mano.agenda.recurrence import Rule, occurrences
 from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
 from mano.core.records import record_create, record_data, record_update
+from mano.medical import words
 from mano.medical.access import require_health
 from mano.medical.index import medical_index_refresh
 from mano.medical.models import Consultation, Status
@@ -230,6 +231,7 @@ def consultation_delete(*, user: User, keyring: Keyring, consultation: Consultat
     """The consultation and its comments and documents leave every list at once."""
     editable(consultation, user, keyring)
     soft_delete(consultation, user=user, expected_version=expected_version)
+    words.WORDS.drop(user.member_organisation_id, keyring, Consultation.objects.filter(pk=consultation.pk))
     subject_delete(consultation, keyring, user)
     medical_index_refresh(consultation.organisation_id, keyring, [consultation.person_link])
     audit(AuditAction.RECORD_DELETE, organisation=user.organisation, actor=user, obj=consultation)

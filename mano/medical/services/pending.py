@@ -17,6 +17,7 @@ from mano.accounts.models import User
 from mano.core.audit import AuditAction, audit
 from mano.core.crypto import DecryptionError, Keyring
 from mano.core.records import ConflictError, record_data, record_update
+from mano.medical import words
 from mano.medical.access import is_health, person_link
 from mano.medical.index import medical_index_refresh
 from mano.medical.models import (
@@ -41,6 +42,7 @@ def _rows(model: Any, organisation_id: Any, link: str) -> Any:
 def purge_person(*, user: User, keyring: Keyring, person_id: Any) -> None:
     """Every health row of a deleted person is deleted too."""
     link, now = person_link(keyring, person_id), timezone.now()
+    words.WORDS.drop(user.member_organisation_id, keyring, _rows(Consultation, user.member_organisation_id, link))
     for model in (*MOVABLE, MedicalFile):
         _rows(model, user.member_organisation_id, link).update(deleted_at=now, updated_by=user)
     medical_index_refresh(user.member_organisation_id, keyring, [link])

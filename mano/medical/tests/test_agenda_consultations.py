@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
@@ -188,3 +189,11 @@ def test_moments_read_as_text_are_the_orms(org_a, held):
     rows = Consultation.objects.filter(pk__in=[r.pk for r in some])
     read = {as_uuid(pk): moment_of(text) for pk, text in raw_values(rows.values_list("pk", UtcText("agenda_at")))}
     assert read == dict(rows.values_list("pk", "agenda_at"))
+    moment = Coalesce("agenda_at", "due_at")  # as the agenda places them
+    read = {as_uuid(pk): moment_of(text) for pk, text in raw_values(rows.values_list("pk", UtcText(moment)))}
+    assert read == dict(rows.values_list("pk", moment))
+    done = {
+        as_uuid(pk): text and moment_of(text)
+        for pk, text in raw_values(rows.values_list("pk", UtcText("completed_at")))
+    }
+    assert done == dict(rows.values_list("pk", "completed_at")) and None in done.values()

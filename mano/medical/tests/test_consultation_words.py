@@ -24,6 +24,7 @@ from mano.medical.services.consultations import (
     consultation_update,
 )
 from mano.persons.services import person_create, person_update
+from mano.persons.services.lifecycle import person_delete
 from mano.testing import merge_persons
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def held(org_a):
     return _create(nurse, karim, TUESDAY, "Bilan pied"), _create(nurse, zoe, FRIDAY, "Pansement"), karim, zoe
 
 
-def _week(member, text: str) -> dict[date, list[str]]:
+def _week(member, text: str, monday: date = MONDAY) -> dict[date, list[str]]:
     """The names of the week's consultations matching `text`, by day, for the whole organisation."""
     request = RequestFactory().get("/agenda/semaine/")
     request.user, request.keyring = member.user, member.keyring
@@ -78,7 +79,7 @@ def _week(member, text: str) -> dict[date, list[str]]:
         "statuses": ["todo", "done", "cancelled"],
         "filters": AgendaFilters(whole=True, status="all", search=Search(text)),
     }
-    start, end = day_window(MONDAY, night=False)[0], day_window(MONDAY + timedelta(days=6), night=False)[1]
+    start, end = day_window(monday, night=False)[0], day_window(monday + timedelta(days=6), night=False)[1]
     found: dict[date, list[str]] = {}
     for placed in agenda.CONSULTATIONS.rows(request, start, end, scope):
         row = Consultation.objects.get(pk=placed.pk)
@@ -162,7 +163,11 @@ def test_private_consultations_never_enter_a_shard(org_a, held):
     assert [line.split("\t")[0].split(":")[1] for line in _lines(nurse.keyring)] == [bilan.pk.hex]
 
 
-def test_a_deleted_consultation_is_not_found_and_its_line_is_dropped(org_a, held):
+def _ids(keyring) -> set[str]:
+    return {line.split("\t")[0].split(":")[1] for line in _lines(keyring)}
+
+
+def test_a_deleted_consultation_is_not_found_and_its_line_is_dropped_at_once(org_a, held):
     nurse = org_a["normal_health"]
     bilan, pansement, *_ = held
     assert _week(nurse, "pansement") == {FRIDAY: ["Pansement"]}
@@ -170,10 +175,48 @@ def test_a_deleted_consultation_is_not_found_and_its_line_is_dropped(org_a, held
     consultation_delete(
         user=nurse.user, keyring=nurse.keyring, consultation=pansement, expected_version=pansement.version
     )
+    assert _ids(nurse.keyring) == {bilan.pk.hex}
     assert _week(nurse, "pansement") == {}
-    _update(nurse, bilan, name="Bilan pied gauche")  # a line to write: the shards read drop the deleted one's
-    assert _week(nurse, "gauche") == {TUESDAY: ["Bilan pied gauche"]}
-    assert [line.split("\t")[0].split(":")[1] for line in _lines(nurse.keyring)] == [bilan.pk.hex]
+
+
+def test_a_deleted_persons_lines_are_dropped_at_once(org_a, held):
+    nurse = org_a["normal_health"]
+    bilan, pansement, karim, _ = held
+    assert _week(nurse, "medicale") == {TUESDAY: ["Bilan pied"], FRIDAY: ["Pansement"]}
+    karim.refresh_from_db()
+    person_delete(user=nurse.user, keyring=nurse.keyring, person=karim, expected_version=karim.version)
+    assert _ids(nurse.keyring) == {pansement.pk.hex}
+    assert _week(nurse, "medicale") == {FRIDAY: ["Pansement"]}
+
+
+def test_a_consultation_made_private_while_it_is_read_is_neither_matched_nor_written(org_a, held, monkeypatch):
+    """Between the window's query and the opening of its rows, the nurse makes her consultation private: the
+    colleague's read must not match its new words, nor write them in the shared shard."""
+    nurse, colleague = org_a["normal_health"], org_a["admin_health"]
+    pansement = held[1]
+    stored = words.WORDS.stored.__func__  # type: ignore[attr-defined]
+
+    def meanwhile(self, *args):
+        _update(nurse, pansement, name="Pansement secret", only_me=True)
+        return stored(self, *args)
+
+    monkeypatch.setattr(type(words.WORDS), "stored", meanwhile)
+    assert _week(colleague, "secret") == {}
+    monkeypatch.undo()
+    assert pansement.pk.hex not in _ids(nurse.keyring)
+    assert _week(colleague, "secret") == {}
+    assert _week(nurse, "secret") == {FRIDAY: ["Pansement secret"]}
+
+
+def test_a_consultation_before_1970_has_its_line(org_a, held):
+    """UTC days count from 1970: earlier ones are negative buckets (dates go back to 1900)."""
+    nurse = org_a["normal_health"]
+    old = date(1965, 3, 2)
+    _create(nurse, held[2], old, "Bilan ancien")
+    monday = old - timedelta(days=old.weekday())
+    assert _week(nurse, "ancien", monday) == {old: ["Bilan ancien"]}
+    assert ConsultationWordsShard.objects.get(bucket__lt=0).bucket == (old - EPOCH).days
+    assert _week(nurse, "ancien", monday) == {old: ["Bilan ancien"]}
 
 
 def test_rows_that_leave_the_table_while_they_are_read_are_not_a_crash(org_a, held, monkeypatch):

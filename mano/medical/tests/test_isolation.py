@@ -27,6 +27,7 @@ from mano.medical.access import person_link
 from mano.medical.fieldsets import CONSULTATION_TYPES, MEDICAL_FIELDS
 from mano.medical.models import (
     Consultation,
+    ConsultationWordsShard,
     MedicalComment,
     MedicalFile,
     PendingHealthChange,
@@ -196,6 +197,9 @@ def test_no_health_table_holds_the_person_id_in_any_form(org_a, unlocked_client)
     # Through the services too, and for another person (its id must not show either).
     _health_rows(nurse, other, "Suivi", org_a.night)
     assert client.get(reverse("persons:detail", args=[person.pk])).status_code == 200
+    # The consultations' words by day (mano.medical.words): written by a week filtered on a text.
+    assert client.get("/agenda/semaine/?jour=2026-12-05&equipe=toutes&statut=all&q=toux").status_code == 200
+    assert ConsultationWordsShard.objects.exists()
 
     tables = _medical_tables()
     expected = {"medical_medicalfile", "medical_consultation", "medical_consultation_teams", "medical_treatment"}
