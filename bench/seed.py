@@ -176,11 +176,13 @@ def _reception(organisation: Organisation) -> None:
 
 
 def _analyze() -> None:
-    """Fresh planner statistics, as a production database has them after its first maintenance run."""
+    """Fresh planner statistics, as a production database has them after its first maintenance run; on PostgreSQL
+    a vacuum too, as autovacuum gives a table after bulk inserts: without its visibility map every index-only scan
+    reads the table (a week's actions: 31 → 19 ms, their persons' versions 24 → 11 ms at full size)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def _organisation(sizes: dict[str, int]) -> tuple[Member, list[Any]]:
