@@ -41,8 +41,9 @@ from mano.persons.text import fold
 
 READ_ROLES = ("admin", "normal", "restricted")
 PAGE_SIZE, CHUNK = 50, 500
-# A day shows its rows a hundred at a time; a week shows thirty a day and links to the day for the rest.
-DAY_PAGE, WEEK_DAY_ROWS = 100, 30
+# A day shows its rows a hundred at a time; a week shows ten a day (urgent first, then by due time) and links to
+# the day for the rest: a week is an overview, read on a phone, and every row shown costs its opening.
+DAY_PAGE, WEEK_DAY_ROWS = 100, 10
 DAY_TABS = (("yesterday", -1), ("today", 0), ("tomorrow", 1))
 # Day and week order: urgent first, then by due time.
 ORDERED = ("-urgent", "due_at", "id")
@@ -51,7 +52,7 @@ Pair = tuple[Action, dict[str, Any]]
 SCAN_CAP = 5000
 # The most rows a day's tabs or a week decrypt for an encrypted filter; past it the page says its counts are partial.
 WINDOW_CAP = 12_000
-# What a day's or a week's rows read of an action (`ActionRow.shown`): a week shows 210 of them, and the other
+# What a day's or a week's rows read of an action (`ActionRow.shown`): a day shows up to a hundred, and the other
 # columns (four more moments, two more ids) cost their conversion for nothing.
 LIST_FIELDS = (
     "id",

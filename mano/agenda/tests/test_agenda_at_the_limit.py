@@ -126,7 +126,7 @@ def test_the_week_shows_each_days_first_rows_and_count_as_the_plain_computation(
 
 def test_the_busy_day_links_to_the_rest_of_its_actions(org_a, week, unlocked_client):
     page = unlocked_client(org_a["admin"]).get("/agenda/semaine/", {"jour": MONDAY.isoformat(), "equipe": "toutes"})
-    assertContains(page, "et 6 autres actions : voir la journée")
+    assertContains(page, f"et {36 - selectors.WEEK_DAY_ROWS} autres actions : voir la journée")
 
 
 def test_rows_show_their_teams_in_the_order_of_the_teams_relation(org_a, week):

@@ -16,6 +16,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from mano.agenda.days import day_window
 from mano.agenda.filters import AgendaFilters
+from mano.agenda.selectors import WEEK_DAY_ROWS
 from mano.core.raw import UtcText, as_uuid, moment_of, raw_values
 from mano.core.search_param import Search
 from mano.medical import agenda, words
@@ -116,16 +117,17 @@ def test_every_day_of_a_busy_week_is_counted_and_shows_its_first_rows(org_a, hel
     assertContains(page, "Vaccin vendredi")
 
 
-def test_a_day_shows_thirty_in_the_week_and_links_to_the_rest(org_a, held):
+def test_a_day_shows_its_first_ones_in_the_week_and_links_to_the_rest(org_a, held):
     person = person_create(user=held.user, keyring=held.keyring, teams=[org_a.day], name="Inès")
     tuesday = MONDAY + timedelta(days=1)
     for i in range(33):
         _create(held, person, org_a.day, _at(tuesday, 8) + timedelta(minutes=i), name=f"Soin {i:02d}")
     page = login_client(held).get("/agenda/semaine/", {"jour": MONDAY.isoformat(), "equipe": "toutes"})
-    assertContains(page, "Soin 29")
-    assertNotContains(page, "Soin 30")
+    shown = WEEK_DAY_ROWS
+    assertContains(page, f"Soin {shown - 1:02d}")
+    assertNotContains(page, f"Soin {shown:02d}")
     assertContains(page, "· 33 consultations")
-    assertContains(page, "et 3 autres : voir la journée")
+    assertContains(page, f"et {33 - shown} autres : voir la journée")
 
 
 def _titles(member, start, end, **filters):
