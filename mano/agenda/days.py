@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
+
+from mano.core.raw import raw_values
 
 
 def day_window(day: date, *, night: bool) -> tuple[datetime, datetime]:
@@ -21,3 +25,31 @@ def agenda_day_of(moment: datetime, *, night: bool) -> date:
     """Which agenda day an instant belongs to (a night team's 2 a.m. belongs to the evening before)."""
     local = timezone.localtime(moment)
     return (local - timedelta(hours=12)).date() if night else local.date()
+
+
+def day_index(windows: dict[date, tuple[datetime, datetime]], moment: str = "agenda_at") -> Case:
+    """In SQL, the position of a row's day among consecutive `windows` (for rows of their range only)."""
+    ends = [end for _, end in windows.values()]
+    whens = (When(**{f"{moment}__lt": end}, then=Value(i)) for i, end in enumerate(ends))
+    return Case(*whens, output_field=IntegerField())
+
+
+def firsts_by_day(
+    rows: QuerySet[Any],
+    windows: dict[date, tuple[datetime, datetime]],
+    per_day: int,
+    order: tuple[Any, ...],
+    *columns: str,
+) -> tuple[dict[date, int], dict[date, list[tuple[Any, ...]]]]:
+    """How many of `rows` each day (window, by agenda_at) holds and the raw values of `columns` (names: fields or
+    annotations) of its first `per_day` in `order`, from one query over the whole range sorted by day then
+    `order`. Thousands of rows a week: only the first ones' values are kept, as the driver gives them."""
+    days = list(windows)
+    ranged = rows.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])
+    ordered = ranged.annotate(agenda_day=day_index(windows)).order_by("agenda_day", *order)
+    counts, firsts = [0] * len(days), [[] for _ in days]  # type: tuple[list[int], list[list[tuple[Any, ...]]]]
+    for *values, index in raw_values(ordered.values_list(*columns, "agenda_day")):
+        counts[index] += 1
+        if counts[index] <= per_day:
+            firsts[index].append(tuple(values))
+    return dict(zip(days, counts, strict=True)), dict(zip(days, firsts, strict=True))

@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from mano.agenda.days import agenda_day_of, day_window
 
 ACTIONS_ONLY = "actions"
+Windows = dict[date, tuple[datetime, datetime]]  # consecutive agenda days and their [start, end) instants
 
 
 def _as_is(request: HttpRequest, rows: list[Any]) -> list[Any]:
@@ -36,6 +37,9 @@ class Extra:
     # a week opens only the rows it shows.
     rows: Callable[[HttpRequest, datetime | None, datetime | None, dict[str, Any]], list[Any]]
     open: Callable[[HttpRequest, list[Any]], list[Any]] = _as_is
+    # week(request, windows, scope, per_day), optional: each day's first `per_day` rows (as `rows` gives them) and
+    # its count, from SQL, without reading the week's every row; None when the rows must be read to be filtered.
+    week: Callable[[HttpRequest, Windows, dict[str, Any], int], dict[date, tuple[list[Any], int]] | None] | None = None
     # The reception desk's button for one ticked person: its label and the creation page for that person.
     button: Promise | None = None
     create_url: Callable[[Any], str] | None = None
@@ -91,14 +95,16 @@ def week_blocks(
 ) -> list[tuple[Extra, dict[date, DayRows]]]:
     """Each extra shown and, for each day, its first `per_day` rows opened (only those) and its count."""
     night = scope["night"]
-    start, end = day_window(days[0], night=night)[0], day_window(days[-1], night=night)[1]
+    windows = {day: day_window(day, night=night) for day in days}
     found = []
     for extra in what.extras:
-        buckets = by_day(extra.rows(request, start, end, scope), days, night)
-        opened = iter(extra.open(request, [row for day in days for row in buckets[day][:per_day]]))
-        found.append(
-            (extra, {day: DayRows([next(opened) for _ in buckets[day][:per_day]], len(buckets[day])) for day in days})
-        )
+        week = extra.week(request, windows, scope, per_day) if extra.week else None
+        if week is None:
+            rows = extra.rows(request, windows[days[0]][0], windows[days[-1]][1], scope)
+            buckets = by_day(rows, days, night)
+            week = {day: (buckets[day][:per_day], len(buckets[day])) for day in days}
+        opened = iter(extra.open(request, [row for day in days for row in week[day][0]]))
+        found.append((extra, {day: DayRows([next(opened) for _ in week[day][0]], week[day][1]) for day in days}))
     return found
 
 

@@ -25,7 +25,7 @@ from django.http import Http404
 
 from mano.accounts.models import Team, User
 from mano.agenda import words
-from mano.agenda.days import day_window
+from mano.agenda.days import day_index, day_window, firsts_by_day
 from mano.agenda.filters import DECRYPTED_SORTS, AgendaFilters, lacking
 from mano.agenda.models import Action, Status
 from mano.agenda.rows import ActionRow, teams_of
@@ -190,12 +190,6 @@ def _lean_matching(
     return _with_models(user, _lean_accepted(user, keyring, lean, filters, names))
 
 
-def _day_index(windows: dict[date, tuple[datetime, datetime]]) -> Case:
-    """In SQL, the position of a row's day among consecutive `windows` (rows of their range only)."""
-    ends = [end for _, end in windows.values()]
-    return Case(*(When(agenda_at__lt=end, then=Value(i)) for i, end in enumerate(ends)), output_field=IntegerField())
-
-
 class Matched(NamedTuple):
     """The rows of consecutive days that pass the encrypted filters, by day, in the day's order; `capped` when
     the days held more than WINDOW_CAP rows (the last days' rows past it were not read)."""
@@ -217,7 +211,7 @@ def _days_matching(
     alone; categories need the rows opened, in one batch."""
     days = list(windows)
     ranged = scoped.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])
-    values = ranged.annotate(day=_day_index(windows)).order_by("day", *ORDERED)
+    values = ranged.annotate(day=day_index(windows)).order_by("day", *ORDERED)
     found: dict[date, list[UUID]] = {day: [] for day in days}
     if filters.text and not (filters.categories or filters.without_category):
         raw = raw_values(words.annotated(values).values_list("day", *words.COLUMNS)[: WINDOW_CAP + 1])
@@ -413,19 +407,10 @@ def week_actions(
 def _firsts(
     scoped: QuerySet[Action], windows: dict[date, tuple[datetime, datetime]], per_day: int
 ) -> tuple[dict[date, int], dict[date, list[UUID]]]:
-    """How many rows each day (window) holds and the ids of its first `per_day` in ORDERED order, from one
-    query: the ids of the whole range sorted by day then ORDERED, read as raw values (converting thousands of
-    ids into UUIDs, or numbering them with a window function, cost more than the query itself)."""
-    days = list(windows)
-    ranged = scoped.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])
-    counts, firsts = [0] * len(days), [[] for _ in days]  # type: tuple[list[int], list[list[UUID]]]
-    for pk, index in raw_values(
-        ranged.annotate(day=_day_index(windows)).order_by("day", *ORDERED).values_list("id", "day")
-    ):
-        counts[index] += 1
-        if counts[index] <= per_day:
-            firsts[index].append(as_uuid(pk))
-    return dict(zip(days, counts, strict=True)), dict(zip(days, firsts, strict=True))
+    """How many rows each day (window) holds and the ids of its first `per_day` in ORDERED order, from one query
+    (converting thousands of ids into UUIDs, or numbering them with a window function, cost more than the query)."""
+    counts, firsts = firsts_by_day(scoped, windows, per_day, ORDERED, "id")
+    return counts, {day: [as_uuid(pk) for (pk,) in values] for day, values in firsts.items()}
 
 
 def _order(sort: str) -> tuple[Any, ...]:

@@ -4,12 +4,12 @@ urgent medical comments in the Priorités. For health professionals only; the ot
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from html import escape
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
@@ -18,7 +18,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import User
-from mano.agenda.extras import Extra
+from mano.agenda.days import firsts_by_day
+from mano.agenda.extras import Extra, Windows
 from mano.agenda.priorities import LIMIT, Source
 from mano.core.crypto import Envelope
 from mano.core.day_words import UtcDay, days_of
@@ -32,6 +33,7 @@ from mano.medical.selectors import visible_to
 from mano.persons.index import card_names
 
 AGENDA_CAP = 500  # consultations read a day of a window, at most
+MOMENT = UtcText(Coalesce("agenda_at", "due_at"))  # thousands in a week: read as text, not converted
 
 
 class Placed(NamedTuple):
@@ -52,39 +54,63 @@ class Sealed(NamedTuple):
     payload: Envelope
 
 
-def _rows(request: HttpRequest, start: datetime | None, end: datetime | None, scope: dict[str, Any]) -> list[Placed]:
-    """The consultations placed in [start, end) by their agenda date (no window: the latest ones), for the teams
-    of `scope`: ids and dates only. At most AGENDA_CAP a day of the window. The agenda's filters apply: a
-    consultation has no category, so a category filter hides them all (as in the original); a free text keeps
-    those that hold its words."""
+def _scoped(request: HttpRequest, scope: dict[str, Any]) -> QuerySet[Consultation] | None:
+    """The consultations the agenda may show for `scope` (its statuses and teams), or None when it shows none: the
+    user is not a health professional, or a category filter is set (a consultation has no category: a category
+    filter hides them all, as in the original)."""
     user = request.user
     filters = scope.get("filters")
     if not is_health(user, getattr(request, "keyring", None)) or (
         filters is not None and (filters.categories or filters.without_category)
     ):
-        return []
+        return None
     live = Consultation.objects.filter(organisation_id=user.member_organisation_id, deleted_at=None)  # type: ignore[union-attr]
     rows = live.filter(status__in=scope["statuses"])
-    cap = AGENDA_CAP
-    if start is not None and end is not None:
-        rows = rows.filter(agenda_at__gte=start, agenda_at__lt=end).order_by("agenda_at")
-        cap *= max(1, round((end - start) / timedelta(days=1)))
-    else:
-        rows = rows.order_by("-agenda_at")
     if not scope["whole"]:
         # EXISTS, not IN: PostgreSQL checks the week's few rows instead of listing every consultation of the teams.
         links = Consultation.teams.through.objects
         of_teams = Exists(links.filter(consultation_id=OuterRef("pk"), team_id__in=[t.pk for t in scope["teams"]]))
         no_team = ~Exists(links.filter(consultation_id=OuterRef("pk")))
         rows = rows.filter(of_teams | no_team if scope["without_team"] else of_teams)
-    moment = UtcText(Coalesce("agenda_at", "due_at"))  # thousands in a week: read as text, not converted
+    return rows
+
+
+def _rows(request: HttpRequest, start: datetime | None, end: datetime | None, scope: dict[str, Any]) -> list[Placed]:
+    """The consultations placed in [start, end) by their agenda date (no window: the latest ones), for the teams
+    of `scope`: ids and dates only. At most AGENDA_CAP a day of the window. The agenda's filters apply (see
+    `_scoped`); a free text keeps those that hold its words."""
+    rows = _scoped(request, scope)
+    if rows is None:
+        return []
+    filters = scope.get("filters")
+    cap = AGENDA_CAP
+    if start is not None and end is not None:
+        rows = rows.filter(agenda_at__gte=start, agenda_at__lt=end).order_by("agenda_at", "pk")
+        cap *= max(1, round((end - start) / timedelta(days=1)))
+    else:
+        rows = rows.order_by("-agenda_at")
     if filters is None or not filters.text:
-        return [Placed(as_uuid(pk), moment_of(at)) for pk, at in raw_values(rows.values_list("pk", moment)[:cap])]
-    found = raw_values(rows.values_list("pk", moment, "version", UtcDay("agenda_at"), "only_visible_by_id")[:cap])
+        return [Placed(as_uuid(pk), moment_of(at)) for pk, at in raw_values(rows.values_list("pk", MOMENT)[:cap])]
+    found = raw_values(rows.values_list("pk", MOMENT, "version", UtcDay("agenda_at"), "only_visible_by_id")[:cap])
     texts = [words.Row(as_uuid(pk), version, day, owner and as_uuid(owner)) for pk, _, version, day, owner in found]
     days = days_of(start, end) if start is not None and end is not None else None
-    accepted = words.matching(user, request.keyring, texts, filters.words, days)  # type: ignore[arg-type, attr-defined]
+    accepted = words.matching(request.user, request.keyring, texts, filters.words, days)  # type: ignore[arg-type, attr-defined]
     return [Placed(row.pk, moment_of(at)) for row, (_, at, *_) in zip(texts, found, strict=True) if row.pk in accepted]
+
+
+def _week(
+    request: HttpRequest, windows: Windows, scope: dict[str, Any], per_day: int
+) -> dict[date, tuple[list[Placed], int]] | None:
+    """Each day's count and first `per_day` consultations (by agenda date) from one query, only those placed (a
+    week holds ~2,000 at full size). None with a free text: the words of every row decide."""
+    filters = scope.get("filters")
+    if filters is not None and filters.text:
+        return None
+    rows = _scoped(request, scope)
+    if rows is None:
+        return {day: ([], 0) for day in windows}
+    counts, firsts = firsts_by_day(rows.annotate(moment=MOMENT), windows, per_day, ("agenda_at", "pk"), "pk", "moment")
+    return {day: ([Placed(as_uuid(pk), moment_of(at)) for pk, at in firsts[day]], counts[day]) for day in windows}
 
 
 def _sealed(values: tuple[Any, ...]) -> Sealed:
@@ -170,6 +196,7 @@ CONSULTATIONS = Extra(
     allowed=request_is_health,
     rows=_rows,
     open=_open,
+    week=_week,
     button=_("Consultation"),
     create_url=_create_url,
 )

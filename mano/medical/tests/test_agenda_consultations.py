@@ -15,6 +15,7 @@ from django.utils.translation import override
 from pytest_django.asserts import assertContains, assertNotContains
 
 from mano.agenda.days import day_window
+from mano.agenda.extras import by_day
 from mano.agenda.filters import AgendaFilters
 from mano.agenda.selectors import WEEK_DAY_ROWS
 from mano.core.raw import UtcText, as_uuid, moment_of, raw_values
@@ -105,6 +106,43 @@ def test_the_page_shows_them_to_health_professionals_only(org_a, held):
         other = login_client(org_a[member]).get("/agenda/", query)
         assertNotContains(other, "Bilan pied")
         assertNotContains(other, "Consultations")
+
+
+@pytest.mark.parametrize(
+    ("teams", "without_team", "night", "statuses"),
+    [
+        (None, False, False, tuple(Status.values)),
+        (None, False, True, tuple(Status.values)),
+        ("day", False, False, (Status.TODO,)),
+        ("night", True, True, tuple(Status.values)),
+    ],
+)
+def test_the_week_counted_in_sql_is_the_week_read_row_by_row(org_a, held, teams, without_team, night, statuses):
+    """The week's counts and first rows come from SQL (a count by day, a short range a day); they must be what
+    reading every row of the week and placing it in its agenda day gives, around midnight and noon too."""
+    person = person_create(user=held.user, keyring=held.keyring, teams=[org_a.day], name="Inès")
+    for offset, (hour, minute) in enumerate([(0, 0), (11, 59), (12, 0), (23, 59), (0, 30), (12, 30)] * 2):
+        day = MONDAY + timedelta(days=offset % 8)
+        team = [org_a.day, org_a.night, None][offset % 3]
+        _create(held, person, team, _at(day, hour) + timedelta(minutes=minute), name=f"Soin {offset}")
+    request = _request(held)
+    scope = {**_scope([getattr(org_a, teams)] if teams else (), whole=not teams, statuses=statuses), "night": night}
+    scope["without_team"] = without_team
+    days = [MONDAY + timedelta(days=i) for i in range(7)]
+    windows = {day: day_window(day, night=night) for day in days}
+    counted = agenda.CONSULTATIONS.week(request, windows, scope, 2)
+    read = by_day(agenda.CONSULTATIONS.rows(request, windows[days[0]][0], windows[days[-1]][1], scope), days, night)
+    assert {day: count for day, (_, count) in counted.items()} == {day: len(read[day]) for day in days}
+    assert sum(count for _, count in counted.values()) > 0
+    for day in days:
+        assert [p.pk for p in counted[day][0]] == [p.pk for p in read[day][:2]]
+
+
+def test_the_week_of_a_reader_who_may_not_see_them_counts_none(org_a, held):
+    request = _request(org_a["normal"])
+    windows = {day: day_window(day, night=False) for day in (MONDAY + timedelta(days=i) for i in range(7))}
+    week = agenda.CONSULTATIONS.week(request, windows, {**_scope(), "night": False}, 10)
+    assert list(week.values()) == [([], 0)] * 7
 
 
 def test_every_day_of_a_busy_week_is_counted_and_shows_its_first_rows(org_a, held, monkeypatch):
