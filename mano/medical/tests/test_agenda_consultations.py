@@ -117,9 +117,12 @@ def test_the_page_shows_them_to_health_professionals_only(org_a, held):
         ("night", True, True, tuple(Status.values)),
     ],
 )
-def test_the_week_counted_in_sql_is_the_week_read_row_by_row(org_a, held, teams, without_team, night, statuses):
-    """The week's counts and first rows come from SQL (a count by day, a short range a day); they must be what
-    reading every row of the week and placing it in its agenda day gives, around midnight and noon too."""
+def test_the_week_counted_in_sql_is_the_week_read_row_by_row(org_a, org_b, held, teams, without_team, night, statuses):
+    """The week's counts and first rows come from one query sorted by day; they must be what reading every row of
+    the week and placing it in its agenda day gives, around midnight and noon too; never another organisation's."""
+    other = org_b["admin_health"]
+    stranger = person_create(user=other.user, keyring=other.keyring, teams=[org_b.day], name="Ailleurs")
+    _create(other, stranger, org_b.day, _at(MONDAY, 10), name="Autre organisation")
     person = person_create(user=held.user, keyring=held.keyring, teams=[org_a.day], name="Inès")
     for offset, (hour, minute) in enumerate([(0, 0), (11, 59), (12, 0), (23, 59), (0, 30), (12, 30)] * 2):
         day = MONDAY + timedelta(days=offset % 8)
@@ -136,6 +139,22 @@ def test_the_week_counted_in_sql_is_the_week_read_row_by_row(org_a, held, teams,
     assert sum(count for _, count in counted.values()) > 0
     for day in days:
         assert [p.pk for p in counted[day][0]] == [p.pk for p in read[day][:2]]
+    if not teams and len(statuses) == len(Status.values):  # the whole organisation: every live row of the week
+        week = Consultation.objects.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])
+        assert sum(count for _, count in counted.values()) == week.filter(organisation=org_a.organisation).count()
+
+
+def test_a_category_filter_leaves_the_week_without_consultations(org_a, held):
+    windows = {day: day_window(day, night=False) for day in (MONDAY + timedelta(days=i) for i in range(7))}
+    scope = {**_scope(), "night": False, "filters": AgendaFilters(categories=("Santé",))}
+    assert list(agenda.CONSULTATIONS.week(_request(held), windows, scope, 10).values()) == [([], 0)] * 7
+    assert (
+        sum(
+            count
+            for _, count in agenda.CONSULTATIONS.week(_request(held), windows, _scope() | {"night": False}, 10).values()
+        )
+        > 0
+    )
 
 
 def test_the_week_of_a_reader_who_may_not_see_them_counts_none(org_a, held):
@@ -146,8 +165,9 @@ def test_the_week_of_a_reader_who_may_not_see_them_counts_none(org_a, held):
 
 
 def test_every_day_of_a_busy_week_is_counted_and_shows_its_first_rows(org_a, held, monkeypatch):
-    """A cap on the week's rows used to leave its last days without their consultations."""
-    monkeypatch.setattr(agenda, "AGENDA_CAP", 1)  # one a day: the week reads seven
+    """A cap on the week's rows used to leave its last days without their consultations; the week now counts in
+    SQL and never reads the day view's cap."""
+    monkeypatch.setattr(agenda, "AGENDA_CAP", 1)
     person = person_create(user=held.user, keyring=held.keyring, teams=[org_a.day], name="Inès")
     friday = MONDAY + timedelta(days=4)
     _create(held, person, org_a.day, _at(friday, 9), name="Vaccin vendredi")
