@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from uuid import UUID
 
 from mano.accounts.models import User
 from mano.agenda.models import Status
@@ -15,8 +16,7 @@ from mano.agenda.selectors import ActionRow, action_rows, actions_of
 from mano.core.crypto import Keyring
 from mano.core.records import records_data
 from mano.persons.models import Person
-from mano.persons.selectors.comments import person_has_family
-from mano.persons.selectors.families import family_member_ids
+from mano.persons.selectors.families import person_has_family
 
 TODO_LIMIT = 200
 CLOSED_LIMIT = 20
@@ -39,14 +39,10 @@ def family_field_keep(form: Any, *, user: User, keyring: Keyring, persons: Itera
         del form.fields["family"]
 
 
-def family_actions(*, user: User, keyring: Keyring, person: Person) -> list[ActionRow]:
-    """Family actions of the other members of the person's family: to do first by due date, then the latest
-    done or cancelled ones. Empty when families are off or the person has no family."""
-    # The person's small card says whether it has a family: most persons have none, and then no family is opened.
-    if not user.organisation.families_enabled or not person_has_family(person, keyring):  # type: ignore[union-attr]
-        return []
-    others = [pid for pid in family_member_ids(person, keyring) if pid != person.pk]
-    if not others:
+def family_actions(*, user: User, keyring: Keyring, others: list[UUID]) -> list[ActionRow]:
+    """Family actions of the other members of the person's family (`others`, from the persons' `page_family_others`):
+    to do first by due date, then the latest done or cancelled ones. Empty when families are off or without family."""
+    if not user.organisation.families_enabled or not others:  # type: ignore[union-attr]
         return []
     rows = actions_of(user).filter(person_id__in=others)
     todo = list(rows.filter(status=Status.TODO).order_by("due_at", "id")[:TODO_LIMIT])

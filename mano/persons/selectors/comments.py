@@ -18,9 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from mano.accounts.models import Organisation, User
 from mano.core.crypto import Keyring
 from mano.core.records import record_data, records_data
-from mano.persons.index import open_part
-from mano.persons.models import Comment, Passage, Person, PersonIndex, Rencontre
-from mano.persons.selectors.families import family_member_ids
+from mano.persons.models import Comment, Passage, Person, Rencontre
+from mano.persons.selectors.families import page_family_others
 from mano.persons.selectors.persons import PersonView
 
 READ_ROLES = ("admin", "normal")
@@ -193,12 +192,6 @@ def comments_for_persons(
     return [e for e in entries if e.family] if family_only else entries
 
 
-def person_has_family(person: Person, keyring: Keyring) -> bool:
-    """Whether the person's card says it belongs to a family (the families module writes `family` there)."""
-    index = PersonIndex.objects.filter(person=person).first()
-    return bool(index and open_part(index, "card", keyring).get("family"))
-
-
 def section(request: HttpRequest, view: PersonView) -> dict[str, Any]:
     """Context for templates/persons/sections/comments.html: the newest rows; the print page shows them all."""
     match = request.resolver_match
@@ -217,7 +210,7 @@ def _family_comments(request: HttpRequest, person: Person, size: int) -> list[En
     user, keyring = request.user, request.keyring  # type: ignore[attr-defined]
     if not user.organisation.families_enabled:  # type: ignore[union-attr]
         return []
-    others = [pid for pid in family_member_ids(person, keyring) if pid != person.pk]
+    others = page_family_others(request, person)
     if not others:
         return []
     return comments_for_persons(user=user, keyring=keyring, person_ids=others)[:size]  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ from mano.accounts.models import User
 from mano.core.crypto import DecryptionError, Keyring, decrypt_file
 from mano.core.records import record_data
 from mano.persons.models import Document, DocumentFolder, Person
+from mano.persons.selectors.families import page_family_others
 from mano.persons.selectors.persons import PersonView, person_get
 
 PREVIEW_MIMES = frozenset({"image/jpeg", "image/png", "image/webp", "application/pdf"})
@@ -242,22 +243,12 @@ def documents_for_persons(
     return [item for item in items if item.family] if family_only else items
 
 
-def _other_family_members(person: Person, keyring: Keyring) -> list[UUID]:
-    """The other members of the person's family, from the families feature when it provides them."""
-    from mano.persons.selectors import families
-
-    provider = getattr(families, "family_member_ids", None)
-    if provider is None:  # the families feature does not expose members yet
+def family_documents(*, user: User, keyring: Keyring, others: list[UUID]) -> list[tuple[str, DocumentItem]]:
+    """(owner's name, document) for the family-flagged documents of the person's other family members (`others`,
+    from `persons.selectors.families.page_family_others`)."""
+    if not others:
         return []
-    return [pid for pid in provider(person, keyring) if pid != person.pk]
-
-
-def family_documents(*, user: User, keyring: Keyring, person: Person) -> list[tuple[str, DocumentItem]]:
-    """(owner's name, document) for the family-flagged documents of the person's other family members."""
-    member_ids = _other_family_members(person, keyring)
-    if not member_ids:
-        return []
-    items = documents_for_persons(member_ids, keyring, organisation_id=user.organisation_id)
+    items = documents_for_persons(others, keyring, organisation_id=user.organisation_id)
     owners = Person.objects.filter(pk__in={i.person_id for i in items}, organisation_id=user.member_organisation_id)
     names = {p.pk: str(record_data(p, keyring).get("name") or "") for p in owners.filter(deleted_at=None)}
     return [(names[i.person_id], i) for i in items if i.person_id in names]
@@ -355,7 +346,7 @@ def section(request: HttpRequest, view: PersonView) -> dict[str, Any]:
         "tree": document_tree(folders, documents),
         "total": len(documents),
         "folder_choices": folder_choices(folders),
-        "family": family_documents(user=user, keyring=keyring, person=view.person),
+        "family": family_documents(user=user, keyring=keyring, others=page_family_others(request, view.person)),
         "accept": ACCEPT,
         "max_mb": settings.MANO_DOCUMENT_MAX_BYTES // (1024 * 1024),
     }

@@ -15,8 +15,8 @@ from django.http import Http404, HttpRequest
 from mano.accounts.models import User
 from mano.core.crypto import Keyring
 from mano.core.records import records_data
-from mano.persons.index import CARD_SOURCES, card_names
-from mano.persons.models import Family, Person
+from mano.persons.index import CARD_SOURCES, card_names, open_part
+from mano.persons.models import Family, Person, PersonIndex
 from mano.persons.selectors.persons import PersonView
 
 
@@ -55,6 +55,30 @@ def family_member_ids(person: Person, keyring: Keyring) -> list[UUID]:
     return [UUID(m) for m in found.members] if found else []
 
 
+def person_has_family(person: Person, keyring: Keyring) -> bool:
+    """Whether the person's card says it belongs to a family (`_card_fact` below writes `family` there, and every
+    change of a family refreshes its members' cards)."""
+    index = PersonIndex.objects.filter(person=person).first()
+    return bool(index and open_part(index, "card", keyring).get("family"))
+
+
+def page_family(request: HttpRequest, person: Person) -> FamilyView | None:
+    """The person's family for the sections of its page (comments, documents, actions, families), worked out once
+    a request: the person's card says whether it has one (most persons have none, and then no family is opened),
+    else the organisation's families are opened once instead of once a section. Kept on the request only."""
+    memo: dict[Any, FamilyView | None] = request.__dict__.setdefault("_mano_page_family", {})
+    if person.pk not in memo:
+        keyring: Keyring = request.keyring  # type: ignore[attr-defined]
+        memo[person.pk] = family_of(person, keyring) if person_has_family(person, keyring) else None
+    return memo[person.pk]
+
+
+def page_family_others(request: HttpRequest, person: Person) -> list[UUID]:
+    """The other members of the person's family (see `page_family`); [] without a family."""
+    found = page_family(request, person)
+    return [UUID(m) for m in found.members if m != str(person.pk)] if found else []
+
+
 def relation_get(*, person: Person, keyring: Keyring, relation_id: UUID) -> tuple[FamilyView, dict[str, Any]]:
     """A relation of the person's family, or 404 (ids from another family or organisation never match)."""
     found = family_of(person, keyring)
@@ -81,7 +105,7 @@ def section(request: HttpRequest, view: PersonView) -> dict[str, Any]:
     if not user.organisation.families_enabled:  # type: ignore[union-attr]
         return {"enabled": False}
     keyring: Keyring = request.keyring  # type: ignore[attr-defined]
-    found = family_of(view.person, keyring)
+    found = page_family(request, view.person)
     if found is None:
         return {"enabled": True, "relations": [], "person": view.person}
     names = member_names(user.organisation_id, keyring, found.members)

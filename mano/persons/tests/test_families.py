@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertNotContains
 
 from mano.core.records import record_data
@@ -195,8 +197,7 @@ def test_when_families_are_disabled_the_section_is_hidden_and_pages_404(bob, org
     assert not Family.objects.exists()
 
 
-def test_family_comments_helpers_see_every_member(bob, persons):
-    """family_member_ids is what the comments and documents sections use to show family items."""
+def test_family_member_ids_see_every_member(bob, persons):
     assert family_member_ids(persons["mother"], bob.keyring) == []
     family_link(user=bob.user, keyring=bob.keyring, person=persons["mother"], other=persons["son"], description="")
     assert set(family_member_ids(persons["son"], bob.keyring)) == {persons["mother"].pk, persons["son"].pk}
@@ -204,3 +205,18 @@ def test_family_comments_helpers_see_every_member(bob, persons):
         str(persons["mother"].pk),
         str(persons["son"].pk),
     ]
+
+
+def _family_reads(client, person) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/personnes/{person.pk}/").status_code == 200
+    return sum('"persons_family"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_person_page_opens_the_families_once_and_not_at_all_without_a_family(bob, persons, unlocked_client):
+    """Its comments, documents, actions and families sections all show the family's items; the organisation's
+    families are opened once for them, and not at all for a person whose card says it has no family."""
+    family_link(user=bob.user, keyring=bob.keyring, person=persons["mother"], other=persons["son"], description="X")
+    client = unlocked_client(bob)
+    assert _family_reads(client, persons["son"]) == 1
+    assert _family_reads(client, persons["other"]) == 0

@@ -22,6 +22,7 @@ from mano.core.records import ConflictError
 from mano.persons.forms import check_range
 from mano.persons.models import Comment
 from mano.persons.selectors import comments as selectors
+from mano.persons.selectors.families import person_has_family
 from mano.persons.selectors.persons import PersonView, person_get
 from mano.persons.services import comments as services
 
@@ -104,7 +105,7 @@ def _back(request: AuthenticatedHttpRequest, view: PersonView) -> str:
 @member_required(roles=COMMENT_ROLES)
 def comment_add_view(request: AuthenticatedHttpRequest, person_id: UUID) -> HttpResponse:
     view = _person(request, person_id)
-    family = selectors.person_has_family(view.person, request.keyring)
+    family = person_has_family(view.person, request.keyring)
     form = CommentForm(request.POST or None, family=family, initial={"date": timezone.now()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -137,7 +138,7 @@ def comment_edit_view(request: AuthenticatedHttpRequest, person_id: UUID, commen
         raise
     entry = selectors.comment_entry(comment, request.keyring)
     initial = {"text": entry.text, "date": entry.moment, "urgent": entry.urgent, "family": entry.family}
-    family = entry.family or selectors.person_has_family(view.person, request.keyring)
+    family = entry.family or person_has_family(view.person, request.keyring)
     form = CommentForm(request.POST or None, family=family, initial={**initial, "version": comment.version})
     if request.method == "POST" and form.is_valid():
         try:
