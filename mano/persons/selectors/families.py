@@ -65,7 +65,10 @@ def person_has_family(person: Person, keyring: Keyring) -> bool:
 def page_family(request: HttpRequest, person: Person) -> FamilyView | None:
     """The person's family for the sections of its page (comments, documents, actions, families), worked out once
     a request: the person's card says whether it has one (most persons have none, and then no family is opened),
-    else the organisation's families are opened once instead of once a section. Kept on the request only."""
+    else the organisation's families are opened once instead of once a section. Kept on the request only. None
+    when the organisation has turned families off."""
+    if not request.user.organisation.families_enabled:  # type: ignore[union-attr]
+        return None  # families off: no section shows a family's items
     memo: dict[Any, FamilyView | None] = request.__dict__.setdefault("_mano_page_family", {})
     if person.pk not in memo:
         keyring: Keyring = request.keyring  # type: ignore[attr-defined]

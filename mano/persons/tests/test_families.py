@@ -220,3 +220,13 @@ def test_a_person_page_opens_the_families_once_and_not_at_all_without_a_family(b
     client = unlocked_client(bob)
     assert _family_reads(client, persons["son"]) == 1
     assert _family_reads(client, persons["other"]) == 0
+    assertContains(client.get(f"/personnes/{persons['son'].pk}/"), "Nadia Mère</a>")  # the family's relation
+
+
+def test_with_families_turned_off_no_section_opens_or_shows_them(bob, org_a, persons, unlocked_client):
+    family_link(user=bob.user, keyring=bob.keyring, person=persons["mother"], other=persons["son"], description="X")
+    org_a.organisation.families_enabled = False
+    org_a.organisation.save()
+    client = unlocked_client(bob)
+    assert _family_reads(client, persons["son"]) == 0
+    assertNotContains(client.get(f"/personnes/{persons['son'].pk}/"), "Nadia Mère</a>")
