@@ -27,11 +27,10 @@ def agenda_day_of(moment: datetime, *, night: bool) -> date:
     return (local - timedelta(hours=12)).date() if night else local.date()
 
 
-def day_index(windows: dict[date, tuple[datetime, datetime]], moment: str = "agenda_at") -> Case:
-    """In SQL, the position of a row's day among consecutive `windows` (for rows of their range only)."""
+def day_index(windows: dict[date, tuple[datetime, datetime]]) -> Case:
+    """In SQL, the position of a row's day (by agenda_at) among consecutive `windows` (rows of their range only)."""
     ends = [end for _, end in windows.values()]
-    whens = (When(**{f"{moment}__lt": end}, then=Value(i)) for i, end in enumerate(ends))
-    return Case(*whens, output_field=IntegerField())
+    return Case(*(When(agenda_at__lt=end, then=Value(i)) for i, end in enumerate(ends)), output_field=IntegerField())
 
 
 def firsts_by_day(

@@ -63,12 +63,11 @@ Stored = dict[str, list[Line]]  # by row id (hex)
 
 @dataclass(frozen=True)
 class DayWords:
-    """The day shards of one kind of row. `live(org_id)`: the rows that may have a line (others' lines are dropped
-    at the next write); `moment`: the column that places a row on its day."""
+    """The day shards of one kind of row, placed on their days by `agenda_at`. `live(org_id)`: the rows that may
+    have a line (others' lines are dropped at the next write)."""
 
     store: ShardStore
     live: Callable[[Any], QuerySet[Any]]
-    moment: str = "agenda_at"
 
     def stored(self, org_id: Any, keyring: Keyring, days: Iterable[int]) -> Stored:
         """The lines of these days' shards by row id: one, or two for a row moved from one day of the range to
@@ -87,8 +86,8 @@ class DayWords:
         the lines of rows no longer placed on their day (moved, deleted, no longer live) are dropped at the same
         time: a shard keeps only live rows' words."""
         start, end = (datetime.combine(EPOCH + timedelta(days=day), time(), UTC) for day in (days.start, days.stop))
-        rows = self.live(org_id).filter(**{f"{self.moment}__gte": start, f"{self.moment}__lt": end})
-        placed = {hex_of(pk): key_of(day, pk) for pk, day in raw_values(rows.values_list("pk", UtcDay(self.moment)))}
+        rows = self.live(org_id).filter(agenda_at__gte=start, agenda_at__lt=end)
+        placed = {hex_of(pk): key_of(day, pk) for pk, day in raw_values(rows.values_list("pk", UtcDay("agenda_at")))}
         keys = set(placed.values())
         changes: dict[str, str | None] = {
             line.key: None for pk, found in stored.items() for line in found if placed.get(pk) != line.key
@@ -99,7 +98,7 @@ class DayWords:
     def drop(self, org_id: Any, keyring: Keyring, rows: QuerySet[Any]) -> None:
         """Drop the lines of these rows (being deleted): their words do not wait in their days' shards for the
         next reader of those days."""
-        placed = rows.exclude(**{self.moment: None}).values_list("pk", UtcDay(self.moment))
+        placed = rows.exclude(agenda_at=None).values_list("pk", UtcDay("agenda_at"))
         self.store.rewrite(org_id, {key_of(day, pk): None for pk, day in raw_values(placed)}, keyring)
 
 
