@@ -40,9 +40,9 @@ def family_field_keep(form: Any, *, user: User, keyring: Keyring, persons: Itera
 
 
 def family_actions(*, user: User, keyring: Keyring, others: list[UUID]) -> list[ActionRow]:
-    """Family actions of the other members of the person's family (`others`, from the persons' `page_family_others`):
-    to do first by due date, then the latest done or cancelled ones. Empty when families are off or without family."""
-    if not user.organisation.families_enabled or not others:  # type: ignore[union-attr]
+    """Family actions of the other members of the person's family (`others`, from the persons' `page_family_others`,
+    none when families are off): to do first by due date, then the latest done or cancelled ones."""
+    if not others:
         return []
     rows = actions_of(user).filter(person_id__in=others)
     todo = list(rows.filter(status=Status.TODO).order_by("due_at", "id")[:TODO_LIMIT])

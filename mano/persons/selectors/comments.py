@@ -208,9 +208,7 @@ def section(request: HttpRequest, view: PersonView) -> dict[str, Any]:
 def _family_comments(request: HttpRequest, person: Person, size: int) -> list[Entry]:
     """Family comments written on the other members' files: every member of the family sees them."""
     user, keyring = request.user, request.keyring  # type: ignore[attr-defined]
-    if not user.organisation.families_enabled:  # type: ignore[union-attr]
-        return []
-    others = page_family_others(request, person)
+    others = page_family_others(request, person)  # none when families are off
     if not others:
         return []
     return comments_for_persons(user=user, keyring=keyring, person_ids=others)[:size]  # type: ignore[arg-type]
