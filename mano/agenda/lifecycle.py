@@ -5,10 +5,13 @@
   app; the person's other actions are soft-deleted, so they leave the agenda with the person.
 
 Only plaintext columns change (person, deleted_at): the encrypted payloads are bound to their row and
-organisation, not to a person, so nothing is re-encrypted.
+organisation, not to a person, so nothing is re-encrypted. Each moved or deleted action takes a new version and
+write time like any change (an open edit form sees the conflict, and the agenda's words see a changed day).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
@@ -21,8 +24,12 @@ from mano.core.records import records_data
 from mano.persons.models import Comment, Person
 
 
+def _changed(user: User) -> dict[str, Any]:
+    return {"updated_at": timezone.now(), "updated_by": user, "version": F("version") + 1}
+
+
 def actions_merge(*, kept: Person, other: Person, user: User, keyring: Keyring) -> None:
-    Action.objects.filter(organisation_id=other.organisation_id, person=other).update(person=kept)
+    Action.objects.filter(organisation_id=other.organisation_id, person=other).update(person=kept, **_changed(user))
 
 
 def family_actions_hand_down(*, person: Person, heir: Person, user: User, keyring: Keyring) -> None:
@@ -30,14 +37,14 @@ def family_actions_hand_down(*, person: Person, heir: Person, user: User, keyrin
     moved = [action.pk for action, data in records_data(rows, keyring) if data.get("family")]
     if not moved:
         return
-    Action.objects.filter(pk__in=moved).update(person=heir)
+    Action.objects.filter(pk__in=moved).update(person=heir, **_changed(user))
     live = Comment.objects.filter(organisation_id=person.organisation_id, person=person, deleted_at=None)
     live.filter(action_id__in=moved).update(person=heir)
 
 
 def actions_delete(*, person: Person, user: User, keyring: Keyring) -> None:
-    now = timezone.now()
     live = Action.objects.filter(organisation_id=person.organisation_id, person=person, deleted_at=None)
     ids = list(live.values_list("pk", flat=True))
-    Action.objects.filter(pk__in=ids).update(deleted_at=now, updated_at=now, updated_by=user, version=F("version") + 1)
+    changed = _changed(user)
+    Action.objects.filter(pk__in=ids).update(deleted_at=changed["updated_at"], **changed)
     actions_removed(keyring, ids)

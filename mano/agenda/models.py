@@ -43,12 +43,12 @@ class Action(EncryptedRecord):
             models.Index(fields=["organisation", "deleted_at", "status", "due_at"]),
             models.Index(fields=["organisation", "deleted_at", "completed_at"]),
             # A day or a week: the range on agenda_at, and every column its counts, order and text window read
-            # besides the payload (the version stamps the words of mano.agenda.words), so that SQLite and
-            # PostgreSQL read and sort the range from the index alone.
+            # besides the payload (the version and write time stamp the words of mano.agenda.words), so that
+            # SQLite and PostgreSQL read and sort the range from the index alone.
             models.Index(
                 fields=[
                     *("organisation", "deleted_at", "agenda_at", "status", "urgent", "due_at", "id", "person"),
-                    "version",
+                    *("version", "updated_at"),
                 ],
                 name="agenda_action_day_cover",
             ),

@@ -33,7 +33,7 @@ from mano.agenda.search import TextPersons, text_persons
 from mano.core.crypto import Envelope, Keyring, decrypt_record_texts
 from mano.core.day_words import days_of
 from mano.core.pagination import page_with_rows
-from mano.core.raw import as_uuid, raw_values
+from mano.core.raw import as_uuid, hex_of, raw_values
 from mano.core.records import record_data
 from mano.persons.index import card_names
 from mano.persons.models import Person
@@ -52,6 +52,7 @@ Pair = tuple[Action, dict[str, Any]]
 SCAN_CAP = 5000
 # The most rows a day's tabs or a week decrypt for an encrypted filter; past it the page says its counts are partial.
 WINDOW_CAP = 12_000
+IN_LIST = 5_000  # ids in one IN list, at most (SQLite takes 32,766 parameters, PostgreSQL 65,535)
 # What a day's or a week's rows read of an action (`ActionRow.shown`): a day shows up to a hundred, and the other
 # columns (four more moments, two more ids) cost their conversion for nothing.
 LIST_FIELDS = (
@@ -214,9 +215,19 @@ def _days_matching(
     values = ranged.annotate(day=day_index(windows)).order_by("day", *ORDERED)
     found: dict[date, list[UUID]] = {day: [] for day in days}
     if filters.text and not (filters.categories or filters.without_category):
+        span = days_of(windows[days[0]][0], windows[days[-1]][1])
+        matched = words.window_matches(user, keyring, filters.words, span, WINDOW_CAP)
+        if matched is not None:
+            # Only the matching rows of the range, when they are few enough for an IN list (a word found in most
+            # lines: the whole range, tested here).
+            kept = values.filter(pk__in=[as_uuid(pk) for pk in matched]) if len(matched) <= IN_LIST else values
+            ids = raw_values(kept.values_list("day", "id")[: WINDOW_CAP + 1])
+            for index, pk in ids[:WINDOW_CAP]:
+                if hex_of(pk) in matched:
+                    found[days[index]].append(as_uuid(pk))
+            return Matched(found, len(ids) > WINDOW_CAP)
         raw = raw_values(words.annotated(values).values_list("day", *words.COLUMNS)[: WINDOW_CAP + 1])
         rows = [words.Row(*stamped) for _, *stamped in raw[:WINDOW_CAP]]
-        span = days_of(windows[days[0]][0], windows[days[-1]][1])
         accepted = words.matching(user, keyring, rows, filters.words, ranged, span)
         for index, pk, *_ in raw[:WINDOW_CAP]:
             if pk in accepted:

@@ -12,7 +12,14 @@ used only when its stamp equals the row's current one, so no write path needs to
 action, person or comment changed since the line was written only makes the filter open that action again, and
 write its new line. Stamps are read before the texts they vouch for, so a line is never newer than its stamp.
 
-Restricted members never test the description and comments (they may not read them) and never write lines.
+Each shard also starts with its day's digest (`day_digests`): counts, sums of versions and latest writes of the
+day's live actions, their persons and their comments, in SQL. While a shard's digest is the day's current one,
+its lines are all current and the filter looks for its words in the shard's text alone (`window_matches`), without
+reading the rows' stamps; a day whose digest changed is written again whole, opening only the rows whose own
+stamps changed.
+
+Restricted members never test the description and comments (they may not read them) and never write lines: while
+a day of their range is not current they check each row's stamp (`matching`).
 """
 
 from __future__ import annotations
@@ -21,13 +28,24 @@ import json
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from django.db.models import CharField, Count, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from mano.accounts.models import User
 from mano.agenda.models import Action, ActionWordsShard
 from mano.core.crypto import KeyKind, Keyring, decrypt_record_texts
-from mano.core.day_words import DayWords, UtcDay, day_store, key_of
+from mano.core.day_words import (
+    NO_ROWS,
+    DayWords,
+    Stored,
+    UtcDay,
+    bounds,
+    day_store,
+    digest_of,
+    ids_holding,
+    key_of,
+    lines_of,
+)
 from mano.core.raw import as_uuid, hex_of, raw_values
 from mano.core.records import records_data
 from mano.persons.index import card_names
@@ -92,43 +110,125 @@ def holds(text: str, words: list[str], *, restricted: bool) -> bool:
     return all(word in public or word in person for word in words)
 
 
+def day_digests(org_id: Any, days: range) -> dict[int, str]:
+    """Each UTC day's digest, from SQL, for the days of `days` that hold live actions. Every change to a line's
+    sources changes it: an action entering the day (created, moved in, restored) is its newest write, one leaving
+    lowers the count, an edit raises a version (changing an action's person bumps its version too, see
+    mano.agenda.lifecycle), a person's edit raises its version, and the comments' part works as `comments_stamp`."""
+    start, end = bounds(days)
+    live = WORDS.live(org_id).filter(agenda_at__gte=start, agenda_at__lt=end)
+    actions = live.filter(person__organisation_id=org_id).annotate(day=UtcDay("agenda_at")).values("day").order_by()
+    digests = {
+        day: f"{count}.{versions}.{latest}.{persons}"
+        for day, count, versions, latest, persons in raw_values(
+            actions.annotate(
+                count=Count("id"),
+                versions=Sum("version"),
+                latest=Cast(Max("updated_at"), CharField()),
+                persons=Sum("person__version"),
+            ).values_list("day", "count", "versions", "latest", "persons")
+        )
+    }
+    day_of = Subquery(Action.objects.filter(pk=OuterRef("action_id")).values(day=UtcDay("agenda_at")))
+    comments = (
+        Comment.objects.filter(organisation_id=org_id, action_id__in=live.values("id"))
+        .annotate(day=day_of)
+        .values("day")
+        .order_by()
+        .annotate(count=Count("id", filter=Q(deleted_at=None)), latest=Cast(Max("updated_at"), CharField()))
+    )
+    for day, count, latest in raw_values(comments.values_list("day", "count", "latest")):
+        digests[day] += f"/{count}/{latest}"
+    return digests
+
+
+def window_matches(user: User, keyring: Keyring, words: list[str], days: range, cap: int) -> set[str] | None:
+    """The ids (hex) of the organisation's live actions placed on the UTC days `days` whose own text, person's
+    name or (not for restricted members) description and comments hold every word, as `AgendaFilters.matches`
+    decides; from the days' shards once each is current (its digest is the day's), after writing again those
+    that are not. None when the days hold more than `cap` rows, or for a restricted member while a day is not
+    current (they never write lines): the caller checks its rows one by one."""
+    org_id = user.member_organisation_id
+    restricted = user.role == "restricted"
+    digests = day_digests(org_id, days)  # before the texts it vouches for
+    if sum(int(digest.split(".", 1)[0]) for digest in digests.values()) > cap:
+        return None
+    texts = WORDS.texts(org_id, keyring, days)
+    stale = [day for day in days if digest_of(day, texts.get(day)) != digests.get(day, NO_ROWS)]
+    if stale and restricted:
+        return None
+    if stale:
+        texts.update(_rewritten(user, keyring, stale, digests, texts))
+    first = max(words, key=len) if words else "\t"  # no word: every line (each has a tab)
+    return ids_holding(texts.values(), first, lambda text: holds(text, words, restricted=restricted))
+
+
+def _rewritten(
+    user: User, keyring: Keyring, days: list[int], digests: dict[int, str], texts: dict[int, str]
+) -> dict[int, str]:
+    """The texts of these days' shards made current from their rows (every live action placed on them, whatever
+    the team or status): a row whose stored line has its current stamp keeps it, the others are opened. Each day
+    whose every row got its line is written whole with its digest; the texts are returned either way."""
+    org_id = user.member_organisation_id
+    start, end = bounds(range(days[0], days[-1] + 1))
+    placed = WORDS.live(org_id).filter(agenda_at__gte=start, agenda_at__lt=end)
+    rows = [row for values in raw_values(annotated(placed).values_list(*COLUMNS)) if (row := Row(*values)).day in days]
+    stored = lines_of(texts[day] for day in days if day in texts)
+    lines = _lines(user, keyring, rows, placed, stored, restricted=False)
+    shards: dict[int, list[str]] = {day: [] for day in days}
+    unwritable = set()
+    for row in rows:
+        stamp, text = lines.get(hex_of(row.pk), (None, ""))
+        shards[row.day].append(f"{key_of(row.day, row.pk)}\t{stamp}\t{text}")
+        if stamp is None:  # changed or gone since the digest: the day is left for the next reader
+            unwritable.add(row.day)
+    WORDS.replace_days(
+        org_id, keyring, {day: (digests.get(day, NO_ROWS), shards[day]) for day in days if day not in unwritable}
+    )
+    return {day: "\n".join(shards[day]) for day in days}
+
+
 def matching(
     user: User, keyring: Keyring, rows: list[Row], words: list[str], window: QuerySet[Action], days: range
 ) -> set[Any]:
     """The ids (as in `rows`) of the rows whose own text, person's name or (not for restricted members) description
-    and comments hold every word, as `AgendaFilters.matches` decides. `window`: the rows' query, to read their
-    persons' versions; `days`: the buckets of its range (all are read, so that the line an action left on
-    another day of the range when it moved is dropped). Rows without a current line are opened and, for members
-    who may read everything, their lines written."""
+    and comments hold every word, row by row: a row's stored line is used while its stamp is current, else the row
+    is opened. For restricted members while their days are not current (`window_matches`); nothing is written.
+    `window`: the rows' query, to read their persons' versions; `days`: the buckets of its range."""
     if not rows:
         return set()
-    org_id = user.member_organisation_id
     restricted = user.role == "restricted"
+    stored = WORDS.stored(user.member_organisation_id, keyring, days)
+    lines = _lines(user, keyring, rows, window, stored, restricted=restricted)
+    return {
+        row.pk for row in rows if (line := lines.get(hex_of(row.pk))) and holds(line[1], words, restricted=restricted)
+    }
+
+
+def _lines(
+    user: User, keyring: Keyring, rows: list[Row], window: QuerySet[Action], stored: Stored, *, restricted: bool
+) -> dict[str, tuple[str | None, str]]:
+    """By row id (hex): each row's stamp and text, from its stored line when that line's stamp is the row's
+    current one, else opened (for restricted members, without description and comments). The stamp is None for
+    a row that left `window` since it was read; a row gone from the table is left out. Stamps are read before the
+    texts they vouch for."""
+    org_id = user.member_organisation_id
     persons = Person.objects.filter(organisation_id=org_id, pk__in=window.values("person_id"))  # a covering index
     person_stamps = {pk: f"{hex_of(pk)}.{version}" for pk, version in raw_values(persons.values_list("pk", "version"))}
-    stored = WORDS.stored(org_id, keyring, days)
-    accepted: set[Any] = set()
-    stale: list[Row] = []
-    stamps: dict[str, str] = {}  # of the stale rows whose line may be written
+    lines: dict[str, tuple[str | None, str]] = {}
+    stale: dict[str, str | None] = {}
     for row in rows:
         pk = hex_of(row.pk)
-        person = person_stamps.get(row.person_id)  # None: the row left the window since it was read
-        stamp = f"{row.version}.{person}.{row.comments}"
-        current = next((line for line in stored.get(pk, ()) if line.stamp == stamp), None) if person else None
+        person = person_stamps.get(row.person_id)
+        stamp = f"{row.version}.{person}.{row.comments}" if person else None
+        current = next((line for line in stored.get(pk, ()) if line.stamp == stamp), None) if stamp else None
         if current is None:
-            stale.append(row)
-            stamps.update({pk: stamp} if person else {})
-        elif holds(current.text, words, restricted=restricted):
-            accepted.add(row.pk)
-    fresh = _opened(user, keyring, stale, restricted)
-    accepted.update(row.pk for row in stale if holds(fresh.get(hex_of(row.pk), ""), words, restricted=restricted))
-    writable = fresh.keys() & stamps.keys()
-    if not restricted and writable:
-        lines = {
-            key_of(row.day, row.pk): f"{stamps[pk]}\t{fresh[pk]}" for row in stale if (pk := hex_of(row.pk)) in writable
-        }
-        WORDS.write(org_id, keyring, lines, stored, days)
-    return accepted
+            stale[pk] = stamp
+        else:
+            lines[pk] = (stamp, current.text)
+    rows_to_open = [row for row in rows if hex_of(row.pk) in stale]
+    lines.update({pk: (stale[pk], text) for pk, text in _opened(user, keyring, rows_to_open, restricted).items()})
+    return lines
 
 
 def _opened(user: User, keyring: Keyring, rows: list[Row], restricted: bool) -> dict[str, str]:

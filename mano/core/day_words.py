@@ -9,6 +9,12 @@ The stamp says what the line was made from (the row's version, its person's vers
 while its stamp is the row's current one, so no write path needs to know about these shards: a row changed since
 its line was written is opened again by the next reader, who writes its new line. Stamps must be read before the
 texts they vouch for, so that a line is never newer than its stamp.
+
+A kind may also keep a digest of each whole day (`<UTC day>:digest \\t <digest> \\t`, the shard's first line): what
+SQL says of the day's rows, in a few aggregates (see mano.agenda.words.day_digests). A shard whose digest is the
+day's current one holds a current line for every row of the day, so a reader looks for its words in the shard's
+text without reading the rows' stamps. Such a shard is only ever written whole, with the digest computed before
+the rows were read (`replace_days`).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from django.db.models import Func, IntegerField, QuerySet
 
 from mano.core.crypto import Keyring
 from mano.core.raw import hex_of, raw_values
-from mano.core.shards import ShardStore
+from mano.core.shards import ShardStore, line_spans
 
 EPOCH = date(1970, 1, 1)
 
@@ -48,8 +54,26 @@ def days_of(start: datetime, end: datetime) -> range:
     return range((first - EPOCH).days, (last - EPOCH).days + 1)
 
 
+def bounds(days: range) -> tuple[datetime, datetime]:
+    """The [start, end) instants of these buckets (UTC days)."""
+    start, end = (datetime.combine(EPOCH + timedelta(days=day), time(), UTC) for day in (days.start, days.stop))
+    return start, end
+
+
 def key_of(day: int, pk: Any) -> str:
     return f"{day}:{hex_of(pk)}"
+
+
+DIGEST = "digest"  # the row id part of a day's digest line
+NO_ROWS = "0"  # the digest of a day without rows, and of a day without a shard
+
+
+def digest_of(day: int, text: str | None) -> str:
+    """The digest a day's shard text was written with ("" for a shard without one)."""
+    if text is None:
+        return NO_ROWS
+    head = f"{day}:{DIGEST}\t"
+    return text[len(head) : text.index("\t", len(head))] if text.startswith(head) else ""
 
 
 class Line(NamedTuple):
@@ -69,23 +93,27 @@ class DayWords:
     store: ShardStore
     live: Callable[[Any], QuerySet[Any]]
 
+    def texts(self, org_id: Any, keyring: Keyring, days: Iterable[int]) -> dict[int, str]:
+        """The text of each of these days' shards (a day without one is left out)."""
+        return {b: self.store.open(org_id, b, payload, keyring) for b, payload in self.store.payloads(org_id, days)}
+
     def stored(self, org_id: Any, keyring: Keyring, days: Iterable[int]) -> Stored:
         """The lines of these days' shards by row id: one, or two for a row moved from one day of the range to
         another since its first line was written."""
-        found: Stored = {}
-        for bucket, payload in self.store.payloads(org_id, days):
-            for raw in self.store.open(org_id, bucket, payload, keyring).split("\n"):
-                if raw:
-                    key, stamp, text = raw.split("\t", 2)
-                    found.setdefault(key[key.index(":") + 1 :], []).append(Line(key, stamp, text))
-        return found
+        return lines_of(self.texts(org_id, keyring, days).values())
+
+    def replace_days(self, org_id: Any, keyring: Keyring, days: Mapping[int, tuple[str, list[str]]]) -> None:
+        """Write these days' shards whole: day → its digest (computed before its rows were read) and the lines
+        (`key \\t stamp \\t text`) of every row of the day."""
+        shards = {day: [f"{day}:{DIGEST}\t{digest}\t", *lines] for day, (digest, lines) in days.items()}
+        self.store.replace(org_id, shards, keyring)
 
     def write(self, org_id: Any, keyring: Keyring, lines: Mapping[str, str], stored: Stored, days: range) -> None:
         """Write `lines` (key → stamp and text, tab-separated) of the rows still live and placed on their key's day
         (a row changed while it was read is left for the next reader). In the shards read (`stored`, of `days`),
         the lines of rows no longer placed on their day (moved, deleted, no longer live) are dropped at the same
         time: a shard keeps only live rows' words."""
-        start, end = (datetime.combine(EPOCH + timedelta(days=day), time(), UTC) for day in (days.start, days.stop))
+        start, end = bounds(days)
         rows = self.live(org_id).filter(agenda_at__gte=start, agenda_at__lt=end)
         placed = {hex_of(pk): key_of(day, pk) for pk, day in raw_values(rows.values_list("pk", UtcDay("agenda_at")))}
         keys = set(placed.values())
@@ -93,6 +121,7 @@ class DayWords:
             line.key: None for pk, found in stored.items() for line in found if placed.get(pk) != line.key
         }
         changes.update({key: f"{key}\t{line}" for key, line in lines.items() if key in keys})
+        changes.update({f"{day}:{DIGEST}": None for day in days})  # lines written row by row: the days are not whole
         self.store.rewrite(org_id, changes, keyring)
 
     def drop(self, org_id: Any, keyring: Keyring, rows: QuerySet[Any]) -> None:
@@ -100,6 +129,32 @@ class DayWords:
         next reader of those days."""
         placed = rows.exclude(agenda_at=None).values_list("pk", UtcDay("agenda_at"))
         self.store.rewrite(org_id, {key_of(day, pk): None for pk, day in raw_values(placed)}, keyring)
+
+
+def lines_of(texts: Iterable[str]) -> Stored:
+    """The rows' lines of these shard texts by row id (digest lines left out)."""
+    found: Stored = {}
+    for text in texts:
+        for raw in text.split("\n"):
+            if raw:
+                key, stamp, line = raw.split("\t", 2)
+                pk = key[key.index(":") + 1 :]
+                if pk != DIGEST:
+                    found.setdefault(pk, []).append(Line(key, stamp, line))
+    return found
+
+
+def ids_holding(texts: Iterable[str], first: str, holds: Callable[[str], bool]) -> set[str]:
+    """The row ids (hex) of the lines of these shard texts that hold `first` and pass `holds` (on the line's
+    text): `first` is looked for in each whole text, and only the lines it hits are split."""
+    found: set[str] = set()
+    for text in texts:
+        for start, end in line_spans(text, first):
+            key, _, line = text[start:end].split("\t", 2)
+            pk = key[key.index(":") + 1 :]
+            if pk != DIGEST and holds(line):
+                found.add(pk)
+    return found
 
 
 def day_store(model: type[Any], kind: Any) -> ShardStore:

@@ -164,6 +164,24 @@ class ShardStore:
                 shard.payload = self.envelope(org_id, shard.bucket, kept, keyring)
                 shard.save(update_fields=["payload", "updated_at"])
 
+    def replace(self, org_id: Any, shards: Mapping[int, list[str]], keyring: Keyring) -> None:
+        """Make each of these shards hold exactly its lines (bucket → lines, in order), under a row lock so that
+        a line written meanwhile by another writer is replaced too."""
+        if not shards:
+            return
+        scope = dict(self.scope)
+        with transaction.atomic():
+            self.model.objects.bulk_create(
+                [
+                    self.model(organisation_id=org_id, bucket=b, payload=self.envelope(org_id, b, [], keyring), **scope)
+                    for b in sorted(shards)  # one order for every writer: no deadlock
+                ],
+                ignore_conflicts=True,
+            )
+            for shard in self.rows(org_id).select_for_update().filter(bucket__in=list(shards)).order_by("bucket"):
+                shard.payload = self.envelope(org_id, shard.bucket, shards[shard.bucket], keyring)
+                shard.save(update_fields=["payload", "updated_at"])
+
     def patch(self, org_id: Any, keys: Iterable[str], change: Callable[[str], str], keyring: Keyring) -> None:
         """Apply `change` to the existing lines of `keys`, rewriting each touched shard once under a row lock (a
         change made from a line read earlier could drop a concurrent writer's update of it)."""

@@ -18,6 +18,7 @@ from mano.agenda.models import Action, ActionWordsShard, Status
 from mano.agenda.services import action_delete, action_update, actions_create
 from mano.core.crypto import DecryptionError
 from mano.core.day_words import EPOCH, DayWords, UtcDay, days_of
+from mano.core.raw import hex_of
 from mano.core.records import record_data
 from mano.core.search_param import Search
 from mano.persons.models import Comment
@@ -106,6 +107,38 @@ def test_a_second_read_opens_no_action_and_finds_the_same_rows(org_a, planned, m
     assert opened == []
 
 
+def test_a_change_writes_its_day_again_and_opens_only_the_changed_row(org_a, planned, monkeypatch):
+    admin = org_a["admin"]
+    action, douche = planned
+    assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
+    friday = ActionWordsShard.objects.get(bucket=(FRIDAY - EPOCH).days).payload
+    other = actions_create(
+        user=admin.user,
+        keyring=admin.keyring,
+        persons=[douche.person],
+        name="Rendez-vous CAF",
+        teams=[org_a.day],
+        due_at=_at(TUESDAY, 15),
+        with_time=True,
+    )[0]
+    opened = []
+    real = words._opened
+    monkeypatch.setattr(
+        words, "_opened", lambda user, keyring, rows, *a: opened.extend(rows) or real(user, keyring, rows, *a)
+    )
+    assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF", "Rendez-vous CAF"]}
+    assert [hex_of(row.pk) for row in opened] == [other.pk.hex]
+    assert bytes(ActionWordsShard.objects.get(bucket=(FRIDAY - EPOCH).days).payload) == bytes(friday)
+
+
+def test_restricted_members_read_current_days_from_the_shards_alone(org_a, planned, monkeypatch):
+    admin, restricted = org_a["admin"], org_a["restricted"]
+    assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
+    monkeypatch.setattr(words, "_lines", None)  # no row's stamp is read
+    assert _week(restricted, "karim caf") == {TUESDAY: ["Rendez-vous CAF"]}
+    assert _week(restricted, "logement") == {}  # in the description: not theirs to search
+
+
 def _rename_action(member, action, person, other):
     _update(member, action, name="Rendez-vous CPAM")
 
@@ -144,8 +177,23 @@ def _merge(member, action, person, other):
     merge_persons(member, other, person)
 
 
+def _merge_same_versions(member, action, person, other):
+    """The kept person's version after the merge is the merged one's when its day was written: only the action's
+    own change tells the day's digest."""
+    person.refresh_from_db()
+    person_update(
+        user=member.user, keyring=member.keyring, person=person, expected_version=person.version, name="Karim B."
+    )
+    assert _week(member, "cpam") == {}  # the day written again, with Karim at version 2
+    merge_persons(member, other, person)
+    other.refresh_from_db()
+    assert other.version == 2
+
+
 @pytest.mark.parametrize(
-    "change", [_rename_action, _describe, _comment, _edit_comment, _rename_person, _merge], ids=lambda c: c.__name__
+    "change",
+    [_rename_action, _describe, _comment, _edit_comment, _rename_person, _merge, _merge_same_versions],
+    ids=lambda c: c.__name__,
 )
 def test_a_line_older_than_what_it_was_made_from_is_never_used(org_a, planned, change):
     admin = org_a["admin"]
@@ -189,10 +237,30 @@ def test_a_purged_comment_cannot_bring_an_old_line_back(org_a, planned):
     assert _week(admin, "mairie") == {}
 
 
-def test_rows_that_leave_the_window_while_it_is_read_are_not_a_crash(org_a, planned, monkeypatch):
-    """Between the window's query and the opening of its actions, another member marks one done (it leaves a
-    "to do" window) and another is purged."""
+def test_rows_that_change_or_go_while_their_day_is_written_are_not_a_crash(org_a, planned, monkeypatch):
+    """Between the reading of the days' rows and their opening, another member marks one done (it leaves a "to do"
+    window) and another is purged: the filter answers without them, and the purged row's day is not written as
+    current."""
     admin = org_a["admin"]
+    action, douche = planned
+    opened = words._opened
+
+    def meanwhile(*args):
+        Action.objects.filter(pk=action.pk).update(status=Status.DONE, completed_at=_at(TUESDAY, 11))
+        Action.objects.filter(pk=douche.pk).delete()
+        return opened(*args)
+
+    monkeypatch.setattr(words, "_opened", meanwhile)
+    assert _week(admin, "caf", statuses=[Status.TODO]) == {}
+    monkeypatch.setattr(words, "_opened", opened)
+    assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
+    assert _week(admin, "douche") == {}
+    assert [shard.bucket for shard in ActionWordsShard.objects.all()] == [(TUESDAY - EPOCH).days]
+
+
+def test_restricted_rows_that_leave_the_window_while_it_is_read_are_not_a_crash(org_a, planned, monkeypatch):
+    """The same, row by row, for a restricted member whose days are not current."""
+    restricted = org_a["restricted"]
     action, douche = planned
     stored = DayWords.stored
 
@@ -202,10 +270,10 @@ def test_rows_that_leave_the_window_while_it_is_read_are_not_a_crash(org_a, plan
         return stored(*args)
 
     monkeypatch.setattr(DayWords, "stored", meanwhile)
-    assert _week(admin, "caf", statuses=[Status.TODO]) == {TUESDAY: ["Rendez-vous CAF"]}
+    assert _week(restricted, "caf", statuses=[Status.TODO]) == {TUESDAY: ["Rendez-vous CAF"]}
     monkeypatch.setattr(DayWords, "stored", stored)
-    assert _week(admin, "caf", statuses=[Status.TODO]) == {}
-    assert _week(admin, "douche") == {}
+    assert _week(restricted, "caf", statuses=[Status.TODO]) == {}
+    assert _week(restricted, "douche") == {}
 
 
 def test_a_shard_copied_to_another_organisation_fails_to_open(org_a, org_b, planned):
@@ -230,10 +298,11 @@ def test_a_shard_copied_to_another_organisation_fails_to_open(org_a, org_b, plan
 
 
 def _lines(keyring) -> list[str]:
+    """The rows' lines of every shard (digest lines left out)."""
     lines = []
     for shard in ActionWordsShard.objects.all():
         lines += words.WORDS.store.open(shard.organisation_id, shard.bucket, shard.payload, keyring).split("\n")
-    return [line for line in lines if line]
+    return [line for line in lines if line and ":digest\t" not in line]
 
 
 def test_a_deleted_actions_line_is_dropped_at_once(org_a, planned):
@@ -247,16 +316,14 @@ def test_a_deleted_actions_line_is_dropped_at_once(org_a, planned):
     assert _week(admin, "caf") == {}
 
 
-def test_the_next_write_drops_the_lines_of_rows_gone_another_way(org_a, planned):
-    """A row deleted without the service (a bulk path) keeps its line until a reader writes to its day's shard."""
+def test_a_row_gone_another_way_loses_its_line_at_the_next_read(org_a, planned):
+    """A row deleted without the service (a bulk path) changes its day's digest: the next read writes the day
+    again, without it."""
     admin = org_a["admin"]
     action, douche = planned
     assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
     Action.objects.filter(pk=action.pk).update(deleted_at=timezone.now())
-    assert _week(admin, "caf") == {}  # no write: the deleted action is simply not a row any more
-    assert len(_lines(admin.keyring)) == 2
-    _update(admin, douche, name="Douche CAF")
-    assert _week(admin, "caf") == {FRIDAY: ["Douche CAF"]}
+    assert _week(admin, "caf") == {}
     assert [line.split("\t")[0].split(":")[1] for line in _lines(admin.keyring)] == [douche.pk.hex]
 
 
