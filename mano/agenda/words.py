@@ -39,7 +39,6 @@ from mano.core.day_words import (
     DayWords,
     Stored,
     UtcDay,
-    bounds,
     day_store,
     digest_of,
     ids_holding,
@@ -115,8 +114,7 @@ def day_digests(org_id: Any, days: range) -> dict[int, str]:
     sources changes it: an action entering the day (created, moved in, restored) is its newest write, one leaving
     lowers the count, an edit raises a version (changing an action's person bumps its version too, see
     mano.agenda.lifecycle), a person's edit raises its version, and the comments' part works as `comments_stamp`."""
-    start, end = bounds(days)
-    live = WORDS.live(org_id).filter(agenda_at__gte=start, agenda_at__lt=end)
+    live = WORDS.placed(org_id, days)
     actions = live.filter(person__organisation_id=org_id).annotate(day=UtcDay("agenda_at")).values("day").order_by()
     digests = {
         day: f"{count}.{versions}.{latest}.{persons}"
@@ -170,8 +168,7 @@ def _rewritten(
     the team or status): a row whose stored line has its current stamp keeps it, the others are opened. Each day
     whose every row got its line is written whole with its digest; the texts are returned either way."""
     org_id = user.member_organisation_id
-    start, end = bounds(range(days[0], days[-1] + 1))
-    placed = WORDS.live(org_id).filter(agenda_at__gte=start, agenda_at__lt=end)
+    placed = WORDS.placed(org_id, range(days[0], days[-1] + 1))
     rows = [row for values in raw_values(annotated(placed).values_list(*COLUMNS)) if (row := Row(*values)).day in days]
     stored = lines_of(texts[day] for day in days if day in texts)
     lines = _lines(user, keyring, rows, placed, stored, restricted=False)

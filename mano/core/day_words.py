@@ -87,11 +87,16 @@ Stored = dict[str, list[Line]]  # by row id (hex)
 
 @dataclass(frozen=True)
 class DayWords:
-    """The day shards of one kind of row, placed on their days by `agenda_at`. `live(org_id)`: the rows that may
-    have a line (others' lines are dropped at the next write)."""
+    """The day shards of one kind of row, placed on their days by `agenda_at`. `live(org_id)`: the rows not deleted
+    (the kind decides which of them have a line)."""
 
     store: ShardStore
     live: Callable[[Any], QuerySet[Any]]
+
+    def placed(self, org_id: Any, days: range) -> QuerySet[Any]:
+        """The live rows placed on these days."""
+        start, end = bounds(days)
+        return self.live(org_id).filter(agenda_at__gte=start, agenda_at__lt=end)
 
     def texts(self, org_id: Any, keyring: Keyring, days: Iterable[int]) -> dict[int, str]:
         """The text of each of these days' shards (a day without one is left out)."""
@@ -107,22 +112,6 @@ class DayWords:
         (`key \\t stamp \\t text`) of every row of the day."""
         shards = {day: [f"{day}:{DIGEST}\t{digest}\t", *lines] for day, (digest, lines) in days.items()}
         self.store.replace(org_id, shards, keyring)
-
-    def write(self, org_id: Any, keyring: Keyring, lines: Mapping[str, str], stored: Stored, days: range) -> None:
-        """Write `lines` (key → stamp and text, tab-separated) of the rows still live and placed on their key's day
-        (a row changed while it was read is left for the next reader). In the shards read (`stored`, of `days`),
-        the lines of rows no longer placed on their day (moved, deleted, no longer live) are dropped at the same
-        time: a shard keeps only live rows' words."""
-        start, end = bounds(days)
-        rows = self.live(org_id).filter(agenda_at__gte=start, agenda_at__lt=end)
-        placed = {hex_of(pk): key_of(day, pk) for pk, day in raw_values(rows.values_list("pk", UtcDay("agenda_at")))}
-        keys = set(placed.values())
-        changes: dict[str, str | None] = {
-            line.key: None for pk, found in stored.items() for line in found if placed.get(pk) != line.key
-        }
-        changes.update({key: f"{key}\t{line}" for key, line in lines.items() if key in keys})
-        changes.update({f"{day}:{DIGEST}": None for day in days})  # lines written row by row: the days are not whole
-        self.store.rewrite(org_id, changes, keyring)
 
     def drop(self, org_id: Any, keyring: Keyring, rows: QuerySet[Any]) -> None:
         """Drop the lines of these rows (being deleted): their words do not wait in their days' shards for the

@@ -65,7 +65,15 @@ class Consultation(HealthRecord):
     class Meta:
         indexes = [
             models.Index(fields=["organisation", "person_link", "deleted_at"]),
-            models.Index(fields=["organisation", "deleted_at", "agenda_at"]),
+            # A day or a week: the range on agenda_at and every column the agenda's placing and its words' digests
+            # read (mano.medical.words.day_digests), so that the range is read from the index alone.
+            models.Index(
+                fields=[
+                    *("organisation", "deleted_at", "agenda_at", "status", "due_at", "id", "only_visible_by"),
+                    *("version", "updated_at"),
+                ],
+                name="medical_consultation_day_cover",
+            ),
         ]
 
 

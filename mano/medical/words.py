@@ -10,6 +10,11 @@ The words are the consultation's name, type, person's name and field values. Row
 link only, so the stamp names the person the line was made from and a reader checks that person's current
 version (a consultation changes person only with a new version of its own).
 
+Each shard starts with its day's digest (see mano.core.day_words): the count, version sum and latest write of the
+day's shared live consultations, in SQL, then the persons its lines name with their versions. While the SQL part
+is the day's and those persons have those versions, every line of the day is current and the words are looked
+for in the shard's text alone; a day that changed is written again whole, opening only its changed rows.
+
 Private consultations ("visible seulement par moi") never get a line: their owner's reads open them, and other
 professionals never match them.
 """
@@ -20,10 +25,24 @@ import json
 from typing import Any, NamedTuple
 from uuid import UUID
 
+from django.db.models import CharField, Count, Max, Q, Sum
+from django.db.models.functions import Cast
+
 from mano.accounts.models import User
 from mano.core.crypto import Envelope, KeyKind, Keyring, decrypt_record_texts
-from mano.core.day_words import DayWords, Line, Stored, day_store, key_of
-from mano.core.raw import hex_of, raw_values
+from mano.core.day_words import (
+    NO_ROWS,
+    DayWords,
+    Line,
+    Stored,
+    UtcDay,
+    day_store,
+    digest_of,
+    ids_holding,
+    key_of,
+    lines_of,
+)
+from mano.core.raw import as_uuid, hex_of, raw_values
 from mano.medical.models import Consultation, ConsultationWordsShard
 from mano.persons.index import card_names
 from mano.persons.models import Person
@@ -31,8 +50,11 @@ from mano.persons.text import fold
 
 WORDS = DayWords(
     day_store(ConsultationWordsShard, KeyKind.HEALTH),
-    lambda org_id: Consultation.objects.filter(organisation_id=org_id, deleted_at=None, only_visible_by=None),
+    lambda org_id: Consultation.objects.filter(organisation_id=org_id, deleted_at=None),
 )
+# The consultations that have a line. Tested in the aggregates and in Python, never in a range's WHERE clause:
+# SQLite then reads every shared consultation of the organisation through the only_visible_by index.
+SHARED = Q(only_visible_by=None)
 
 
 class Row(NamedTuple):
@@ -46,33 +68,109 @@ class Row(NamedTuple):
 
 def matching(user: User, keyring: Keyring, rows: list[Row], words: list[str], days: range | None) -> set[UUID]:
     """The ids of the rows whose words hold every word, among the shared ones and the user's own private ones.
-    `days`: the buckets of the window (all are read, so that the line a consultation left on another day of the
-    window when it moved is dropped). Shared rows without a current line are opened and their lines written.
-    Without a window (the list's latest consultations, spread over any number of days) every row is opened and
-    nothing is written."""
+    `days`: the buckets of the window, whose shards decide for the shared rows (see `_shared_matching`). Without a
+    window (the list's latest consultations, spread over any number of days) every row is opened and nothing is
+    written."""
     if not rows:
         return set()
-    org_id = user.member_organisation_id
-    shared = [row for row in rows if row.owner_id is None]
-    stored = WORDS.stored(org_id, keyring, days) if days is not None else {}
-    candidates = {row.pk: line for row in shared if (line := _same_version(stored, row))}
-    versions = _person_versions(org_id, {_person_of(line) for line in candidates.values()})
-    accepted: set[UUID] = set()
-    stale: list[Row] = []
-    for row in shared:
-        line = candidates.get(row.pk)
-        if line is None or line.stamp != _stamp(row.version, _person_of(line), versions):
-            stale.append(row)
-        elif all(word in line.text for word in words):
-            accepted.add(row.pk)
     mine = [row for row in rows if row.owner_id == user.pk]
-    fresh = _fresh(user, keyring, stale + mine)
-    accepted.update(pk for pk, (_, text) in fresh.items() if all(word in text for word in words))
-    lines = {key_of(row.day, row.pk): "\t".join(fresh[row.pk]) for row in stale if row.pk in fresh}
-    turned_private = any(row.pk.hex in stored for row in rows if row.owner_id is not None)
-    if (lines or turned_private) and days is not None:
-        WORDS.write(org_id, keyring, lines, stored, days)  # also drops the lines of rows turned private
-    return accepted
+    if days is None:
+        opened = _fresh(user, keyring, [row for row in rows if row.owner_id is None] + mine)
+        return {pk for pk, (_, text) in opened.items() if _holds(text, words)}
+    shared = _shared_matching(user, keyring, words, days)
+    found = {row.pk for row in rows if row.owner_id is None and row.pk.hex in shared}
+    return found | {pk for pk, (_, text) in _fresh(user, keyring, mine).items() if _holds(text, words)}
+
+
+def _holds(text: str, words: list[str]) -> bool:
+    return all(word in text for word in words)
+
+
+def day_digests(org_id: Any, days: range) -> dict[int, str]:
+    """The SQL part of each UTC day's digest, for the days of `days` that hold shared live consultations: any
+    consultation entering the day is its latest write, one leaving lowers the count, an edit raises a version."""
+    by_day = WORDS.placed(org_id, days).annotate(day=UtcDay("agenda_at")).values("day").order_by()
+    sums = by_day.annotate(
+        count=Count("id", filter=SHARED),
+        versions=Sum("version", filter=SHARED),
+        latest=Cast(Max("updated_at", filter=SHARED), CharField()),
+    )
+    return {
+        day: f"{count}.{versions}.{latest}"
+        for day, count, versions, latest in raw_values(sums.values_list("day", "count", "versions", "latest"))
+        if count
+    }
+
+
+def _named(digest: str) -> tuple[str, dict[str, str]]:
+    """A stored digest's SQL part and the persons (hex → version) its day's lines name."""
+    sql, _, persons = digest.partition(";")
+    return sql, dict(person.split(".") for person in persons.split(",") if person)
+
+
+def _shared_matching(user: User, keyring: Keyring, words: list[str], days: range) -> set[str]:
+    """The ids (hex) of the shared live consultations placed on the UTC days `days` whose words hold every word,
+    from the days' shards once each is current, after writing again those that are not."""
+    org_id = user.member_organisation_id
+    digests = day_digests(org_id, days)
+    texts = WORDS.texts(org_id, keyring, days)
+    named = {day: _named(digest_of(day, texts.get(day))) for day in days}
+    versions = _person_versions(org_id, {person for _, persons in named.values() for person in persons})
+    stale = [
+        day
+        for day, (sql, persons) in named.items()
+        if sql != digests.get(day, NO_ROWS) or any(versions.get(p, "") != v for p, v in persons.items())
+    ]
+    if stale:
+        texts.update(_rewritten(user, keyring, stale, digests, texts))
+    first = max(words, key=len) if words else "\t"  # no word: every line (each has a tab)
+    return ids_holding(texts.values(), first, lambda text: _holds(text, words))
+
+
+def _rewritten(
+    user: User, keyring: Keyring, days: list[int], digests: dict[int, str], texts: dict[int, str]
+) -> dict[int, str]:
+    """The texts of these days' shards made current from their shared live consultations: a line of the row's
+    version whose person still has the stamped version is kept, the other rows are opened. Each day whose every
+    row got its line, each person at one version, is written whole with its digest; the texts are returned
+    either way."""
+    org_id = user.member_organisation_id
+    placed = WORDS.placed(org_id, range(days[0], days[-1] + 1))
+    rows = [
+        Row(as_uuid(pk), version, day, None)
+        for pk, version, day, owner in raw_values(
+            placed.values_list("pk", "version", UtcDay("agenda_at"), "only_visible_by_id")
+        )
+        if day in days and owner is None
+    ]
+    stored = lines_of(texts[day] for day in days if day in texts)
+    candidates = {row.pk: line for row in rows if (line := _same_version(stored, row))}
+    versions = _person_versions(org_id, {_person_of(line) for line in candidates.values()})
+    lines: dict[UUID, tuple[str, str]] = {}
+    for row in rows:
+        line = candidates.get(row.pk)
+        if line is not None and line.stamp == _stamp(row.version, _person_of(line), versions):
+            lines[row.pk] = (line.stamp, line.text)
+    lines.update(_fresh(user, keyring, [row for row in rows if row.pk not in lines]))
+    shards: dict[int, list[str]] = {day: [] for day in days}
+    persons: dict[int, dict[str, str]] = {day: {} for day in days}
+    unwritable = set()
+    for row in rows:
+        stamp, text = lines.get(row.pk, ("..", ""))
+        _, person, version = stamp.split(".")
+        if row.pk not in lines or (person and persons[row.day].setdefault(person, version) != version):
+            unwritable.add(row.day)  # changed since the digest, or a person read at two versions
+        shards[row.day].append(f"{key_of(row.day, row.pk)}\t{stamp}\t{text}")
+    WORDS.replace_days(
+        org_id,
+        keyring,
+        {
+            day: (f"{digests.get(day, NO_ROWS)};{','.join(f'{p}.{v}' for p, v in persons[day].items())}", shards[day])
+            for day in days
+            if day not in unwritable
+        },
+    )
+    return {day: "\n".join(shards[day]) for day in days}
 
 
 def _same_version(stored: Stored, row: Row) -> Line | None:

@@ -89,10 +89,11 @@ def _week(member, text: str, monday: date = MONDAY) -> dict[date, list[str]]:
 
 
 def _lines(keyring) -> list[str]:
+    """The rows' lines of every shard (digest lines left out)."""
     lines = []
     for shard in ConsultationWordsShard.objects.all():
         lines += words.WORDS.store.open(shard.organisation_id, shard.bucket, shard.payload, keyring).split("\n")
-    return [line for line in lines if line]
+    return [line for line in lines if line and ":digest\t" not in line]
 
 
 def test_a_second_read_opens_no_consultation_and_finds_the_same_rows(org_a, held, monkeypatch):
@@ -190,17 +191,17 @@ def test_a_deleted_persons_lines_are_dropped_at_once(org_a, held):
 
 
 def test_a_consultation_made_private_while_it_is_read_is_neither_matched_nor_written(org_a, held, monkeypatch):
-    """Between the window's query and the opening of its rows, the nurse makes her consultation private: the
+    """Between the window's query and the reading of its shards, the nurse makes her consultation private: the
     colleague's read must not match its new words, nor write them in the shared shard."""
     nurse, colleague = org_a["normal_health"], org_a["admin_health"]
     pansement = held[1]
-    stored = words.WORDS.stored.__func__  # type: ignore[attr-defined]
+    texts = words.WORDS.texts.__func__  # type: ignore[attr-defined]
 
     def meanwhile(self, *args):
         _update(nurse, pansement, name="Pansement secret", only_me=True)
-        return stored(self, *args)
+        return texts(self, *args)
 
-    monkeypatch.setattr(type(words.WORDS), "stored", meanwhile)
+    monkeypatch.setattr(type(words.WORDS), "texts", meanwhile)
     assert _week(colleague, "secret") == {}
     monkeypatch.undo()
     assert pansement.pk.hex not in _ids(nurse.keyring)
@@ -222,13 +223,13 @@ def test_a_consultation_before_1970_has_its_line(org_a, held):
 def test_rows_that_leave_the_table_while_they_are_read_are_not_a_crash(org_a, held, monkeypatch):
     nurse = org_a["normal_health"]
     bilan = held[0]
-    stored = words.WORDS.stored.__func__  # type: ignore[attr-defined]
+    texts = words.WORDS.texts.__func__  # type: ignore[attr-defined]
 
     def meanwhile(self, *args):
         Consultation.objects.filter(pk=bilan.pk).delete()
-        return stored(self, *args)
+        return texts(self, *args)
 
-    monkeypatch.setattr(type(words.WORDS), "stored", meanwhile)
+    monkeypatch.setattr(type(words.WORDS), "texts", meanwhile)
     assert _week(nurse, "bilan") == {}
 
 
