@@ -17,14 +17,19 @@ class AgendaConfig(AppConfig):
 
         if not any(s.name == "actions" for s in SECTIONS):
             SECTIONS.insert(0, Section("actions", section, WITH_RESTRICTED))
-        # A person's merge or deletion carries its actions along (family actions go to another member).
+        # A person's merge or deletion carries its actions along (family actions go to another member); a new name
+        # or a comment written changes the words of the actions concerned.
         from mano.agenda import lifecycle
+        from mano.persons.services import comments as persons_comments
         from mano.persons.services import lifecycle as persons_lifecycle
+        from mano.persons.services import persons as persons_services
 
         for handlers, handler in (
             (persons_lifecycle.MERGE_HANDLERS, lifecycle.actions_merge),
             (persons_lifecycle.HAND_DOWN_HANDLERS, lifecycle.family_actions_hand_down),
             (persons_lifecycle.DELETE_HANDLERS, lifecycle.actions_delete),
+            (persons_services.RENAMED_HANDLERS, lifecycle.person_renamed),
+            (persons_comments.WRITTEN_HANDLERS, lifecycle.comment_written),
         ):
             if handler not in handlers:
                 handlers.append(handler)

@@ -1,4 +1,5 @@
-"""What a person's deletion or merge does to its actions (registered in mano.persons.services.lifecycle).
+"""What a person's deletion, merge or new name, and a comment written on an action, do to the actions (registered
+with the persons' services in mano.agenda.apps).
 
 - Merge: the actions of the merged file go to the kept one, like its comments and passages.
 - Deletion: the family actions go to another member of the family (with their comments), as in the original
@@ -7,6 +8,9 @@
 Only plaintext columns change (person, deleted_at): the encrypted payloads are bound to their row and
 organisation, not to a person, so nothing is re-encrypted. Each moved or deleted action takes a new version and
 write time like any change (an open edit form sees the conflict, and the agenda's words see a changed day).
+- New name, comment written: the action's words hold the person's name and its comments (mano.agenda.words), so
+  the actions concerned take a new write time, not a version (nothing of the action itself changed: an open edit
+  form stays valid).
 """
 
 from __future__ import annotations
@@ -48,3 +52,16 @@ def actions_delete(*, person: Person, user: User, keyring: Keyring) -> None:
     changed = _changed(user)
     Action.objects.filter(pk__in=ids).update(deleted_at=changed["updated_at"], **changed)
     actions_removed(keyring, ids)
+
+
+def person_renamed(person: Person) -> None:
+    Action.objects.filter(organisation_id=person.organisation_id, person=person, deleted_at=None).update(
+        updated_at=timezone.now()
+    )
+
+
+def comment_written(comment: Comment) -> None:
+    if comment.action_id is not None:
+        Action.objects.filter(organisation_id=comment.organisation_id, pk=comment.action_id).update(
+            updated_at=timezone.now()
+        )

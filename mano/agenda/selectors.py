@@ -228,7 +228,7 @@ def _days_matching(
             return Matched(found, len(ids) > WINDOW_CAP)
         raw = raw_values(words.annotated(values).values_list("day", *words.COLUMNS)[: WINDOW_CAP + 1])
         rows = [words.Row(*stamped) for _, *stamped in raw[:WINDOW_CAP]]
-        accepted = words.matching(user, keyring, rows, filters.words, ranged, span)
+        accepted = words.matching(user, keyring, rows, filters.words, span)
         for index, pk, *_ in raw[:WINDOW_CAP]:
             if pk in accepted:
                 found[days[index]].append(as_uuid(pk))

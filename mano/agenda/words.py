@@ -4,19 +4,19 @@ Filtering a busy week on a text used to open every action of the week, its perso
 (~6,000 actions at 20,000 persons). Here each action placed on a UTC day has one line in that day's encrypted
 shard (`ActionWordsShard`, K_general, like the persons' search shards):
 
-    <UTC day>:<action id hex> \\t <stamp> \\t <name, categories> \\t <description, comments> \\t <person's name>
+    <UTC day>:<action id hex> \\t <version>.<write time> \\t <name, categories> \\t <description, comments>
+        \\t <person's name>
 
-all folded. The stamp holds what the line was made from: the action's version, its person and the person's
-version, and how many live comments the action has with the latest moment one of them was written. A line is
-used only when its stamp equals the row's current one, so no write path needs to know about these shards: an
-action, person or comment changed since the line was written only makes the filter open that action again, and
-write its new line. Stamps are read before the texts they vouch for, so a line is never newer than its stamp.
+all folded. An action's line changes only when its row does: its own writes raise its version, and the writes
+of what else the line holds give it a new write time (`updated_at`): a comment on it written, edited or removed,
+its person renamed (mano.agenda.lifecycle, registered with the persons' services). So the row's version and write
+time, read from the agenda's covering index, stamp its line.
 
-Each shard also starts with its day's digest (`day_digests`): counts, sums of versions and latest writes of the
-day's live actions, their persons and their comments, in SQL. While a shard's digest is the day's current one,
-its lines are all current and the filter looks for its words in the shard's text alone (`window_matches`), without
-reading the rows' stamps; a day whose digest changed is written again whole, opening only the rows whose own
-stamps changed.
+Each shard starts with its day's digest (`day_digests`): the count, version sum and latest write time of the day's
+live actions. An action entering the day is its latest write, one leaving lowers the count, one changed in place
+raises a version or the latest write time. While a shard's digest is the day's current one, every line is current
+and the filter looks for its words in the shard's text alone (`window_matches`); a day whose digest changed is
+written again whole, opening only the rows whose stamps changed.
 
 Restricted members never test the description and comments (they may not read them) and never write lines: while
 a day of their range is not current they check each row's stamp (`matching`).
@@ -28,8 +28,8 @@ import json
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from django.db.models import CharField, Count, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models import CharField, Count, Max, QuerySet, Sum
+from django.db.models.functions import Cast
 
 from mano.accounts.models import User
 from mano.agenda.models import Action, ActionWordsShard
@@ -48,7 +48,7 @@ from mano.core.day_words import (
 from mano.core.raw import as_uuid, hex_of, raw_values
 from mano.core.records import records_data
 from mano.persons.index import card_names
-from mano.persons.models import Comment, Person
+from mano.persons.models import Comment
 from mano.persons.text import fold
 
 WORDS = DayWords(
@@ -57,35 +57,14 @@ WORDS = DayWords(
 )
 
 
-def comments_stamp() -> Coalesce:
-    """Per action, in SQL, as text: how many live comments it has and the latest moment any of its comments was
-    written (created, edited or removed). If both are what they were when a line was written, every live comment
-    is one that was live then, unchanged: a later change would have left a later moment, unless purged with its
-    comment, and a purged comment was removed, so it is missing from the count (comments are never restored)."""
-    stamps = (
-        Comment.objects.filter(action_id=OuterRef("pk"))
-        .order_by()
-        .values("action_id")
-        .annotate(
-            stamp=Concat(
-                Cast(Count("id", filter=Q(deleted_at=None)), CharField()),
-                Value("/"),
-                Cast(Max("updated_at"), CharField()),  # text: a timestamp costs PostgreSQL's driver ~10 µs to convert
-                output_field=CharField(),
-            )
-        )
-        .values("stamp")
-    )
-    return Coalesce(Subquery(stamps, output_field=CharField()), Value(""))
-
-
 def annotated(rows: QuerySet[Action]) -> QuerySet[Action]:
     """`rows` with what a `Row` reads besides its columns."""
-    return rows.annotate(utc_day=UtcDay("agenda_at"), comments_stamp=comments_stamp())
+    # The write time as text: a timestamp costs PostgreSQL's driver ~10 µs to convert.
+    return rows.annotate(utc_day=UtcDay("agenda_at"), written=Cast("updated_at", CharField()))
 
 
 # The columns of a `Row`, from `annotated` rows.
-COLUMNS = ("id", "person_id", "version", "utc_day", "comments_stamp")
+COLUMNS = ("id", "person_id", "version", "utc_day", "written")
 
 
 class Row(NamedTuple):
@@ -96,7 +75,11 @@ class Row(NamedTuple):
     person_id: Any
     version: int
     day: int  # UTC day, the bucket of its line
-    comments: str  # see comments_stamp
+    written: str  # updated_at, as text
+
+    @property
+    def stamp(self) -> str:
+        return f"{self.version}.{self.written}"
 
 
 def holds(text: str, words: list[str], *, restricted: bool) -> bool:
@@ -110,34 +93,14 @@ def holds(text: str, words: list[str], *, restricted: bool) -> bool:
 
 
 def day_digests(org_id: Any, days: range) -> dict[int, str]:
-    """Each UTC day's digest, from SQL, for the days of `days` that hold live actions. Every change to a line's
-    sources changes it: an action entering the day (created, moved in, restored) is its newest write, one leaving
-    lowers the count, an edit raises a version (changing an action's person bumps its version too, see
-    mano.agenda.lifecycle), a person's edit raises its version, and the comments' part works as `comments_stamp`."""
-    live = WORDS.placed(org_id, days)
-    actions = live.filter(person__organisation_id=org_id).annotate(day=UtcDay("agenda_at")).values("day").order_by()
-    digests = {
-        day: f"{count}.{versions}.{latest}.{persons}"
-        for day, count, versions, latest, persons in raw_values(
-            actions.annotate(
-                count=Count("id"),
-                versions=Sum("version"),
-                latest=Cast(Max("updated_at"), CharField()),
-                persons=Sum("person__version"),
-            ).values_list("day", "count", "versions", "latest", "persons")
-        )
+    """Each UTC day's digest, from SQL (the agenda's covering index), for the days of `days` that hold live
+    actions."""
+    by_day = WORDS.placed(org_id, days).annotate(day=UtcDay("agenda_at")).values("day").order_by()
+    sums = by_day.annotate(count=Count("id"), versions=Sum("version"), latest=Cast(Max("updated_at"), CharField()))
+    return {
+        day: f"{count}.{versions}.{latest}"
+        for day, count, versions, latest in raw_values(sums.values_list("day", "count", "versions", "latest"))
     }
-    day_of = Subquery(Action.objects.filter(pk=OuterRef("action_id")).values(day=UtcDay("agenda_at")))
-    comments = (
-        Comment.objects.filter(organisation_id=org_id, action_id__in=live.values("id"))
-        .annotate(day=day_of)
-        .values("day")
-        .order_by()
-        .annotate(count=Count("id", filter=Q(deleted_at=None)), latest=Cast(Max("updated_at"), CharField()))
-    )
-    for day, count, latest in raw_values(comments.values_list("day", "count", "latest")):
-        digests[day] += f"/{count}/{latest}"
-    return digests
 
 
 def window_matches(user: User, keyring: Keyring, words: list[str], days: range, cap: int) -> set[str] | None:
@@ -171,13 +134,13 @@ def _rewritten(
     placed = WORDS.placed(org_id, range(days[0], days[-1] + 1))
     rows = [row for values in raw_values(annotated(placed).values_list(*COLUMNS)) if (row := Row(*values)).day in days]
     stored = lines_of(texts[day] for day in days if day in texts)
-    lines = _lines(user, keyring, rows, placed, stored, restricted=False)
+    lines = _lines(user, keyring, rows, stored, restricted=False)
     shards: dict[int, list[str]] = {day: [] for day in days}
     unwritable = set()
     for row in rows:
-        stamp, text = lines.get(hex_of(row.pk), (None, ""))
+        stamp, text = lines.get(hex_of(row.pk), ("", ""))
         shards[row.day].append(f"{key_of(row.day, row.pk)}\t{stamp}\t{text}")
-        if stamp is None:  # changed or gone since the digest: the day is left for the next reader
+        if not stamp:  # gone since the digest: the day is left for the next reader
             unwritable.add(row.day)
     WORDS.replace_days(
         org_id, keyring, {day: (digests.get(day, NO_ROWS), shards[day]) for day in days if day not in unwritable}
@@ -185,46 +148,37 @@ def _rewritten(
     return {day: "\n".join(shards[day]) for day in days}
 
 
-def matching(
-    user: User, keyring: Keyring, rows: list[Row], words: list[str], window: QuerySet[Action], days: range
-) -> set[Any]:
+def matching(user: User, keyring: Keyring, rows: list[Row], words: list[str], days: range) -> set[Any]:
     """The ids (as in `rows`) of the rows whose own text, person's name or (not for restricted members) description
     and comments hold every word, row by row: a row's stored line is used while its stamp is current, else the row
     is opened. For restricted members while their days are not current (`window_matches`); nothing is written.
-    `window`: the rows' query, to read their persons' versions; `days`: the buckets of its range."""
+    `days`: the buckets of the rows' range."""
     if not rows:
         return set()
     restricted = user.role == "restricted"
     stored = WORDS.stored(user.member_organisation_id, keyring, days)
-    lines = _lines(user, keyring, rows, window, stored, restricted=restricted)
+    lines = _lines(user, keyring, rows, stored, restricted=restricted)
     return {
         row.pk for row in rows if (line := lines.get(hex_of(row.pk))) and holds(line[1], words, restricted=restricted)
     }
 
 
 def _lines(
-    user: User, keyring: Keyring, rows: list[Row], window: QuerySet[Action], stored: Stored, *, restricted: bool
-) -> dict[str, tuple[str | None, str]]:
-    """By row id (hex): each row's stamp and text, from its stored line when that line's stamp is the row's
-    current one, else opened (for restricted members, without description and comments). The stamp is None for
-    a row that left `window` since it was read; a row gone from the table is left out. Stamps are read before the
-    texts they vouch for."""
-    org_id = user.member_organisation_id
-    persons = Person.objects.filter(organisation_id=org_id, pk__in=window.values("person_id"))  # a covering index
-    person_stamps = {pk: f"{hex_of(pk)}.{version}" for pk, version in raw_values(persons.values_list("pk", "version"))}
-    lines: dict[str, tuple[str | None, str]] = {}
-    stale: dict[str, str | None] = {}
+    user: User, keyring: Keyring, rows: list[Row], stored: Stored, *, restricted: bool
+) -> dict[str, tuple[str, str]]:
+    """By row id (hex): each row's stamp and text, from its stored line when that line has the row's stamp, else
+    opened (for restricted members, without description and comments); a row gone from the table since it was
+    read is left out."""
+    lines: dict[str, tuple[str, str]] = {}
+    stale: list[Row] = []
     for row in rows:
-        pk = hex_of(row.pk)
-        person = person_stamps.get(row.person_id)
-        stamp = f"{row.version}.{person}.{row.comments}" if person else None
-        current = next((line for line in stored.get(pk, ()) if line.stamp == stamp), None) if stamp else None
+        current = next((line for line in stored.get(hex_of(row.pk), ()) if line.stamp == row.stamp), None)
         if current is None:
-            stale[pk] = stamp
+            stale.append(row)
         else:
-            lines[pk] = (stamp, current.text)
-    rows_to_open = [row for row in rows if hex_of(row.pk) in stale]
-    lines.update({pk: (stale[pk], text) for pk, text in _opened(user, keyring, rows_to_open, restricted).items()})
+            lines[hex_of(row.pk)] = (row.stamp, current.text)
+    stamps = {hex_of(row.pk): row.stamp for row in stale}
+    lines.update({pk: (stamps[pk], text) for pk, text in _opened(user, keyring, stale, restricted).items()})
     return lines
 
 

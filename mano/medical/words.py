@@ -75,11 +75,11 @@ def matching(user: User, keyring: Keyring, rows: list[Row], words: list[str], da
         return set()
     mine = [row for row in rows if row.owner_id == user.pk]
     if days is None:
-        opened = _fresh(user, keyring, [row for row in rows if row.owner_id is None] + mine)
+        opened = _fresh(user, keyring, [row for row in rows if row.owner_id is None] + mine, stamped=False)
         return {pk for pk, (_, text) in opened.items() if _holds(text, words)}
     shared = _shared_matching(user, keyring, words, days)
     found = {row.pk for row in rows if row.owner_id is None and row.pk.hex in shared}
-    return found | {pk for pk, (_, text) in _fresh(user, keyring, mine).items() if _holds(text, words)}
+    return found | {pk for pk, (_, text) in _fresh(user, keyring, mine, stamped=False).items() if _holds(text, words)}
 
 
 def _holds(text: str, words: list[str]) -> bool:
@@ -194,11 +194,12 @@ def _person_versions(org_id: Any, persons: set[str]) -> dict[str, str]:
     return {hex_of(pk): str(version) for pk, version in raw_values(rows.values_list("pk", "version"))}
 
 
-def _fresh(user: User, keyring: Keyring, rows: list[Row]) -> dict[UUID, tuple[str, str]]:
+def _fresh(user: User, keyring: Keyring, rows: list[Row], *, stamped: bool = True) -> dict[UUID, tuple[str, str]]:
     """The stamps and words of these consultations, opened from their payloads and their persons' cards. A row
     changed since the window was read (a new version: made private, moved, edited) or deleted is left out, for the
     next reader: its new payload may no longer be the reader's to match, nor a shared one to write. The persons'
-    versions are read before their names, so that a line is never newer than its stamp."""
+    versions are read before their names, so that a line is never newer than its stamp; not `stamped` (rows that
+    are never written: private ones), no stamp."""
     if not rows:
         return {}
     versions = {row.pk: row.version for row in rows}
@@ -211,7 +212,7 @@ def _fresh(user: User, keyring: Keyring, rows: list[Row]) -> dict[UUID, tuple[st
         if versions[pk] == version
     ]
     data = opened(user, keyring, unchanged)
-    persons = _person_versions(user.member_organisation_id, {_person_hex(d) for d in data.values()})
+    persons = _person_versions(user.member_organisation_id, {_person_hex(d) for d in data.values()}) if stamped else {}
     names = persons_named(user, keyring, data)
     return {pk: (_stamp(versions[pk], _person_hex(d), persons), fold(words_of(d, names))) for pk, d in data.items()}
 

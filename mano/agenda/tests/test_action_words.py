@@ -24,6 +24,7 @@ from mano.core.search_param import Search
 from mano.persons.models import Comment
 from mano.persons.services import person_create, person_update
 from mano.persons.services.comments import comment_delete, comment_update
+from mano.persons.services.lifecycle import person_merge
 from mano.testing import merge_persons
 
 pytestmark = pytest.mark.django_db
@@ -190,9 +191,28 @@ def _merge_same_versions(member, action, person, other):
     assert other.version == 2
 
 
+def _merge_taking_the_name(member, action, person, other):
+    """ "Cpam Martin" merged into Karim, who takes its name: Karim's own action is not moved, its person renamed."""
+    person.refresh_from_db()
+    other.refresh_from_db()
+    person_merge(
+        user=member.user,
+        keyring=member.keyring,
+        kept=person,
+        other=other,
+        fixed={"name": "Cpam Martin"},
+        custom={},
+        kept_version=person.version,
+        other_version=other.version,
+    )
+
+
 @pytest.mark.parametrize(
     "change",
-    [_rename_action, _describe, _comment, _edit_comment, _rename_person, _merge, _merge_same_versions],
+    [
+        *(_rename_action, _describe, _comment, _edit_comment, _rename_person),
+        *(_merge, _merge_same_versions, _merge_taking_the_name),
+    ],
     ids=lambda c: c.__name__,
 )
 def test_a_line_older_than_what_it_was_made_from_is_never_used(org_a, planned, change):

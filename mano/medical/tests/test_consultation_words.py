@@ -103,7 +103,7 @@ def test_a_second_read_opens_no_consultation_and_finds_the_same_rows(org_a, held
     stored = b"".join(bytes(p) for p in ConsultationWordsShard.objects.values_list("payload", flat=True))
     assert b"bilan" not in stored.lower() and b"benali" not in stored.lower()
     opened = []
-    monkeypatch.setattr(words, "_fresh", lambda user, keyring, rows: opened.extend(rows) or {})
+    monkeypatch.setattr(words, "_fresh", lambda user, keyring, rows, **_: opened.extend(rows) or {})
     assert _week(colleague, "bilan") == {TUESDAY: ["Bilan pied"]}
     assert _week(nurse, "karim pied") == {TUESDAY: ["Bilan pied"]}  # person's name and consultation's name
     assert _week(nurse, "medicale zoe") == {FRIDAY: ["Pansement"]}  # the type, accents folded

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -26,6 +27,14 @@ TEAM_OUTSIDE = _("Cette équipe n'appartient pas à votre organisation.")
 MAX_TEXT = 20_000
 # Only admins and normal members write comments (restricted members never see them).
 WRITE_ROLES = ("admin", "normal")
+# Apps that keep a comment's text elsewhere register here (the agenda's words of the comment's action): each is
+# called with every comment written (created, edited, removed), in the same transaction.
+WRITTEN_HANDLERS: list[Callable[[Comment], None]] = []
+
+
+def _written(comment: Comment) -> None:
+    for handler in WRITTEN_HANDLERS:
+        handler(comment)
 
 
 def _check_user(user: User, organisation_id: Any) -> None:
@@ -81,6 +90,7 @@ def comment_create(
         urgent=bool(urgent),
         action_id=action_id,
     )
+    _written(comment)
     person_touch(person)
     index_refresh(person, keyring)
     return comment
@@ -114,6 +124,7 @@ def comment_update(
     comment = record_update(
         comment, keyring=keyring, user=user, data=data, expected_version=expected_version, urgent=bool(urgent)
     )
+    _written(comment)
     if comment.person is not None:
         index_refresh(comment.person, keyring)
     return comment
@@ -126,6 +137,7 @@ def comment_delete(*, user: User, keyring: Keyring, comment: Comment, request: H
     Comment.objects.filter(pk=comment.pk, deleted_at=None).update(
         deleted_at=timezone.now(), updated_at=timezone.now(), updated_by=user
     )
+    _written(comment)
     if comment.person is not None:
         index_refresh(comment.person, keyring)
     audit(

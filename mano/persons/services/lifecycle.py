@@ -35,7 +35,7 @@ from mano.persons.models import (
 )
 from mano.persons.services.access import require
 from mano.persons.services.families import family_move, family_remove_person
-from mano.persons.services.persons import FIXED_FIELDS, NAME_REQUIRED
+from mano.persons.services.persons import FIXED_FIELDS, NAME_REQUIRED, renamed
 
 REASON_UNKNOWN = _("Ce motif ne fait pas partie des motifs de sortie de votre organisation.")
 REASON_REQUIRED = _("Précisez au moins un motif de sortie.")
@@ -179,6 +179,8 @@ def person_merge(
     moments = [m for m in (kept.last_interaction_at, other.last_interaction_at) if m is not None]
     plain = {"last_interaction_at": max(moments)} if moments else {}
     kept = record_update(kept, keyring=keyring, user=user, data=data, expected_version=kept_version, **plain)
+    if data.get("name") != kept_data.get("name"):
+        renamed(kept)
     kept.teams.add(*other.teams.all())
     for model in ITEMS:
         model.objects.filter(person=other).update(person=kept)

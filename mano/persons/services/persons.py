@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -35,6 +35,16 @@ FIXED_FIELDS = (
     "in_street_since",
     "followed_since",
 )
+
+
+# Apps that keep a person's name elsewhere register here (the agenda's words of the person's actions): each is
+# called with every person whose name changed (edited, or taken in a merge), in the same transaction.
+RENAMED_HANDLERS: list[Callable[[Person], None]] = []
+
+
+def renamed(person: Person) -> None:
+    for handler in RENAMED_HANDLERS:
+        handler(person)
 
 
 def _clean_fixed(fields: dict[str, Any]) -> dict[str, Any]:
@@ -133,6 +143,8 @@ def person_update(
     person = record_update(person, keyring=keyring, user=user, data=data, expected_version=expected_version)
     if new_teams is not None:
         person.teams.set(new_teams)
+    if data.get("name") != old.get("name"):
+        renamed(person)
     index_refresh(person, keyring, data)
     audit(AuditAction.PERSON_UPDATE, organisation=user.organisation, actor=user, request=request, obj=person)
     return person
