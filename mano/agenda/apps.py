@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.apps import AppConfig
+
+Handler = TypeVar("Handler")
 
 
 class AgendaConfig(AppConfig):
@@ -24,12 +28,13 @@ class AgendaConfig(AppConfig):
         from mano.persons.services import lifecycle as persons_lifecycle
         from mano.persons.services import persons as persons_services
 
-        for handlers, handler in (
-            (persons_lifecycle.MERGE_HANDLERS, lifecycle.actions_merge),
-            (persons_lifecycle.HAND_DOWN_HANDLERS, lifecycle.family_actions_hand_down),
-            (persons_lifecycle.DELETE_HANDLERS, lifecycle.actions_delete),
-            (persons_services.RENAMED_HANDLERS, lifecycle.person_renamed),
-            (persons_comments.WRITTEN_HANDLERS, lifecycle.comment_written),
-        ):
-            if handler not in handlers:
-                handlers.append(handler)
+        _register(persons_lifecycle.MERGE_HANDLERS, lifecycle.actions_merge)
+        _register(persons_lifecycle.HAND_DOWN_HANDLERS, lifecycle.family_actions_hand_down)
+        _register(persons_lifecycle.DELETE_HANDLERS, lifecycle.actions_delete)
+        _register(persons_services.RENAMED_HANDLERS, lifecycle.person_renamed)
+        _register(persons_comments.WRITTEN_HANDLERS, lifecycle.comment_written)
+
+
+def _register(handlers: list[Handler], handler: Handler) -> None:
+    if handler not in handlers:  # ready() may run twice in tests
+        handlers.append(handler)
