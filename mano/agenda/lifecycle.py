@@ -4,13 +4,13 @@ with the persons' services in mano.agenda.apps).
 - Merge: the actions of the merged file go to the kept one, like its comments and passages.
 - Deletion: the family actions go to another member of the family (with their comments), as in the original
   app; the person's other actions are soft-deleted, so they leave the agenda with the person.
+- New name, comment written: the action's words hold the person's name and its comments (mano.agenda.words), so
+  the actions concerned take a new `words_version`, not a `version` (nothing of the action itself changed: an open
+  edit form stays valid).
 
 Only plaintext columns change (person, deleted_at): the encrypted payloads are bound to their row and
 organisation, not to a person, so nothing is re-encrypted. Each moved or deleted action takes a new version and
 write time like any change (an open edit form sees the conflict, and the agenda's words see a changed day).
-- New name, comment written: the action's words hold the person's name and its comments (mano.agenda.words), so
-  the actions concerned take a new write time, not a version (nothing of the action itself changed: an open edit
-  form stays valid).
 """
 
 from __future__ import annotations
@@ -51,17 +51,18 @@ def actions_delete(*, person: Person, user: User, keyring: Keyring) -> None:
     ids = list(live.values_list("pk", flat=True))
     changed = _changed(user)
     Action.objects.filter(pk__in=ids).update(deleted_at=changed["updated_at"], **changed)
-    actions_removed(keyring, ids)
+    actions_removed(person.organisation_id, keyring, ids)
+
+
+def _words_changed() -> dict[str, Any]:
+    return {"updated_at": timezone.now(), "words_version": F("words_version") + 1}
 
 
 def person_renamed(person: Person) -> None:
-    Action.objects.filter(organisation_id=person.organisation_id, person=person, deleted_at=None).update(
-        updated_at=timezone.now()
-    )
+    live = Action.objects.filter(organisation_id=person.organisation_id, person=person, deleted_at=None)
+    live.update(**_words_changed())
 
 
 def comment_written(comment: Comment) -> None:
     if comment.action_id is not None:
-        Action.objects.filter(organisation_id=comment.organisation_id, pk=comment.action_id).update(
-            updated_at=timezone.now()
-        )
+        Action.objects.filter(organisation_id=comment.organisation_id, pk=comment.action_id).update(**_words_changed())

@@ -37,18 +37,21 @@ class Action(EncryptedRecord):
     )
     # Occurrences of one recurring action share this id (the rule itself is in the payload, "recurrence").
     recurrence_id = models.UUIDField(null=True, blank=True, db_index=True)
+    # Raised when the action's words change outside its row (a comment on it written, its person renamed; see
+    # mano.agenda.words), without `version`: an open edit form of the action stays valid.
+    words_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [
             models.Index(fields=["organisation", "deleted_at", "status", "due_at"]),
             models.Index(fields=["organisation", "deleted_at", "completed_at"]),
             # A day or a week: the range on agenda_at, and every column its counts, order and text window read
-            # besides the payload (the version and write time stamp the words of mano.agenda.words), so that
+            # besides the payload (the versions and write time stamp the words of mano.agenda.words), so that
             # SQLite and PostgreSQL read and sort the range from the index alone.
             models.Index(
                 fields=[
                     *("organisation", "deleted_at", "agenda_at", "status", "urgent", "due_at", "id", "person"),
-                    *("version", "updated_at"),
+                    *("version", "words_version", "updated_at"),
                 ],
                 name="agenda_action_day_cover",
             ),

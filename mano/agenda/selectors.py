@@ -50,7 +50,8 @@ ORDERED = ("-urgent", "due_at", "id")
 Pair = tuple[Action, dict[str, Any]]
 # The most candidates a list page decrypts for an encrypted filter or a sort by name or person.
 SCAN_CAP = 5000
-# The most rows a day's tabs or a week decrypt for an encrypted filter; past it the page says its counts are partial.
+# The most rows a day's tabs or a week decrypt for an encrypted filter (a text: only when read row by row, see
+# mano.agenda.words); past it the page says its counts are partial.
 WINDOW_CAP = 12_000
 IN_LIST = 5_000  # ids in one IN list, at most (SQLite takes 32,766 parameters, PostgreSQL 65,535)
 # What a day's or a week's rows read of an action (`ActionRow.shown`): a day shows up to a hundred, and the other
@@ -216,16 +217,15 @@ def _days_matching(
     found: dict[date, list[UUID]] = {day: [] for day in days}
     if filters.text and not (filters.categories or filters.without_category):
         span = days_of(windows[days[0]][0], windows[days[-1]][1])
-        matched = words.window_matches(user, keyring, filters.words, span, WINDOW_CAP)
+        matched = words.window_matches(user, keyring, filters.words, span)
         if matched is not None:
             # Only the matching rows of the range, when they are few enough for an IN list (a word found in most
             # lines: the whole range, tested here).
             kept = values.filter(pk__in=[as_uuid(pk) for pk in matched]) if len(matched) <= IN_LIST else values
-            ids = raw_values(kept.values_list("day", "id")[: WINDOW_CAP + 1])
-            for index, pk in ids[:WINDOW_CAP]:
+            for index, pk in raw_values(kept.values_list("day", "id")):  # ids only: no cap
                 if hex_of(pk) in matched:
                     found[days[index]].append(as_uuid(pk))
-            return Matched(found, len(ids) > WINDOW_CAP)
+            return Matched(found, False)
         raw = raw_values(words.annotated(values).values_list("day", *words.COLUMNS)[: WINDOW_CAP + 1])
         rows = [words.Row(*stamped) for _, *stamped in raw[:WINDOW_CAP]]
         accepted = words.matching(user, keyring, rows, filters.words, span)

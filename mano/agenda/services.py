@@ -385,8 +385,9 @@ def _gone(user: User) -> dict[str, Any]:
 REMOVED_HANDLERS: list[Callable[[Keyring, list[Any]], None]] = []
 
 
-def actions_removed(keyring: Keyring, ids: list[Any]) -> None:
-    """Tell the other apps that the actions `ids` are gone."""
+def actions_removed(organisation_id: Any, keyring: Keyring, ids: list[Any]) -> None:
+    """Drop the words of the actions `ids` (gone) and tell the other apps."""
+    words.WORDS.drop(organisation_id, keyring, Action.objects.filter(organisation_id=organisation_id, pk__in=ids))
     for handler in REMOVED_HANDLERS:
         handler(keyring, ids)
 
@@ -395,7 +396,7 @@ def actions_remove(user: User, keyring: Keyring, ids: list[Any]) -> int:
     """Soft-delete the actions `ids` (already locked and checked by the caller) and their comments;
     how many comments went with them."""
     Action.objects.filter(pk__in=ids, deleted_at=None).update(**_gone(user))
-    actions_removed(keyring, ids)
+    actions_removed(user.member_organisation_id, keyring, ids)
     now = timezone.now()
     return Comment.objects.filter(
         organisation_id=user.member_organisation_id, action_id__in=ids, deleted_at=None
@@ -426,7 +427,6 @@ def action_delete(
         kept = Action.objects.filter(pk__in=later, deleted_at=None, status=Status.TODO)
         later = list(kept.select_for_update().order_by("due_at").values_list("pk", flat=True))
     ids = [action.pk, *later]
-    words.WORDS.drop(action.organisation_id, keyring, Action.objects.filter(pk__in=ids))
     comments = actions_remove(user, keyring, ids)  # the action itself is already gone, version-checked above
     index_refresh(action.person, keyring)
     audit_deletion(user, action, count=len(ids), comments=comments, scope=scope, request=request)

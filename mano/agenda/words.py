@@ -4,19 +4,21 @@ Filtering a busy week on a text used to open every action of the week, its perso
 (~6,000 actions at 20,000 persons). Here each action placed on a UTC day has one line in that day's encrypted
 shard (`ActionWordsShard`, K_general, like the persons' search shards):
 
-    <UTC day>:<action id hex> \\t <version>.<write time> \\t <name, categories> \\t <description, comments>
+    <UTC day>:<action id hex> \\t <version>.<words version> \\t <name, categories> \\t <description, comments>
         \\t <person's name>
 
-all folded. An action's line changes only when its row does: its own writes raise its version, and the writes
-of what else the line holds give it a new write time (`updated_at`): a comment on it written, edited or removed,
-its person renamed (mano.agenda.lifecycle, registered with the persons' services). So the row's version and write
-time, read from the agenda's covering index, stamp its line.
+all folded. An action's line changes only when its row does: its own writes raise its `version`, and the writes
+of what else the line holds raise its `words_version`: a comment on it written, edited or removed, its person
+renamed (mano.agenda.lifecycle, registered with the persons' services). Both, read from the agenda's covering
+index, stamp its line.
 
-Each shard starts with its day's digest (`day_digests`): the count, version sum and latest write time of the day's
-live actions. An action entering the day is its latest write, one leaving lowers the count, one changed in place
-raises a version or the latest write time. While a shard's digest is the day's current one, every line is current
-and the filter looks for its words in the shard's text alone (`window_matches`); a day whose digest changed is
-written again whole, opening only the rows whose stamps changed.
+Each shard starts with its day's digest (`day_digests`): the count, the sums of both versions and the latest write
+time of the day's live actions. A change in place raises a sum, whatever the order its transaction commits in; an
+action leaving the day lowers the count, one entering is the latest write (a swap of two actions with the same
+versions committed out of the order of their write times would go unseen: the per-row stamps still see it, and
+the day is written again at its next change). While a shard's digest is the day's current one, every line is
+current and the filter looks for its words in the shard's text alone (`window_matches`); a day whose digest changed
+is written again whole, opening only the rows whose stamps changed.
 
 Restricted members never test the description and comments (they may not read them) and never write lines: while
 a day of their range is not current they check each row's stamp (`matching`).
@@ -59,12 +61,11 @@ WORDS = DayWords(
 
 def annotated(rows: QuerySet[Action]) -> QuerySet[Action]:
     """`rows` with what a `Row` reads besides its columns."""
-    # The write time as text: a timestamp costs PostgreSQL's driver ~10 µs to convert.
-    return rows.annotate(utc_day=UtcDay("agenda_at"), written=Cast("updated_at", CharField()))
+    return rows.annotate(utc_day=UtcDay("agenda_at"))
 
 
 # The columns of a `Row`, from `annotated` rows.
-COLUMNS = ("id", "person_id", "version", "utc_day", "written")
+COLUMNS = ("id", "person_id", "version", "utc_day", "words_version")
 
 
 class Row(NamedTuple):
@@ -75,11 +76,11 @@ class Row(NamedTuple):
     person_id: Any
     version: int
     day: int  # UTC day, the bucket of its line
-    written: str  # updated_at, as text
+    words_version: int
 
     @property
     def stamp(self) -> str:
-        return f"{self.version}.{self.written}"
+        return f"{self.version}.{self.words_version}"
 
 
 def holds(text: str, words: list[str], *, restricted: bool) -> bool:
@@ -96,24 +97,25 @@ def day_digests(org_id: Any, days: range) -> dict[int, str]:
     """Each UTC day's digest, from SQL (the agenda's covering index), for the days of `days` that hold live
     actions."""
     by_day = WORDS.placed(org_id, days).annotate(day=UtcDay("agenda_at")).values("day").order_by()
-    sums = by_day.annotate(count=Count("id"), versions=Sum("version"), latest=Cast(Max("updated_at"), CharField()))
-    return {
-        day: f"{count}.{versions}.{latest}"
-        for day, count, versions, latest in raw_values(sums.values_list("day", "count", "versions", "latest"))
-    }
+    sums = by_day.annotate(
+        count=Count("id"),
+        versions=Sum("version"),
+        words_versions=Sum("words_version"),
+        latest=Cast(Max("updated_at"), CharField()),  # text: a timestamp costs PostgreSQL's driver ~10 µs
+    )
+    columns = ("day", "count", "versions", "words_versions", "latest")
+    return {day: ".".join(map(str, digest)) for day, *digest in raw_values(sums.values_list(*columns))}
 
 
-def window_matches(user: User, keyring: Keyring, words: list[str], days: range, cap: int) -> set[str] | None:
+def window_matches(user: User, keyring: Keyring, words: list[str], days: range) -> set[str] | None:
     """The ids (hex) of the organisation's live actions placed on the UTC days `days` whose own text, person's
     name or (not for restricted members) description and comments hold every word, as `AgendaFilters.matches`
     decides; from the days' shards once each is current (its digest is the day's), after writing again those
-    that are not. None when the days hold more than `cap` rows, or for a restricted member while a day is not
-    current (they never write lines): the caller checks its rows one by one."""
+    that are not (the first read of a day opens its every action, once). None for a restricted member while a
+    day is not current (they never write lines): the caller checks its rows one by one."""
     org_id = user.member_organisation_id
     restricted = user.role == "restricted"
     digests = day_digests(org_id, days)  # before the texts it vouches for
-    if sum(int(digest.split(".", 1)[0]) for digest in digests.values()) > cap:
-        return None
     texts = WORDS.texts(org_id, keyring, days)
     stale = [day for day in days if digest_of(day, texts.get(day)) != digests.get(day, NO_ROWS)]
     if stale and restricted:

@@ -24,7 +24,8 @@ from mano.core.search_param import Search
 from mano.persons.models import Comment
 from mano.persons.services import person_create, person_update
 from mano.persons.services.comments import comment_delete, comment_update
-from mano.persons.services.lifecycle import person_merge
+from mano.persons.services.families import family_link
+from mano.persons.services.lifecycle import person_delete, person_merge
 from mano.testing import merge_persons
 
 pytestmark = pytest.mark.django_db
@@ -419,3 +420,129 @@ def test_a_lines_text_holds_the_words_as_the_filter_matches(
     text = words.text_of(data, comments, person, restricted=restricted)
     expected = filters.matches(data, restricted=restricted, comments="" if restricted else comments, person=person)
     assert words.holds(text, filters.words, restricted=restricted) == expected
+
+
+def _edit(member, comment, text):
+    comment.refresh_from_db()
+    comment_update(
+        user=member.user,
+        keyring=member.keyring,
+        comment=comment,
+        expected_version=comment.version,
+        text=text,
+        date=None,
+        urgent=False,
+        family=False,
+    )
+
+
+def test_a_comment_edit_committed_after_a_later_one_is_seen(org_a, planned):
+    """Edit 1 takes its write time, edit 2 (another action of the day) a later one and commits first; the day is
+    written; edit 1 commits. The day's latest write time has not moved: its words version sum has."""
+    admin = org_a["admin"]
+    action, douche = planned
+    other = actions_create(
+        user=admin.user,
+        keyring=admin.keyring,
+        persons=[douche.person],
+        name="Vestiaire",
+        teams=[org_a.day],
+        due_at=_at(TUESDAY, 14),
+        with_time=True,
+    )[0]
+    first = action_comment_add(user=admin.user, keyring=admin.keyring, action=action, text="Appeler la mairie")
+    second = action_comment_add(user=admin.user, keyring=admin.keyring, action=other, text="rien")
+    taken = timezone.now()
+    _edit(admin, second, "autre chose")
+    assert _week(admin, "mairie") == {TUESDAY: ["Rendez-vous CAF"]}
+    _edit(admin, first, "Appeler la CPAM")
+    Comment.objects.filter(pk=first.pk).update(updated_at=taken)
+    Action.objects.filter(pk=action.pk).update(updated_at=taken)
+    assert _week(admin, "cpam") == {TUESDAY: ["Rendez-vous CAF"]}
+    assert _week(admin, "mairie") == {}
+
+
+def test_a_comment_edited_while_its_day_is_written_is_seen_next(org_a, planned, monkeypatch):
+    admin = org_a["admin"]
+    action, _ = planned
+    comment = action_comment_add(user=admin.user, keyring=admin.keyring, action=action, text="Appeler la mairie")
+    real = words._opened
+
+    def opened_then_edited(*args):
+        texts = real(*args)
+        _edit(admin, comment, "Appeler la CPAM")
+        return texts
+
+    monkeypatch.setattr(words, "_opened", opened_then_edited)
+    _week(admin, "mairie")
+    monkeypatch.setattr(words, "_opened", real)
+    assert _week(admin, "cpam") == {TUESDAY: ["Rendez-vous CAF"]}
+
+
+def test_one_action_leaves_and_another_enters_with_the_same_versions(org_a, planned):
+    """Only the day's latest write time tells this change."""
+    admin = org_a["admin"]
+    action, douche = planned
+    _update(admin, action, description="dossier logement 2")  # version 2
+    entering = actions_create(
+        user=admin.user,
+        keyring=admin.keyring,
+        persons=[action.person],
+        name="Douche Karim",
+        teams=[org_a.day],
+        due_at=_at(FRIDAY, 11),
+        with_time=True,
+    )[0]
+    assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
+    action.refresh_from_db()
+    action_delete(user=admin.user, keyring=admin.keyring, action=action, expected_version=action.version)
+    _update(admin, entering, due_at=_at(TUESDAY, 15))  # version 2, onto Tuesday
+    assert _week(admin, "douche karim") == {TUESDAY: ["Douche Karim"]}
+
+
+def test_a_family_action_handed_down_changes_its_day(org_a, planned):
+    admin = org_a["admin"]
+    action, _ = planned
+    karim = action.person
+    sara = person_create(user=admin.user, keyring=admin.keyring, teams=[org_a.day], name="Sara")
+    family_link(user=admin.user, keyring=admin.keyring, person=karim, other=sara, description="soeur")
+    actions_create(
+        user=admin.user,
+        keyring=admin.keyring,
+        persons=[karim],
+        name="Logement famille",
+        teams=[org_a.day],
+        due_at=_at(FRIDAY, 9),
+        with_time=True,
+        family=True,
+    )
+    assert _week(admin, "sara") == {}
+    karim.refresh_from_db()
+    person_delete(user=admin.user, keyring=admin.keyring, person=karim, expected_version=karim.version)
+    assert _week(admin, "sara logement") == {FRIDAY: ["Logement famille"]}
+
+
+def test_a_deleted_persons_actions_lose_their_words_at_once(org_a, planned):
+    admin = org_a["admin"]
+    action, douche = planned
+    assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
+    karim = action.person
+    karim.refresh_from_db()
+    person_delete(user=admin.user, keyring=admin.keyring, person=karim, expected_version=karim.version)
+    assert [line.split("\t")[0].split(":")[1] for line in _lines(admin.keyring)] == [douche.pk.hex]
+
+
+def test_more_matches_than_an_in_list_keep_only_the_matches(org_a, planned, monkeypatch):
+    admin = org_a["admin"]
+    monkeypatch.setattr(selectors, "IN_LIST", 0)
+    assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
+    assert _week(admin, "rendez douche") == {}
+
+
+def test_however_busy_the_days_a_second_read_opens_nothing(org_a, planned, monkeypatch):
+    """The cap on rows read one by one does not apply to the days' words: they are written once, then read."""
+    admin = org_a["admin"]
+    monkeypatch.setattr(selectors, "WINDOW_CAP", 1)
+    assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
+    monkeypatch.setattr(words, "_opened", None)
+    assert _week(admin, "douche") == {FRIDAY: ["Douche"]}

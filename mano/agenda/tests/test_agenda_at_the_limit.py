@@ -296,18 +296,24 @@ def test_the_day_tabs_count_every_matching_row_of_the_three_days(org_a, week):
 def test_past_the_window_cap_the_week_and_the_day_say_their_counts_are_partial(
     org_a, week, monkeypatch, unlocked_client
 ):
-    member = org_a["admin"]
+    """Rows read one by one (a restricted member, who never writes the days' words) stop at WINDOW_CAP, and the
+    page says so; the days' words count every row whatever the cap."""
+    member, restricted = org_a["admin"], org_a["restricted"]
     rows = sum(len(actions) for actions in _reference(member.user, [], EVERY).values())
-    client = unlocked_client(member)
+    client = unlocked_client(restricted)
     warning = "les nombres sont incomplets"
     week_url, day_url = "/agenda/semaine/", "/agenda/"
     query = {"jour": week.isoformat(), "equipe": "toutes", "statut": "all", "q": "rendez"}
     monkeypatch.setattr(selectors, "WINDOW_CAP", rows)
-    assert not any(d.capped for d in _week_with_text(member, "rendez"))
+    assert not any(d.capped for d in _week_with_text(restricted, "rendez"))
     assert warning not in client.get(week_url, query).content.decode()
     monkeypatch.setattr(selectors, "WINDOW_CAP", rows - 1)
-    assert all(d.capped for d in _week_with_text(member, "rendez"))
+    assert all(d.capped for d in _week_with_text(restricted, "rendez"))
     assertContains(client.get(week_url, query), warning)
     monkeypatch.setattr(selectors, "WINDOW_CAP", 10)  # the three days around Tuesday hold more than ten
     assertContains(client.get(day_url, query), warning)
     assert warning not in client.get(day_url, {**query, "q": ""}).content.decode()
+    days = _week_with_text(member, "rendez")  # writes the days' words
+    assert not any(d.capped for d in days)
+    assert [d.count for d in days] == [len(found) for found in _reference_matching(member, "rendez").values()]
+    assert not any(d.capped for d in _week_with_text(restricted, "rendez"))  # now from the days' words
