@@ -46,19 +46,23 @@ def planned(org_a):
     karim = person_create(user=admin.user, keyring=admin.keyring, teams=[org_a.day], name="Karim Benali")
     zoe = person_create(user=admin.user, keyring=admin.keyring, teams=[org_a.day], name="Zoé")
 
-    def create(person, name, day, **extra):
-        return actions_create(
-            user=admin.user,
-            keyring=admin.keyring,
-            persons=[person],
-            name=name,
-            teams=[org_a.day],
-            due_at=_at(day, 10),
-            with_time=True,
-            **extra,
-        )[0]
+    return (
+        _plan(admin, karim, "Rendez-vous CAF", org_a.day, _at(TUESDAY, 10), description="dossier logement")[0],
+        _plan(admin, zoe, "Douche", org_a.day, _at(FRIDAY, 10))[0],
+    )
 
-    return create(karim, "Rendez-vous CAF", TUESDAY, description="dossier logement"), create(zoe, "Douche", FRIDAY)
+
+def _plan(member, person, name: str, team, due_at: datetime, **extra) -> list[Action]:
+    return actions_create(
+        user=member.user,
+        keyring=member.keyring,
+        persons=[person],
+        name=name,
+        teams=[team],
+        due_at=due_at,
+        with_time=True,
+        **extra,
+    )
 
 
 def _week(member, text: str, statuses=EVERY, monday: date = MONDAY) -> dict[date, list[str]]:
@@ -114,15 +118,7 @@ def test_a_change_writes_its_day_again_and_opens_only_the_changed_row(org_a, pla
     action, douche = planned
     assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
     friday = ActionWordsShard.objects.get(bucket=(FRIDAY - EPOCH).days).payload
-    other = actions_create(
-        user=admin.user,
-        keyring=admin.keyring,
-        persons=[douche.person],
-        name="Rendez-vous CAF",
-        teams=[org_a.day],
-        due_at=_at(TUESDAY, 15),
-        with_time=True,
-    )[0]
+    other = _plan(admin, douche.person, "Rendez-vous CAF", org_a.day, _at(TUESDAY, 15))[0]
     opened = []
     real = words._opened
     monkeypatch.setattr(
@@ -300,15 +296,7 @@ def test_restricted_rows_that_leave_the_window_while_it_is_read_are_not_a_crash(
 def test_a_shard_copied_to_another_organisation_fails_to_open(org_a, org_b, planned):
     admin, other = org_a["admin"], org_b["admin"]
     person = person_create(user=other.user, keyring=other.keyring, teams=[org_b.day], name="Léa")
-    actions_create(
-        user=other.user,
-        keyring=other.keyring,
-        persons=[person],
-        name="Rendez-vous CAF",
-        teams=[org_b.day],
-        due_at=_at(TUESDAY, 10),
-        with_time=True,
-    )
+    _plan(other, person, "Rendez-vous CAF", org_b.day, _at(TUESDAY, 10))
     _week(admin, "caf")
     assert _week(other, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
     theirs = ActionWordsShard.objects.get(organisation=org_b.organisation, bucket=(TUESDAY - EPOCH).days)
@@ -352,15 +340,7 @@ def test_an_action_before_1970_has_its_line(org_a, planned):
     """UTC days count from 1970: earlier ones are negative buckets (dates go back to 1900)."""
     admin = org_a["admin"]
     old = date(1965, 3, 2)
-    actions_create(
-        user=admin.user,
-        keyring=admin.keyring,
-        persons=[planned[0].person],
-        name="Ancien rendez-vous",
-        teams=[org_a.day],
-        due_at=_at(old, 10),
-        with_time=True,
-    )
+    _plan(admin, planned[0].person, "Ancien rendez-vous", org_a.day, _at(old, 10))
     assert _week(admin, "ancien", monday=old - timedelta(days=old.weekday())) == {old: ["Ancien rendez-vous"]}
     assert ActionWordsShard.objects.get(bucket__lt=0).bucket == (old - EPOCH).days
 
@@ -441,15 +421,7 @@ def test_a_comment_edit_committed_after_a_later_one_is_seen(org_a, planned):
     written; edit 1 commits. The day's latest write time has not moved: its words version sum has."""
     admin = org_a["admin"]
     action, douche = planned
-    other = actions_create(
-        user=admin.user,
-        keyring=admin.keyring,
-        persons=[douche.person],
-        name="Vestiaire",
-        teams=[org_a.day],
-        due_at=_at(TUESDAY, 14),
-        with_time=True,
-    )[0]
+    other = _plan(admin, douche.person, "Vestiaire", org_a.day, _at(TUESDAY, 14))[0]
     first = action_comment_add(user=admin.user, keyring=admin.keyring, action=action, text="Appeler la mairie")
     second = action_comment_add(user=admin.user, keyring=admin.keyring, action=other, text="rien")
     taken = timezone.now()
@@ -484,15 +456,7 @@ def test_one_action_leaves_and_another_enters_with_the_same_versions(org_a, plan
     admin = org_a["admin"]
     action, douche = planned
     _update(admin, action, description="dossier logement 2")  # version 2
-    entering = actions_create(
-        user=admin.user,
-        keyring=admin.keyring,
-        persons=[action.person],
-        name="Douche Karim",
-        teams=[org_a.day],
-        due_at=_at(FRIDAY, 11),
-        with_time=True,
-    )[0]
+    entering = _plan(admin, action.person, "Douche Karim", org_a.day, _at(FRIDAY, 11))[0]
     assert _week(admin, "caf") == {TUESDAY: ["Rendez-vous CAF"]}
     action.refresh_from_db()
     action_delete(user=admin.user, keyring=admin.keyring, action=action, expected_version=action.version)
@@ -506,16 +470,7 @@ def test_a_family_action_handed_down_changes_its_day(org_a, planned):
     karim = action.person
     sara = person_create(user=admin.user, keyring=admin.keyring, teams=[org_a.day], name="Sara")
     family_link(user=admin.user, keyring=admin.keyring, person=karim, other=sara, description="soeur")
-    actions_create(
-        user=admin.user,
-        keyring=admin.keyring,
-        persons=[karim],
-        name="Logement famille",
-        teams=[org_a.day],
-        due_at=_at(FRIDAY, 9),
-        with_time=True,
-        family=True,
-    )
+    _plan(admin, karim, "Logement famille", org_a.day, _at(FRIDAY, 9), family=True)
     assert _week(admin, "sara") == {}
     karim.refresh_from_db()
     person_delete(user=admin.user, keyring=admin.keyring, person=karim, expected_version=karim.version)
