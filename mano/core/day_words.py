@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
-from django.db.models import Func, IntegerField, QuerySet
+from django.db.models import BigIntegerField, Func, IntegerField, QuerySet, Sum
 
 from mano.core.crypto import Keyring
 from mano.core.raw import hex_of, raw_values
@@ -46,6 +46,24 @@ class UtcDay(Func):
         return self.as_sql(
             compiler, connection, template="((%(expressions)s AT TIME ZONE 'UTC')::date - DATE '1970-01-01')"
         )
+
+
+class Millis(Func):
+    """In SQL, a moment as whole milliseconds since 1970 (UTC)."""
+
+    # SQLite stores a moment as UTC text; julianday reads it (a double: rounded, the same text gives the same value).
+    template = "CAST(ROUND((julianday(%(expressions)s) - 2440587.5) * 86400000) AS INTEGER)"
+    output_field = BigIntegerField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="(EXTRACT(EPOCH FROM %(expressions)s) * 1000)::bigint")
+
+
+def written_sum(**extra: Any) -> Sum:
+    """The sum of the rows' write times (`updated_at`), part of a day's digest: a row leaving the day and another
+    entering it change it, whatever order their transactions commit in (the latest write time alone missed a
+    row whose transaction took its time before another's and committed after it)."""
+    return Sum(Millis("updated_at"), **extra)
 
 
 def days_of(start: datetime, end: datetime) -> range:

@@ -25,8 +25,7 @@ import json
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from django.db.models import CharField, Count, Max, Q, Sum
-from django.db.models.functions import Cast
+from django.db.models import Count, Q, Sum
 
 from mano.accounts.models import User
 from mano.core.crypto import Envelope, KeyKind, Keyring, decrypt_record_texts
@@ -41,6 +40,7 @@ from mano.core.day_words import (
     ids_holding,
     key_of,
     lines_of,
+    written_sum,
 )
 from mano.core.raw import as_uuid, hex_of, raw_values
 from mano.medical.models import Consultation, ConsultationWordsShard
@@ -87,17 +87,17 @@ def _holds(text: str, words: list[str]) -> bool:
 
 
 def day_digests(org_id: Any, days: range) -> dict[int, str]:
-    """The SQL part of each UTC day's digest, for the days of `days` that hold shared live consultations: any
-    consultation entering the day is its latest write, one leaving lowers the count, an edit raises a version."""
+    """The SQL part of each UTC day's digest, for the days of `days` that hold shared live consultations: their
+    count and the sums of their versions and write times (see `mano.agenda.words`)."""
     by_day = WORDS.placed(org_id, days).annotate(day=UtcDay("agenda_at")).values("day").order_by()
     sums = by_day.annotate(
         count=Count("id", filter=SHARED),
         versions=Sum("version", filter=SHARED),
-        latest=Cast(Max("updated_at", filter=SHARED), CharField()),
+        written=written_sum(filter=SHARED),
     )
     return {
-        day: f"{count}.{versions}.{latest}"
-        for day, count, versions, latest in raw_values(sums.values_list("day", "count", "versions", "latest"))
+        day: f"{count}.{versions}.{written}"
+        for day, count, versions, written in raw_values(sums.values_list("day", "count", "versions", "written"))
         if count
     }
 

@@ -180,6 +180,23 @@ def test_a_deleted_consultation_is_not_found_and_its_line_is_dropped_at_once(org
     assert _week(nurse, "pansement") == {}
 
 
+def test_a_consultation_created_late_while_another_leaves_its_day_is_found(org_a, held):
+    """A creation takes its write time, an edit of the day a later one and commits first; the day is written; the
+    creation commits and a never-edited consultation of the day is deleted: only the sum of write times moved."""
+    nurse = org_a["normal_health"]
+    bilan, _, karim, _ = held
+    soins = _create(nurse, karim, TUESDAY, "Soins")
+    taken = timezone.now()
+    _update(nurse, soins, name="Soins de plaie")
+    assert _week(nurse, "bilan") == {TUESDAY: ["Bilan pied"]}
+    created = _create(nurse, karim, TUESDAY, "Vaccin")
+    Consultation.objects.filter(pk=created.pk).update(updated_at=taken)
+    bilan.refresh_from_db()
+    assert bilan.version == created.version == 1
+    consultation_delete(user=nurse.user, keyring=nurse.keyring, consultation=bilan, expected_version=bilan.version)
+    assert _week(nurse, "vaccin") == {TUESDAY: ["Vaccin"]}
+
+
 def test_a_deleted_persons_lines_are_dropped_at_once(org_a, held):
     nurse = org_a["normal_health"]
     bilan, pansement, karim, _ = held
