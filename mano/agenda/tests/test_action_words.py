@@ -152,17 +152,7 @@ def _comment(member, action, person, other):
 def _edit_comment(member, action, person, other):
     comment = action_comment_add(user=member.user, keyring=member.keyring, action=action, text="Appeler la mairie")
     assert _week(member, "mairie") == {TUESDAY: ["Rendez-vous CAF"]}  # a line with the first text
-    comment.refresh_from_db()
-    comment_update(
-        user=member.user,
-        keyring=member.keyring,
-        comment=comment,
-        expected_version=comment.version,
-        text="Appeler la CPAM",
-        date=None,
-        urgent=False,
-        family=False,
-    )
+    _edit(member, comment, "Appeler la CPAM")
 
 
 def _rename_person(member, action, person, other):
