@@ -39,16 +39,17 @@ def firsts_by_day(
     per_day: int,
     order: tuple[Any, ...],
     *columns: str,
+    first: int = 0,
 ) -> tuple[dict[date, int], dict[date, list[tuple[Any, ...]]]]:
     """How many of `rows` each day (window, by agenda_at) holds and the raw values of `columns` (names: fields or
-    annotations) of its first `per_day` in `order`, from one query over the whole range sorted by day then
-    `order`. Thousands of rows a week: only the first ones' values are kept, as the driver gives them."""
+    annotations) of its rows `first` to `first + per_day` in `order`, from one query over the whole range sorted
+    by day then `order`. Thousands of rows a week: only the page's values are kept, as the driver gives them."""
     days = list(windows)
     ranged = rows.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])
     ordered = ranged.annotate(agenda_day=day_index(windows)).order_by("agenda_day", *order)
     counts, firsts = [0] * len(days), [[] for _ in days]  # type: tuple[list[int], list[list[tuple[Any, ...]]]]
     for *values, index in raw_values(ordered.values_list(*columns, "agenda_day")):
         counts[index] += 1
-        if counts[index] <= per_day:
+        if first < counts[index] <= first + per_day:
             firsts[index].append(tuple(values))
     return dict(zip(days, counts, strict=True)), dict(zip(days, firsts, strict=True))

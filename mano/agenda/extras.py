@@ -37,9 +37,12 @@ class Extra:
     # a week opens only the rows it shows.
     rows: Callable[[HttpRequest, datetime | None, datetime | None, dict[str, Any]], list[Any]]
     open: Callable[[HttpRequest, list[Any]], list[Any]] = _as_is
-    # week(request, windows, scope, per_day), optional: each day's first `per_day` rows (as `rows` gives them) and
-    # its count, from SQL, without reading the week's every row; None when the rows must be read to be filtered.
-    week: Callable[[HttpRequest, Windows, dict[str, Any], int], dict[date, tuple[list[Any], int]] | None] | None = None
+    # week(request, windows, scope, per_day, first), optional: each day's rows `first` to `first + per_day` (as
+    # `rows` gives them) and its count, from SQL, without reading the window's every row; None when the rows must
+    # be read to be filtered.
+    week: (
+        Callable[[HttpRequest, Windows, dict[str, Any], int, int], dict[date, tuple[list[Any], int]] | None] | None
+    ) = None
     # The reception desk's button for one ticked person: its label and the creation page for that person.
     button: Promise | None = None
     create_url: Callable[[Any], str] | None = None
@@ -71,40 +74,49 @@ def reception_buttons(request: HttpRequest) -> list[Extra]:
     return [e for e in EXTRAS if e.button is not None and e.allowed(request)]
 
 
-def blocks(
-    request: HttpRequest, what: Shown, start: datetime | None, end: datetime | None, scope: dict[str, Any]
-) -> list[tuple[Extra, list[Any]]]:
-    """Each extra shown and all its rows in the window, opened."""
-    return [(extra, extra.open(request, extra.rows(request, start, end, scope))) for extra in what.extras]
+def blocks(request: HttpRequest, what: Shown, scope: dict[str, Any]) -> list[tuple[Extra, list[Any]]]:
+    """Each extra shown and its latest rows, opened (the list view)."""
+    return [(extra, extra.open(request, extra.rows(request, None, None, scope))) for extra in what.extras]
 
 
 @dataclass(frozen=True)
 class DayRows:
-    """An extra's rows of one day of a week: the first ones, opened, and how many there are."""
+    """An extra's rows of one day: one page of them (the first ones in a week), opened, and how many there are."""
 
     rows: list[Any]
     count: int
+    first: int = 0  # how many come before the page
 
     @property
     def hidden(self) -> int:
         return self.count - len(self.rows)
 
+    @property
+    def last(self) -> int:
+        """The position of the page's last row (1-based), for "11 à 20 sur 35"."""
+        return self.first + len(self.rows)
+
+    @property
+    def more(self) -> bool:
+        return self.count > self.first + len(self.rows)
+
 
 def week_blocks(
-    request: HttpRequest, what: Shown, days: list[date], scope: dict[str, Any], *, per_day: int
+    request: HttpRequest, what: Shown, days: list[date], scope: dict[str, Any], *, per_day: int, first: int = 0
 ) -> list[tuple[Extra, dict[date, DayRows]]]:
-    """Each extra shown and, for each day, its first `per_day` rows opened (only those) and its count."""
+    """Each extra shown and, for each day, its rows `first` to `first + per_day` opened (only those) and its
+    count: ten a day in a week, a page of the day in the day view."""
     night = scope["night"]
     windows = {day: day_window(day, night=night) for day in days}
     found = []
     for extra in what.extras:
-        week = extra.week(request, windows, scope, per_day) if extra.week else None
+        week = extra.week(request, windows, scope, per_day, first) if extra.week else None
         if week is None:
             rows = extra.rows(request, windows[days[0]][0], windows[days[-1]][1], scope)
             buckets = by_day(rows, days, night)
-            week = {day: (buckets[day][:per_day], len(buckets[day])) for day in days}
+            week = {day: (buckets[day][first : first + per_day], len(buckets[day])) for day in days}
         opened = iter(extra.open(request, [row for day in days for row in week[day][0]]))
-        found.append((extra, {day: DayRows([next(opened) for _ in week[day][0]], week[day][1]) for day in days}))
+        found.append((extra, {day: DayRows([next(opened) for _ in week[day][0]], week[day][1], first) for day in days}))
     return found
 
 

@@ -1,6 +1,6 @@
 """An action as a list row, and what `agenda/_rows.html` shows of it, worked out once in Python.
 
-A day or a week renders 100 to 210 rows: resolving `row.action.due_at|date`, three `{% url %}` tags and a dozen
+A day or a week renders 50 to 140 rows: resolving `row.action.due_at|date`, three `{% url %}` tags and a dozen
 dotted lookups per row (each attribute lookup on an object first fails as a dictionary lookup) cost most of the
 page. `ActionRow.shown` is a plain dictionary of the row's display values, so each lookup in the template is one
 dictionary access; the template still escapes every value.
@@ -114,7 +114,7 @@ def _labels() -> dict[str, str]:
 
 
 def rows_html(rows: Iterable[ActionRow], *, show_person: bool, next_url: str, csrf_input: str) -> SafeString:
-    """The list of `agenda/_rows.html`. A day or a week shows 100 to 210 rows: each row written here costs a
+    """The list of `agenda/_rows.html`. A day or a week shows 50 to 140 rows: each row written here costs a
     tenth of the same markup through the template engine (about forty nodes a row). Every value is escaped."""
     labels, after = _labels(), escape(quote(next_url))
     hidden = {"next": escape(next_url), "csrf": csrf_input}

@@ -41,9 +41,10 @@ from mano.persons.text import fold
 
 READ_ROLES = ("admin", "normal", "restricted")
 PAGE_SIZE, CHUNK = 50, 500
-# A day shows its rows a hundred at a time; a week shows ten a day (urgent first, then by due time) and links to
-# the day for the rest: a week is an overview, read on a phone, and every row shown costs its opening.
-DAY_PAGE, WEEK_DAY_ROWS = 100, 10
+# A day shows its rows fifty at a time (as the list, PAGE_SIZE), its consultations too; a week shows ten a day
+# (urgent first, then by due time) and links to the day for the rest: pages are read on a phone, and every row
+# shown costs its opening.
+DAY_PAGE, WEEK_DAY_ROWS = 50, 10
 DAY_TABS = (("yesterday", -1), ("today", 0), ("tomorrow", 1))
 # Day and week order: urgent first, then by due time.
 ORDERED = ("-urgent", "due_at", "id")
@@ -54,7 +55,7 @@ SCAN_CAP = 5000
 # mano.agenda.words); past it the page says its counts are partial.
 WINDOW_CAP = 12_000
 IN_LIST = 5_000  # ids in one IN list, at most (SQLite takes 32,766 parameters, PostgreSQL 65,535)
-# What a day's or a week's rows read of an action (`ActionRow.shown`): a day shows up to a hundred, and the other
+# What a day's or a week's rows read of an action (`ActionRow.shown`): a day shows up to fifty, and the other
 # columns (four more moments, two more ids) cost their conversion for nothing.
 LIST_FIELDS = (
     "id",

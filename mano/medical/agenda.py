@@ -99,17 +99,18 @@ def _rows(request: HttpRequest, start: datetime | None, end: datetime | None, sc
 
 
 def _week(
-    request: HttpRequest, windows: Windows, scope: dict[str, Any], per_day: int
+    request: HttpRequest, windows: Windows, scope: dict[str, Any], per_day: int, first: int
 ) -> dict[date, tuple[list[Placed], int]] | None:
-    """Each day's count and first `per_day` consultations (by agenda date) from one query, only those placed (a
-    week holds ~2,000 at full size). None with a free text: the words of every row decide."""
+    """Each day's count and consultations `first` to `first + per_day` (by agenda date) from one query, only those
+    placed (a week holds ~2,000 at full size). None with a free text: the words of every row decide."""
     filters = scope.get("filters")
     if filters is not None and filters.text:
         return None
     rows = _scoped(request, scope)
     if rows is None:
         return {day: ([], 0) for day in windows}
-    counts, firsts = firsts_by_day(rows.annotate(moment=MOMENT), windows, per_day, ("agenda_at", "pk"), "pk", "moment")
+    ordered = rows.annotate(moment=MOMENT)
+    counts, firsts = firsts_by_day(ordered, windows, per_day, ("agenda_at", "pk"), "pk", "moment", first=first)
     return {day: ([Placed(as_uuid(pk), moment_of(at)) for pk, at in firsts[day]], counts[day]) for day in windows}
 
 
@@ -163,7 +164,7 @@ def _shown(
     row: Sealed, data: dict[str, Any] | None, names: dict[UUID, str], owners: dict[Any, str], words: _Words
 ) -> SafeString:
     """One consultation as medical/_consultation_rows.html writes it with `show_person`, written here (as
-    agenda.rows.rows_html does for actions): a day shows up to two hundred. Every value is escaped."""
+    agenda.rows.rows_html does for actions): a week shows seventy. Every value is escaped."""
     due = escape(date_shown(row.due_at, "d/m/Y H:i"))
     if data is None:
         owner = gettext("visible seulement par %(name)s") % {"name": escape(owners.get(row.owner_id, ""))}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from mano.agenda import extras, selectors
-from mano.agenda.days import agenda_day_of, day_window
+from mano.agenda.days import agenda_day_of
 from mano.agenda.views.common import ROLES, day_shown, filters_redirect, scope_of
 from mano.core.http import AuthenticatedHttpRequest, member_required
 
@@ -61,10 +61,15 @@ def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     agenda = selectors.day_agenda(**_selection(request, scope), day=day, page=page)
     counts, rows = agenda.counts, agenda.rows if what.actions else []
     first = (page - 1) * selectors.DAY_PAGE
-    start, end = day_window(day, night=scope["night"])
+    # The extras (consultations) are paged with the actions: page N shows the Nth DAY_PAGE of each.
+    extra_days = [
+        (extra, by_day[day])
+        for extra, by_day in extras.week_blocks(request, what, [day], scope, per_day=selectors.DAY_PAGE, first=first)
+    ]
+    actions_more = what.actions and counts["today"] > first + len(rows)
     context = {
         "shown": what,
-        "extra_blocks": extras.blocks(request, what, start, end, scope),
+        "extra_days": extra_days,
         **scope,
         "day": day,
         "is_today": day == agenda_day_of(timezone.now(), night=scope["night"]),
@@ -76,7 +81,8 @@ def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page_number": page,
         "first_shown": first + 1,
         "last_shown": first + len(rows),
-        "more": what.actions and counts["today"] > first + len(rows),
+        "actions_more": actions_more,
+        "more": actions_more or any(extra_day.more for _, extra_day in extra_days),
         "window_capped": agenda.capped,
         "window_cap": selectors.WINDOW_CAP,
     }
@@ -137,7 +143,7 @@ def list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         **scope,
         "shown": what,
-        "extra_blocks": extras.blocks(request, what, None, None, scope) if what.choice else [],
+        "extra_blocks": extras.blocks(request, what, scope) if what.choice else [],
         "page": page,
         "newest_first": filters.sort == "recentes",
         "sort": filters.sort,

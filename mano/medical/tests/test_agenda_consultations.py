@@ -17,6 +17,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from mano.agenda.days import day_window
 from mano.agenda.extras import by_day
 from mano.agenda.filters import AgendaFilters
+from mano.agenda import selectors
 from mano.agenda.selectors import WEEK_DAY_ROWS
 from mano.core.raw import UtcText, as_uuid, moment_of, raw_values
 from mano.core.search_param import Search
@@ -133,12 +134,15 @@ def test_the_week_counted_in_sql_is_the_week_read_row_by_row(org_a, org_b, held,
     scope["without_team"] = without_team
     days = [MONDAY + timedelta(days=i) for i in range(7)]
     windows = {day: day_window(day, night=night) for day in days}
-    counted = agenda.CONSULTATIONS.week(request, windows, scope, 2)
+    counted = agenda.CONSULTATIONS.week(request, windows, scope, 2, 0)
+    second_page = agenda.CONSULTATIONS.week(request, windows, scope, 2, 2)
     read = by_day(agenda.CONSULTATIONS.rows(request, windows[days[0]][0], windows[days[-1]][1], scope), days, night)
     assert {day: count for day, (_, count) in counted.items()} == {day: len(read[day]) for day in days}
+    assert {day: count for day, (_, count) in second_page.items()} == {day: len(read[day]) for day in days}
     assert sum(count for _, count in counted.values()) > 0
     for day in days:
         assert [p.pk for p in counted[day][0]] == [p.pk for p in read[day][:2]]
+        assert [p.pk for p in second_page[day][0]] == [p.pk for p in read[day][2:4]]
     if not teams and len(statuses) == len(Status.values):  # the whole organisation: every live row of the week
         week = Consultation.objects.filter(agenda_at__gte=windows[days[0]][0], agenda_at__lt=windows[days[-1]][1])
         assert sum(count for _, count in counted.values()) == week.filter(organisation=org_a.organisation).count()
@@ -147,11 +151,13 @@ def test_the_week_counted_in_sql_is_the_week_read_row_by_row(org_a, org_b, held,
 def test_a_category_filter_leaves_the_week_without_consultations(org_a, held):
     windows = {day: day_window(day, night=False) for day in (MONDAY + timedelta(days=i) for i in range(7))}
     scope = {**_scope(), "night": False, "filters": AgendaFilters(categories=("Santé",))}
-    assert list(agenda.CONSULTATIONS.week(_request(held), windows, scope, 10).values()) == [([], 0)] * 7
+    assert list(agenda.CONSULTATIONS.week(_request(held), windows, scope, 10, 0).values()) == [([], 0)] * 7
     assert (
         sum(
             count
-            for _, count in agenda.CONSULTATIONS.week(_request(held), windows, _scope() | {"night": False}, 10).values()
+            for _, count in agenda.CONSULTATIONS.week(
+                _request(held), windows, _scope() | {"night": False}, 10, 0
+            ).values()
         )
         > 0
     )
@@ -160,7 +166,7 @@ def test_a_category_filter_leaves_the_week_without_consultations(org_a, held):
 def test_the_week_of_a_reader_who_may_not_see_them_counts_none(org_a, held):
     request = _request(org_a["normal"])
     windows = {day: day_window(day, night=False) for day in (MONDAY + timedelta(days=i) for i in range(7))}
-    week = agenda.CONSULTATIONS.week(request, windows, {**_scope(), "night": False}, 10)
+    week = agenda.CONSULTATIONS.week(request, windows, {**_scope(), "night": False}, 10, 0)
     assert list(week.values()) == [([], 0)] * 7
 
 
@@ -186,6 +192,28 @@ def test_a_day_shows_its_first_ones_in_the_week_and_links_to_the_rest(org_a, hel
     assertNotContains(page, f"Soin {shown:02d}")
     assertContains(page, "· 33 consultations")
     assertContains(page, f"et {33 - shown} autres : voir la journée")
+
+
+def test_the_day_pages_its_consultations_with_its_actions(org_a, held, monkeypatch):
+    """A busy day no longer opens every consultation on every page: page N shows the Nth DAY_PAGE of them."""
+    monkeypatch.setattr(selectors, "DAY_PAGE", 3)
+    person = person_create(user=held.user, keyring=held.keyring, teams=[org_a.day], name="Inès")
+    tuesday = MONDAY + timedelta(days=1)
+    for i in range(8):
+        _create(held, person, org_a.day, _at(tuesday, 8) + timedelta(minutes=i), name=f"Soin {i:02d}")
+    client = login_client(held)
+    asked = {"jour": tuesday.isoformat(), "equipe": "toutes", "statut": "all"}
+    pages = [client.get("/agenda/", {**asked, "page": page}) for page in (1, 2, 3, 4)]
+    for number, page in enumerate(pages[:3]):
+        shown = [i for i in range(8) if f"Soin {i:02d}" in page.content.decode()]
+        assert shown == list(range(number * 3, min(8, number * 3 + 3)))
+        assertContains(page, "Consultations (8)")
+    assertContains(pages[0], "Consultations 1 à 3 sur 8")
+    assertContains(pages[0], "Suivantes")
+    assertContains(pages[2], "Consultations 7 à 8 sur 8")
+    assertNotContains(pages[2], "Suivantes")
+    assertContains(pages[3], "Rien de plus sur cette page")
+    assertNotContains(pages[3], "Aucune consultation pour l’instant.")
 
 
 def _titles(member, start, end, **filters):
