@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import override
 from pytest_django.asserts import assertContains, assertNotContains
 
+from mano.agenda import selectors
 from mano.agenda.days import day_window
 from mano.agenda.extras import by_day
 from mano.agenda.filters import AgendaFilters
-from mano.agenda import selectors
 from mano.agenda.selectors import WEEK_DAY_ROWS
 from mano.core.raw import UtcText, as_uuid, moment_of, raw_values
 from mano.core.search_param import Search
