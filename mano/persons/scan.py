@@ -10,8 +10,6 @@ most of the lines a word common in comments hits. Tiers are exactly those of `Qu
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from mano.persons.index import PERSON_SHARDS
 from mano.persons.search import QUICK, Query
 
@@ -20,14 +18,9 @@ QUICK_TABS = 10
 ID_LENGTH = 36
 
 
-class Hit(NamedTuple):
-    """A matching line: its tier, person id and where it lies (texts[shard][1][start:end])."""
-
-    tier: int
-    person_id: str
-    shard: int
-    start: int
-    end: int
+# A matching line: (tier, person id, shard, start, end), its text being texts[shard][1][start:end]. A plain tuple:
+# a word common in comments hits ~22,000 lines at 30,000 persons, and a NamedTuple costs ten times more to build.
+Hit = tuple[int, str, int, int, int]
 
 
 def searched_text(raw: str, quick_only: bool, more: str = "") -> str:
@@ -63,7 +56,7 @@ def scan(texts: list[tuple[int, bytes]], search: Query, *, quick_only: bool, ext
                 else:
                     tier = _tier(search, text, start, end, position, terms, fast=fast, quick_only=quick_only)
                 if tier is not None:
-                    hits.append(Hit(tier, person_id, shard, start, end))
+                    hits.append((tier, person_id, shard, start, end))
             position = find(terms[0], end)
     return hits + _extra_hits(texts, search, terms, extra, quick_only)
 
@@ -106,7 +99,7 @@ def _extra_hits(
         if all(word in raw or word in more for word in words):
             tier = search.tier(searched_text(raw, quick_only, more))
             if tier is not None:
-                hits.append(Hit(tier, person_id, shard, start, end))
+                hits.append((tier, person_id, shard, start, end))
     return hits
 
 

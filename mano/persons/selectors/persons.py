@@ -198,8 +198,8 @@ def person_search(*, user: User, keyring: Keyring, query: str, page: str | int |
     ranked = _ranked(scan(texts, search, quick_only=quick_only, extra=extra), texts, deleted, stamp, user)
     paginated = Paginator(ranked, PAGE_SIZE).get_page(page)
     rows = []
-    for hit in paginated.object_list:
-        raw = texts[hit.shard][1][hit.start : hit.end].decode()
+    for _, _, shard, start, end in paginated.object_list:
+        raw = texts[shard][1][start:end].decode()
         line = Line.of(raw)
         text = searched_text(raw, quick_only, extra.get(line.person_id, ""))
         rows.append(Row(UUID(line.person_id), {}, search.reasons(text), line=line))
@@ -207,11 +207,12 @@ def person_search(*, user: User, keyring: Keyring, query: str, page: str | int |
 
 
 class Ranked(Sequence[Hit]):
-    """Hits in rank order, sorted only as far as a page read asks (`heapq.nsmallest`, which orders as `sorted`
-    does): a word found in most files hits ~20,000 lines at 30,000 persons, and a page shows fifty."""
+    """Hits in rank order (`keys[i]` ranks `hits[i]`), sorted only as far as a page read asks (`heapq.nsmallest`,
+    which orders as a stable `sorted` does): a word found in most files hits ~20,000 lines at 30,000 persons,
+    and a page shows fifty."""
 
-    def __init__(self, hits: list[Hit], key: Callable[[Hit], Any]) -> None:
-        self._hits, self._key, self._sorted = hits, key, list[Hit]()
+    def __init__(self, hits: list[Hit], keys: list[Any]) -> None:
+        self._hits, self._keys, self._sorted = hits, keys, list[Hit]()
 
     def __len__(self) -> int:
         return len(self._hits)
@@ -224,19 +225,25 @@ class Ranked(Sequence[Hit]):
         size = len(self._hits)
         stop = index.indices(size)[1] if isinstance(index, slice) else range(size)[index] + 1
         if len(self._sorted) < stop:
-            self._sorted = heapq.nsmallest(stop, self._hits, key=self._key)
+            hits = self._hits
+            self._sorted = [hits[i] for i in heapq.nsmallest(stop, range(size), key=self._keys.__getitem__)]
         return self._sorted[index]
 
 
 def _ranked(hits: list[Hit], texts: list[tuple[int, bytes]], deleted: set[str], stamp: Any, user: User) -> Ranked:
     """The live persons' hits by tier, then by name and id: the cached rank by name when the shards have not
-    changed since it was made, else the names read from the lines."""
-    live = [hit for hit in hits if hit.person_id not in deleted] if deleted else hits
+    changed since it was made, else the names read from the lines. Keys are worked out in one comprehension,
+    not by a key function called per hit."""
+    live = [hit for hit in hits if hit[1] not in deleted] if deleted else hits
     ranks = order.search_ranks(user.organisation_id, stamp)
-    if ranks is not None and all(hit.person_id in ranks for hit in live):
+    if ranks is not None:
         span = len(ranks)  # one integer a hit: tier first, then its rank by name
-        return Ranked(live, lambda hit: hit.tier * span + ranks[hit.person_id])
-    return Ranked(live, lambda hit: (hit.tier, name_key(texts[hit.shard][1], hit.start), hit.person_id))
+        try:
+            return Ranked(live, [tier * span + ranks[person_id] for tier, person_id, _, _, _ in live])
+        except KeyError:
+            pass  # a person the cached order does not hold yet
+    keys = [(tier, name_key(texts[shard][1], start), person_id) for tier, person_id, shard, start, _ in live]
+    return Ranked(live, keys)
 
 
 def likely_duplicates(
