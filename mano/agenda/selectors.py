@@ -347,25 +347,30 @@ def day_agenda(
     return DayAgenda(counts, action_rows(_in_order(user, shown), keyring), matched.capped)
 
 
-def action_rows(actions: list[Action], keyring: Keyring) -> list[ActionRow]:
-    return rows_of([(a, record_data(a, keyring)) for a in actions], keyring)
+def action_rows(actions: list[Action], keyring: Keyring, names: dict[UUID, str] | None = None) -> list[ActionRow]:
+    return rows_of([(a, record_data(a, keyring)) for a in actions], keyring, names)
 
 
-def rows_of(pairs: list[tuple[Action, dict[str, Any]]], keyring: Keyring) -> list[ActionRow]:
-    """Rows already decrypted, with their persons' names opened from the small search cards."""
+def rows_of(
+    pairs: list[tuple[Action, dict[str, Any]]], keyring: Keyring, names: dict[UUID, str] | None = None
+) -> list[ActionRow]:
+    """Rows already decrypted, with their persons' names opened from the small search cards (unless the caller
+    knows them all: `names`)."""
     if not pairs:
         return []
-    names = card_names(pairs[0][0].organisation_id, {a.person_id for a, _ in pairs}, keyring)
+    if names is None:
+        names = card_names(pairs[0][0].organisation_id, {a.person_id for a, _ in pairs}, keyring)
     teams = teams_of([a for a, _ in pairs])
     return [ActionRow(a, data, names.get(a.person_id, ""), teams[a.pk]) for a, data in pairs]
 
 
-def person_actions(*, user: User, keyring: Keyring, person: Person) -> list[ActionRow]:
-    """A person's actions, to do first (by due date), then the 20 latest done or cancelled."""
+def person_actions(*, user: User, keyring: Keyring, person: Person, name: str | None = None) -> list[ActionRow]:
+    """A person's actions, to do first (by due date), then the 20 latest done or cancelled. `name`: the person's,
+    when the caller has opened it (the person page), so that no card is read for it."""
     rows = actions_of(user).filter(person=person)
     todo = list(rows.filter(status=Status.TODO).order_by("due_at")[:100])
     closed = list(rows.exclude(status=Status.TODO).order_by("-completed_at")[:20])
-    return action_rows(todo + closed, keyring)
+    return action_rows(todo + closed, keyring, None if name is None else {person.pk: name})
 
 
 def action_get(*, user: User, keyring: Keyring, action_id: UUID) -> ActionRow:

@@ -21,11 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from mano.accounts.models import Team, User
 from mano.agenda import categories as action_categories
 from mano.agenda import services as agenda
-from mano.agenda.models import Status
-from mano.agenda.selectors import ActionRow, action_rows, actions_of
+from mano.agenda.models import Action, Status
+from mano.agenda.selectors import ActionRow, actions_of
 from mano.core.audit import AuditAction, audit
 from mano.core.crypto import KeyKind, Keyring, keyed_link
 from mano.core.http import AuthenticatedHttpRequest
+from mano.core.records import records_data
 from mano.persons.models import Person
 from mano.persons.selectors.persons import PersonView
 from mano.structures.models import Referral, Structure
@@ -115,17 +116,19 @@ def referral_count(*, user: User, structure: Structure) -> int | None:
 
 @dataclass(frozen=True)
 class ReferralRow:
-    row: ActionRow
+    action: Action
+    name: str  # the action's, shown when its structure was deleted
     structure: Structure | None
 
 
 def person_referrals(*, user: User, keyring: Keyring, person: Person) -> list[ReferralRow]:
-    """The person's referral actions, newest first, each with its structure (None if it was deleted)."""
-    actions = actions_of(user).filter(person=person).prefetch_related("teams").order_by("-due_at")
-    rows = [r for r in action_rows(list(actions), keyring) if r.data.get(PAYLOAD_KEY)]
-    ids = {r.data[PAYLOAD_KEY] for r in rows}
+    """The person's referral actions, newest first, each with its structure (None if it was deleted). The
+    section shows no team nor person name: the actions are only opened, not made into agenda rows."""
+    actions = actions_of(user).filter(person=person).order_by("-due_at")
+    opened = [(action, data) for action, data in records_data(actions, keyring) if data.get(PAYLOAD_KEY)]
+    ids = {data[PAYLOAD_KEY] for _, data in opened}
     known = {str(s.pk): s for s in Structure.objects.filter(organisation_id=person.organisation_id, pk__in=ids)}
-    return [ReferralRow(r, known.get(r.data[PAYLOAD_KEY])) for r in rows]
+    return [ReferralRow(a, str(data.get("name") or ""), known.get(data[PAYLOAD_KEY])) for a, data in opened]
 
 
 def section(request: HttpRequest, view: PersonView) -> dict[str, Any]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from mano.agenda.models import Action, Status
-from mano.agenda.services import action_delete
+from mano.agenda.services import action_delete, actions_create
 from mano.core.records import record_data
 from mano.persons.services import person_create
 from mano.persons.services.lifecycle import person_delete
@@ -133,3 +136,29 @@ def test_stats_members_see_nothing_of_the_directory(org_a, shower):
     assert client.get(reverse("structures:directory")).status_code == 403
     assert client.get(reverse("structures:detail", args=[shower.pk])).status_code == 403
     assertNotContains(client.get(reverse("accounts:home")), reverse("structures:directory"))
+
+
+def test_the_person_page_lists_each_referral_with_its_action_and_only_referrals(alice, bob, shower, karim, org_a):
+    """The section opens the person's actions without making agenda rows of them (no team, no name read)."""
+    other = structure_create(user=alice.user, data={"name": "Épicerie solidaire", "city": "Lyon"})
+    [to_shower] = referral_create(user=bob.user, keyring=bob.keyring, structure=shower, persons=[karim], team=org_a.day)
+    [to_other] = referral_create(user=bob.user, keyring=bob.keyring, structure=other, persons=[karim], team=org_a.day)
+    actions_create(
+        user=bob.user,
+        keyring=bob.keyring,
+        persons=[karim],
+        teams=[org_a.day],
+        name="Appel au 115",
+        due_at=timezone.now() + timedelta(days=1),
+    )
+    structure_archive(user=alice.user, structure=other, archived=True)
+    page = login_client(bob).get(reverse("persons:detail", args=[karim.pk]))
+    section = page.content.decode().split('id="orientations"')[1].split("</section>")[0]
+    assert section.count('class="list__row"') == 2
+    for action, structure in ((to_shower, shower), (to_other, other)):
+        assert reverse("agenda:edit", args=[action.pk]) in section
+        assert reverse("structures:detail", args=[structure.pk]) in section
+        assert timezone.localtime(action.due_at).strftime("%d/%m/%Y") in section
+    assert "Bains-douches Saint-Jean" in section and "Épicerie solidaire" in section and "archivée" in section
+    assert "Appel au 115" not in section
+    assertContains(page, "Appel au 115")  # in the Actions section
