@@ -81,7 +81,6 @@ def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page_number": page,
         "first_shown": first + 1,
         "last_shown": first + len(rows),
-        "actions_more": actions_more,
         "more": actions_more or any(extra_day.more for _, extra_day in extra_days),
         "window_capped": agenda.capped,
         "window_cap": selectors.WINDOW_CAP,
