@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -67,6 +68,14 @@ def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         for extra, by_day in extras.week_blocks(request, what, [day], scope, per_day=selectors.DAY_PAGE, first=first)
     ]
     actions_more = what.actions and counts["today"] > first + len(rows)
+    # What the pager says this page shows: the actions' range, then that of each extra not shown whole here.
+    page_ranges: list[tuple[Promise, int, int, int]] = []
+    page_ranges += [(_("Actions"), first + 1, first + len(rows), counts["today"])] if rows else []
+    page_ranges += [
+        (extra.label, extra_day.first + 1, extra_day.last, extra_day.count)
+        for extra, extra_day in extra_days
+        if extra_day.hidden and extra_day.rows
+    ]
     context = {
         "shown": what,
         "extra_days": extra_days,
@@ -79,8 +88,7 @@ def day_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "counts": counts,
         "rows": rows,
         "page_number": page,
-        "first_shown": first + 1,
-        "last_shown": first + len(rows),
+        "page_ranges": page_ranges,
         "more": actions_more or any(extra_day.more for _, extra_day in extra_days),
         "window_capped": agenda.capped,
         "window_cap": selectors.WINDOW_CAP,
