@@ -120,6 +120,28 @@ def test_the_direct_libsodium_call_opens_exactly_what_pynacl_opens(plain, aad, c
             crypto._aead_decrypt(bad_key, bad_blob, bad_aad, "test")
 
 
+@FEWER
+@given(
+    size=st.sampled_from([0, 1, 2_000, crypto._IN_PLACE_BYTES - crypto.TAG_BYTES, crypto._IN_PLACE_BYTES, 400_000]),
+    prefix=st.binary(max_size=12),
+    choice=st.data(),
+)
+def test_a_blob_read_in_place_or_sliced_opens_and_refuses_alike(size, prefix, choice):
+    """A large blob (a search shard) is read in place from `start`, a small one sliced: both open to the plaintext,
+    and a flipped bit in nonce, ciphertext or tag, a cut, or a start off by one refuse to open."""
+    key, nonce, aad = secrets.token_bytes(32), secrets.token_bytes(crypto.NONCE_BYTES), b"header and aad"
+    plain = secrets.token_bytes(size)
+    sealed = nonce + bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, aad, nonce, key)
+    blob, start = prefix + sealed, len(prefix)
+    assert crypto._aead_decrypt(key, blob, aad, "test", start=start) == plain
+    bit = choice.draw(st.integers(0, len(sealed) * 8 - 1))
+    flipped = bytearray(blob)
+    flipped[start + bit // 8] ^= 1 << (bit % 8)
+    for bad_blob, bad_start in ((bytes(flipped), start), (blob[:-1], start), (blob, start + 1), (blob, start - 1)):
+        with pytest.raises(DecryptionError):
+            crypto._aead_decrypt(key, bad_blob, aad, "test", start=bad_start)
+
+
 @FAST
 @given(blob=st.binary(max_size=300))
 def test_random_bytes_only_ever_raise_decryption_error(blob):
