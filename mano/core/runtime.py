@@ -25,7 +25,7 @@ def _trimmer() -> Any:
 
 # glibc keeps the memory a request freed for the next ones; a heavy page (the statistics, a search) frees tens of
 # megabytes in holes between longer-lived blocks, which the next heavy page cannot always reuse, and a worker grows
-# by each of them: peak RSS of `python -m bench.run` at large size on PostgreSQL 334 → 283 MB. Handing the free
+# by each of them: peak RSS of `python -m bench.run` at large size on PostgreSQL 336 → 282 MB. Handing the free
 # pages back once the response is sent cost nothing measurable (search dupont without / with: 108 / 106 ms).
 _MALLOC_TRIM = _trimmer()
 
