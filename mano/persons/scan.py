@@ -10,6 +10,8 @@ most of the lines a word common in comments hits. Tiers are exactly those of `Qu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from mano.persons.index import PERSON_SHARDS
 from mano.persons.search import QUICK, Query
 
@@ -32,7 +34,7 @@ def searched_text(raw: str, quick_only: bool, more: str = "") -> str:
     return "\t".join(filter(None, [fields, more]))
 
 
-def scan(texts: list[tuple[int, bytes]], search: Query, *, quick_only: bool, extra: dict[str, str]) -> list[Hit]:
+def scan(texts: Sequence[tuple[int, bytes]], search: Query, *, quick_only: bool, extra: dict[str, str]) -> list[Hit]:
     """Every line (of any shard) that the search matches, with its tier. `texts`: (bucket, UTF-8 text) of each
     shard; `extra`: other apps' texts by person id, searched with that person's line."""
     terms = sorted((term.encode() for term, _ in search.terms), key=len, reverse=True)
@@ -79,7 +81,7 @@ def _tier(
 
 
 def _extra_hits(
-    texts: list[tuple[int, bytes]], search: Query, terms: list[bytes], extra: dict[str, str], quick_only: bool
+    texts: Sequence[tuple[int, bytes]], search: Query, terms: list[bytes], extra: dict[str, str], quick_only: bool
 ) -> list[Hit]:
     """The lines of the persons other apps found, searched with those apps' texts."""
     shards = {bucket: shard for shard, (bucket, _) in enumerate(texts)}

@@ -230,7 +230,7 @@ class Ranked(Sequence[Hit]):
         return self._sorted[index]
 
 
-def _ranked(hits: list[Hit], texts: list[tuple[int, bytes]], deleted: set[str], stamp: Any, user: User) -> Ranked:
+def _ranked(hits: list[Hit], texts: Sequence[tuple[int, bytes]], deleted: set[str], stamp: Any, user: User) -> Ranked:
     """The live persons' hits by tier, then by name and id: the cached rank by name when the shards have not
     changed since it was made, else the names read from the lines. Keys are worked out in one comprehension,
     not by a key function called per hit."""
