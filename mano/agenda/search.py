@@ -73,14 +73,32 @@ def text_persons(organisation_id: Any, keyring: Keyring, words: list[str]) -> Te
     (kept)."""
     kept: set[str] = set()
     first, *others = (word.encode() for word in words)
-    for _, text in PERSON_SHARDS.blobs(organisation_id, keyring)[1]:
-        if text.count(_MARK) != text.count(b"\n") + 1:
-            kept.update(line[:36].decode() for line in text.split(b"\n") if line and _MARK not in line)
+    stamp, texts = PERSON_SHARDS.blobs(organisation_id, keyring)
+    for (bucket, head), (_, text) in zip(stamp, texts, strict=True):
+        kept.update(_unmarked(organisation_id, bucket, head, text))
         for start, end in line_spans(text, first):
             line = text[start:end]
             if all(word in line for word in others):
                 kept.add(line[:36].decode())
     return TextPersons(kept)
+
+
+# (organisation, bucket) -> the shard's head and the persons of its lines without "action_details". Person ids
+# only, no text; an entry is used while the shard's head is the same (any rewrite changes it).
+_UNMARKED: dict[tuple[Any, int], tuple[bytes, frozenset[str]]] = {}
+
+
+def _unmarked(organisation_id: Any, bucket: int, head: bytes, text: bytes) -> frozenset[str]:
+    """The persons whose line in this shard predates "action_details", counted once per version of the shard:
+    counting the marks and lines of every shard took ~20 ms of each filtered list at 30,000 persons."""
+    known = _UNMARKED.get((organisation_id, bucket))
+    if known is not None and known[0] == head:
+        return known[1]
+    found: frozenset[str] = frozenset()
+    if text.count(_MARK) != text.count(b"\n") + 1:
+        found = frozenset(line[:36].decode() for line in text.split(b"\n") if line and _MARK not in line)
+    _UNMARKED[(organisation_id, bucket)] = (head, found)
+    return found
 
 
 SEARCH_SOURCES.append(person_action_texts)

@@ -124,9 +124,16 @@ def test_a_line_written_before_the_action_details_rules_nobody_out(bob, org_a, u
         head, _, rest = line.partition(mark)
         return head + ("\t" + rest.split("\t", 1)[1] if "\t" in rest else "")
 
-    PERSON_SHARDS.patch(org_a.organisation.pk, [str(karim.pk)], older, bob.keyring)
-    lines = PERSON_SHARDS.lines(org_a.organisation.pk, bob.keyring)
+    zoe = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="Zoé")
+    org = org_a.organisation.pk
+    before = text_persons(org, bob.keyring, ["lariboisiere"])
+    assert before.allows(karim.pk) and not before.allows(zoe.pk)  # the word is in Karim's action details
+    PERSON_SHARDS.patch(org, [str(karim.pk), str(zoe.pk)], older, bob.keyring)
+    lines = PERSON_SHARDS.lines(org, bob.keyring)
     assert lines and all(mark not in line for line in lines)
+    # The shards read before held no older line: rewritten, they are looked at again.
+    after = text_persons(org, bob.keyring, ["lariboisiere"])
+    assert after.allows(karim.pk) and after.allows(zoe.pk)
     assert _listed(unlocked_client(bob), "q=lariboisiere")[1] == ["Papiers"]
 
 
