@@ -20,6 +20,7 @@ from mano.core.crypto import Keyring
 from mano.core.records import record_data, records_data
 from mano.persons.models import Comment, Passage, Person, Rencontre
 from mano.persons.selectors.families import page_family_others
+from mano.persons.selectors.passages import enabled_kinds, live_encounters, person_rows
 from mano.persons.selectors.persons import PersonView
 
 READ_ROLES = ("admin", "normal")
@@ -119,27 +120,28 @@ def comment_entry(comment: Comment, keyring: Keyring) -> Entry:
     return Entry("comment", comment, record_data(comment, keyring))
 
 
-def _encounters(model: type[Passage] | type[Rencontre], person: Person, enabled: bool) -> dict[UUID, Any]:
-    if not enabled:
-        return {}
-    rows = model.objects.filter(person=person, deleted_at=None).select_related("created_by", "team")
-    return {row.pk: row for row in rows}
-
-
-def comment_timeline(*, user: User, keyring: Keyring, person: Person, page: int = 1, size: int = PAGE_SIZE) -> Timeline:
+def comment_timeline(
+    *,
+    user: User,
+    keyring: Keyring,
+    person: Person,
+    page: int = 1,
+    size: int = PAGE_SIZE,
+    read: dict[str, list[Passage | Rencontre]] | None = None,
+) -> Timeline:
     """Newest first: the person's comments and its passages/rencontres that carry a comment.
 
-    Costs four queries whatever the length; opens the comments of this page only, and the passages and
-    rencontres newer than the end of this page (plus one row to know whether a next page exists).
+    Costs four queries whatever the length (two when the page has already `read` the person's live passages and
+    rencontres); opens the comments of this page only, and the passages and rencontres newer than the end of
+    this page (plus one row to know whether a next page exists).
     """
     _check_role(user)
     organisation: Organisation = user.organisation  # type: ignore[assignment]
     page = max(1, page)
     comment_keys = Comment.objects.filter(person=person, deleted_at=None).values_list("created_at", "id")
-    encounters = {
-        "passage": _encounters(Passage, person, organisation.passages_enabled),
-        "rencontre": _encounters(Rencontre, person, organisation.rencontres_enabled),
-    }
+    if read is None:
+        read = {kind: list(person_rows(kind, person)) for kind in enabled_kinds(organisation)}
+    encounters = {kind: {row.pk: row for row in rows} for kind, rows in read.items()}
     keys = [(at, "comment", pk) for at, pk in comment_keys]
     keys += [(row.date, kind, pk) for kind, rows in encounters.items() for pk, row in rows.items()]
     keys.sort(key=lambda k: (k[0], k[2]), reverse=True)
@@ -201,6 +203,7 @@ def section(request: HttpRequest, view: PersonView) -> dict[str, Any]:
         keyring=request.keyring,  # type: ignore[attr-defined]
         person=view.person,
         size=size,
+        read={kind: live_encounters(view, kind) for kind in enabled_kinds(request.user.organisation)},  # type: ignore[union-attr, arg-type]
     )
     return {"person": view.person, "timeline": timeline, "family": _family_comments(request, view.person, size)}
 

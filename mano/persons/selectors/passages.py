@@ -96,13 +96,21 @@ def person_names(*, user: User, keyring: Keyring, person_ids: Iterable[UUID | No
     return card_names(user.organisation_id, wanted, keyring) if wanted else {}
 
 
-def _person_rows(kind: str, person: Person) -> Any:
+def person_rows(kind: str, person: Person) -> Any:
+    """The person's live passages or rencontres of `kind`, newest first, with their team and author."""
     return (
         MODELS[kind]
         .objects.filter(person=person, deleted_at=None)
         .select_related("team", "created_by")
         .order_by("-date", "-id")
     )
+
+
+def live_encounters(view: PersonView, kind: str) -> list[Passage | Rencontre]:
+    """`person_rows` of the page's person, read once for the page (`view.encounters`)."""
+    if kind not in view.encounters:
+        view.encounters[kind] = list(person_rows(kind, view.person))
+    return view.encounters[kind]
 
 
 def person_encounters(
@@ -112,7 +120,7 @@ def person_encounters(
     _check_role(user)
     if kind not in enabled_kinds(user.organisation):  # type: ignore[arg-type]
         raise Http404
-    paginated = Paginator(_person_rows(kind, person), PAGE_SIZE).get_page(page)
+    paginated = Paginator(person_rows(kind, person), PAGE_SIZE).get_page(page)
     paginated.object_list = [EncounterRow(kind, r, d) for r, d in records_data(paginated.object_list, keyring)]
     return paginated
 
@@ -123,11 +131,12 @@ def section(request: HttpRequest, view: PersonView) -> dict[str, Any]:
     keyring: Keyring = request.keyring  # type: ignore[attr-defined]
     lists = []
     for kind in enabled_kinds(user.organisation):  # type: ignore[arg-type]
-        query = _person_rows(kind, view.person)
-        rows = list(query[:SECTION_SIZE])
-        count = len(rows) if len(rows) < SECTION_SIZE else query.count()
+        every = live_encounters(view, kind)
+        rows = every[:SECTION_SIZE]
         shown = [EncounterRow(kind, r, d) for r, d in records_data(rows, keyring)]
-        lists.append({"kind": kind, "label": LABELS[kind], "count": count, "rows": shown, "more": count > len(rows)})
+        lists.append(
+            {"kind": kind, "label": LABELS[kind], "count": len(every), "rows": shown, "more": len(every) > len(rows)}
+        )
     return {"person": view.person, "lists": lists, "can_delete": user.role in DELETE_ROLES}
 
 

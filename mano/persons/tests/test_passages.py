@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -139,6 +141,41 @@ def test_bob_adds_a_passage_and_a_rencontre_from_the_person_page(bob, org_a, per
     # The comment of a passage or rencontre is also listed among the person's comments, with its type.
     detail = client.get(f"/personnes/{person.pk}/")
     assertContains(detail, f'href="/personnes/rencontres/{rencontre.pk}/modifier/">Rencontre</a>')
+
+
+def test_the_person_page_shows_the_newest_passages_and_their_comments_reading_each_kind_once(
+    bob, org_a, person, unlocked_client
+):
+    """The passages section (ten newest, the count) and the comments' timeline show the same rows, read once."""
+    now = timezone.now()
+    for day in range(12):
+        _create(bob, org_a.day, persons=[person], date=now - timedelta(days=day), comment=f"Passage du jour {day}")
+    _create(
+        bob, org_a.day, kind="rencontre", persons=[person], date=now - timedelta(hours=12), comment="Croisé au métro"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = unlocked_client(bob).get(f"/personnes/{person.pk}/")
+    assertContains(page, "Passages (12)")
+    lists = {section["kind"]: section for section in _section(page, "passages")["lists"]}
+    assert len(lists["passage"]["rows"]) == 10 and lists["passage"]["more"] and lists["rencontre"]["count"] == 1
+    shown = [row.comment for row in lists["passage"]["rows"]]
+    assert shown == [f"Passage du jour {day}" for day in range(10)]  # newest first
+    # The timeline: the newest ten that carry a comment, passages and rencontres together.
+    timeline = _section(page, "comments")["timeline"]
+    texts = [entry.data["comment"] for entry in timeline.entries]
+    assert texts[:3] == ["Passage du jour 0", "Croisé au métro", "Passage du jour 1"]
+    assert len(timeline.entries) == 10 and timeline.has_next
+    for table in (Passage._meta.db_table, Rencontre._meta.db_table):
+        reads = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"]
+        ]
+        assert len(reads) == 1, reads
+
+
+def _section(page, name):
+    return next(context for section, context in page.context["sections"] if section.name == name)
 
 
 @pytest.mark.parametrize(
