@@ -35,7 +35,7 @@ from mano.core.day_words import days_of
 from mano.core.pagination import page_with_rows
 from mano.core.raw import as_uuid, hex_of, raw_values
 from mano.core.records import record_data
-from mano.persons.index import card_names
+from mano.persons.index import card_names, folded_names
 from mano.persons.models import Person
 from mano.persons.text import fold
 
@@ -274,8 +274,7 @@ def _folded_names(user: User, keyring: Keyring, person_ids: set[UUID], known: di
     """`known` completed with the folded names of `person_ids` ("" for a person without a card)."""
     wanted = person_ids - known.keys()
     if wanted:
-        opened = card_names(user.organisation_id, wanted, keyring)
-        known.update({person_id: fold(opened.get(person_id, "")) for person_id in wanted})
+        known.update(folded_names(user.organisation_id, wanted, keyring))
     return known
 
 

@@ -49,7 +49,7 @@ from mano.core.day_words import (
 )
 from mano.core.raw import as_uuid, hex_of, raw_values
 from mano.core.records import records_data
-from mano.persons.index import card_names
+from mano.persons.index import folded_names
 from mano.persons.models import Comment
 from mano.persons.text import fold
 
@@ -195,7 +195,7 @@ def _opened(user: User, keyring: Keyring, rows: list[Row], restricted: bool) -> 
     texts = decrypt_record_texts(keyring, table=Action._meta.db_table, org_id=org_id, rows=sealed_rows)
     data: dict[UUID, dict[str, Any]] = {pk: json.loads(text) for pk, text in texts}  # type: ignore[misc]
     persons = {pk: as_uuid(r.person_id) for pk, r in zip(ids, rows, strict=True)}
-    names = card_names(user.organisation_id, set(persons.values()), keyring)
+    names = folded_names(user.organisation_id, set(persons.values()), keyring)
     comments = {} if restricted else comment_texts(user, keyring, ids)
     return {
         pk.hex: text_of(
@@ -206,10 +206,11 @@ def _opened(user: User, keyring: Keyring, rows: list[Row], restricted: bool) -> 
 
 
 def text_of(data: dict[str, Any], comments: str, person: str, *, restricted: bool) -> str:
-    """An action's line text (see `holds`) from its decrypted data, its comments joined and its person's name."""
+    """An action's line text (see `holds`) from its decrypted data, its comments joined and its person's name,
+    already folded (`folded_names`: folding it again could differ)."""
     categories = (str(c) for c in data.get("categories") or [])
     private = "" if restricted else fold(f"{data.get('description') or ''} {comments}")
-    return "\t".join([fold(" ".join([str(data.get("name") or ""), *categories])), private, fold(person)])
+    return "\t".join([fold(" ".join([str(data.get("name") or ""), *categories])), private, person])
 
 
 def comment_texts(user: User, keyring: Keyring, action_ids: list[UUID]) -> dict[UUID, str]:

@@ -214,6 +214,28 @@ def card_names(
     return {person_id: str(json.loads(text).get("name") or "") for person_id, text in opened}  # type: ignore[misc]
 
 
+# Past this many persons, their folded names come from the search shards (one pass over the organisation's lines,
+# ~45 ms at 30,000 persons) rather than from a card each (~18 µs a card: 92 ms for the 5,000 of a week's actions).
+MANY_NAMES = 2500
+
+
+def folded_names(organisation_id: Any, person_ids: Iterable[UUID], keyring: Keyring) -> dict[UUID, str]:
+    """The names of these persons folded as search folds them (`fold`), "" for a person without a card. Many
+    persons: the name keys of their shard lines (the card's name, folded, see `shard_line`); few: their cards."""
+    wanted = set(person_ids)
+    if len(wanted) <= MANY_NAMES:
+        opened = card_names(organisation_id, wanted, keyring)
+        return {person_id: fold(opened.get(person_id, "")) for person_id in wanted}
+    keys = {str(person_id).encode(): person_id for person_id in wanted}
+    found = dict.fromkeys(wanted, "")
+    for _, text in PERSON_SHARDS.blobs(organisation_id, keyring)[1]:
+        for line in text.split(b"\n"):
+            person_id = keys.get(line[:36])
+            if person_id is not None:
+                found[person_id] = line.split(b"\t", 3)[2].decode()
+    return found
+
+
 def open_part(index: PersonIndex, part: str, keyring: Keyring) -> dict[str, Any]:
     """Open a person's card (`part` is kept for callers written when there were two parts)."""
     return decrypt_record(

@@ -26,6 +26,7 @@ from mano.persons.services import person_create, person_update
 from mano.persons.services.comments import comment_delete, comment_update
 from mano.persons.services.families import family_link
 from mano.persons.services.lifecycle import person_delete, person_merge
+from mano.persons.text import fold
 from mano.testing import merge_persons
 
 pytestmark = pytest.mark.django_db
@@ -387,7 +388,7 @@ def test_a_lines_text_holds_the_words_as_the_filter_matches(
     if not filters.words:
         return
     data = {"name": name, "categories": categories, "description": description}
-    text = words.text_of(data, comments, person, restricted=restricted)
+    text = words.text_of(data, comments, fold(person), restricted=restricted)
     expected = filters.matches(data, restricted=restricted, comments="" if restricted else comments, person=person)
     assert words.holds(text, filters.words, restricted=restricted) == expected
 
