@@ -27,6 +27,7 @@ a day of their range is not current they check each row's stamp (`matching`).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -34,8 +35,9 @@ from django.db.models import Count, QuerySet, Sum
 
 from mano.accounts.models import User
 from mano.agenda.models import Action, ActionWordsShard
-from mano.core.crypto import KeyKind, Keyring, decrypt_record_texts
+from mano.core.crypto import Envelope, KeyKind, Keyring, decrypt_record_texts
 from mano.core.day_words import (
+    MANY_ROWS,
     NO_ROWS,
     DayWords,
     Stored,
@@ -133,7 +135,7 @@ def _rewritten(
     placed = WORDS.placed(org_id, range(days[0], days[-1] + 1))
     rows = [row for values in raw_values(annotated(placed).values_list(*COLUMNS)) if (row := Row(*values)).day in days]
     stored = lines_of(texts[day] for day in days if day in texts)
-    lines = _lines(user, keyring, rows, stored, restricted=False)
+    lines = _lines(user, keyring, rows, stored, restricted=False, window=placed)
     shards: dict[int, list[str]] = {day: [] for day in days}
     unwritable = set()
     for row in rows:
@@ -163,11 +165,17 @@ def matching(user: User, keyring: Keyring, rows: list[Row], words: list[str], da
 
 
 def _lines(
-    user: User, keyring: Keyring, rows: list[Row], stored: Stored, *, restricted: bool
+    user: User,
+    keyring: Keyring,
+    rows: list[Row],
+    stored: Stored,
+    *,
+    restricted: bool,
+    window: QuerySet[Action] | None = None,
 ) -> dict[str, tuple[str, str]]:
     """By row id (hex): each row's stamp and text, from its stored line when that line has the row's stamp, else
-    opened (for restricted members, without description and comments); a row gone from the table since it was
-    read is left out."""
+    opened (for restricted members, without description and comments; see `_opened` for `window`); a row gone
+    from the table since it was read is left out."""
     lines: dict[str, tuple[str, str]] = {}
     stale: list[Row] = []
     for row in rows:
@@ -177,18 +185,26 @@ def _lines(
         else:
             lines[hex_of(row.pk)] = (row.stamp, current.text)
     stamps = {hex_of(row.pk): row.stamp for row in stale}
-    lines.update({pk: (stamps[pk], text) for pk, text in _opened(user, keyring, stale, restricted).items()})
+    opened = _opened(user, keyring, stale, restricted, window)
+    lines.update({pk: (stamps[pk], text) for pk, text in opened.items()})
     return lines
 
 
-def _opened(user: User, keyring: Keyring, rows: list[Row], restricted: bool) -> dict[str, str]:
+def _opened(
+    user: User, keyring: Keyring, rows: list[Row], restricted: bool, window: QuerySet[Action] | None = None
+) -> dict[str, str]:
     """The texts (see `holds`) of these actions, opened from their payloads, their persons' cards and (not for
-    restricted members) their comments; a row gone from the table since it was read is left out."""
+    restricted members) their comments; a row gone from the table since it was read is left out. `window`: live
+    actions that include the rows, read whole when the rows are many."""
     if not rows:
         return {}
     org_id = user.member_organisation_id
-    sealed = Action.objects.filter(organisation_id=org_id, pk__in=[as_uuid(r.pk) for r in rows])
-    payloads = dict(raw_values(sealed.values_list("pk", "payload")))
+    if window is not None and len(rows) > MANY_ROWS:
+        sealed, commented = window, window.values_list("pk", flat=True)  # the window's every row: a superset
+    else:
+        sealed = Action.objects.filter(organisation_id=org_id, pk__in=[as_uuid(r.pk) for r in rows])
+        commented = None
+    payloads: dict[Any, Envelope] = dict(raw_values(sealed.values_list("pk", "payload")))
     rows = [row for row in rows if row.pk in payloads]
     ids = [as_uuid(r.pk) for r in rows]
     sealed_rows = [(pk, payloads[r.pk]) for pk, r in zip(ids, rows, strict=True)]
@@ -196,7 +212,7 @@ def _opened(user: User, keyring: Keyring, rows: list[Row], restricted: bool) -> 
     data: dict[UUID, dict[str, Any]] = {pk: json.loads(text) for pk, text in texts}  # type: ignore[misc]
     persons = {pk: as_uuid(r.person_id) for pk, r in zip(ids, rows, strict=True)}
     names = folded_names(user.organisation_id, set(persons.values()), keyring)
-    comments = {} if restricted else comment_texts(user, keyring, ids)
+    comments = {} if restricted else comment_texts(user, keyring, ids if commented is None else commented)
     return {
         pk.hex: text_of(
             d, "" if restricted else comments.get(pk, ""), names.get(persons[pk], ""), restricted=restricted
@@ -213,8 +229,8 @@ def text_of(data: dict[str, Any], comments: str, person: str, *, restricted: boo
     return "\t".join([fold(" ".join([str(data.get("name") or ""), *categories])), private, person])
 
 
-def comment_texts(user: User, keyring: Keyring, action_ids: list[UUID]) -> dict[UUID, str]:
-    """The live comments of these actions, joined per action."""
+def comment_texts(user: User, keyring: Keyring, action_ids: Iterable[UUID]) -> dict[UUID, str]:
+    """The live comments of these actions (a list of ids, or a query of them), joined per action."""
     texts: dict[UUID, list[str]] = {}
     rows = Comment.objects.filter(
         organisation_id=user.member_organisation_id, deleted_at=None, action_id__in=action_ids

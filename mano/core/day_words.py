@@ -66,6 +66,12 @@ def written_sum(**extra: Any) -> Sum:
     return Sum(Millis("updated_at"), **extra)
 
 
+# Past this many rows to open, a day shard's writer reads their payloads with the whole window's (its range on the
+# covering index) rather than by a list of ids: a week's 10,000 action ids took 77 ms on SQLite and 142 ms on
+# PostgreSQL, the window's payloads 22-27 ms.
+MANY_ROWS = 1000
+
+
 def days_of(start: datetime, end: datetime) -> range:
     """The buckets (UTC days) of the moments in [start, end)."""
     first, last = start.astimezone(UTC).date(), (end - timedelta(microseconds=1)).astimezone(UTC).date()

@@ -25,11 +25,12 @@ import json
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from mano.accounts.models import User
 from mano.core.crypto import Envelope, KeyKind, Keyring, decrypt_record_texts
 from mano.core.day_words import (
+    MANY_ROWS,
     NO_ROWS,
     DayWords,
     Line,
@@ -151,7 +152,7 @@ def _rewritten(
         line = candidates.get(row.pk)
         if line is not None and line.stamp == _stamp(row.version, _person_of(line), versions):
             lines[row.pk] = (line.stamp, line.text)
-    lines.update(_fresh(user, keyring, [row for row in rows if row.pk not in lines]))
+    lines.update(_fresh(user, keyring, [row for row in rows if row.pk not in lines], window=placed))
     shards: dict[int, list[str]] = {day: [] for day in days}
     persons: dict[int, dict[str, str]] = {day: {} for day in days}
     unwritable = set()
@@ -194,22 +195,29 @@ def _person_versions(org_id: Any, persons: set[str]) -> dict[str, str]:
     return {hex_of(pk): str(version) for pk, version in raw_values(rows.values_list("pk", "version"))}
 
 
-def _fresh(user: User, keyring: Keyring, rows: list[Row], *, stamped: bool = True) -> dict[UUID, tuple[str, str]]:
+def _fresh(
+    user: User, keyring: Keyring, rows: list[Row], *, stamped: bool = True, window: QuerySet[Consultation] | None = None
+) -> dict[UUID, tuple[str, str]]:
     """The stamps and words of these consultations, opened from their payloads and their persons' cards. A row
     changed since the window was read (a new version: made private, moved, edited) or deleted is left out, for the
     next reader: its new payload may no longer be the reader's to match, nor a shared one to write. The persons'
     versions are read before their names, so that a line is never newer than its stamp; not `stamped` (rows that
-    are never written: private ones), no stamp."""
+    are never written: private ones), no stamp. `window`: live consultations that include the rows, read whole
+    when the rows are many (see MANY_ROWS)."""
     if not rows:
         return {}
     versions = {row.pk: row.version for row in rows}
-    live = Consultation.objects.filter(
-        organisation_id=user.member_organisation_id, pk__in=list(versions), deleted_at=None
+    live = (
+        window
+        if window is not None and len(rows) > MANY_ROWS
+        else Consultation.objects.filter(
+            organisation_id=user.member_organisation_id, pk__in=list(versions), deleted_at=None
+        )
     )
     unchanged = [
         (pk, payload)
         for pk, version, payload in live.values_list("pk", "version", "payload")
-        if versions[pk] == version
+        if versions.get(pk) == version  # the window's other rows have none
     ]
     data = opened(user, keyring, unchanged)
     persons = _person_versions(user.member_organisation_id, {_person_hex(d) for d in data.values()}) if stamped else {}

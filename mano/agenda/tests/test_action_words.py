@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db.models import QuerySet
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -211,6 +212,26 @@ def test_a_line_older_than_what_it_was_made_from_is_never_used(org_a, planned, c
     change(admin, action, action.person, other)
     assert _week(admin, "cpam") == {TUESDAY: ["Rendez-vous CPAM" if change is _rename_action else "Rendez-vous CAF"]}
     assert _week(admin, "mairie") == {}
+
+
+@pytest.mark.parametrize("many_rows", [0, 1000], ids=["window-read-whole", "rows-by-id"])
+def test_a_first_read_finds_names_descriptions_and_comments_however_the_payloads_are_read(
+    org_a, planned, monkeypatch, many_rows
+):
+    """Past MANY_ROWS rows to open, payloads and comments are read with the whole window: the same lines."""
+    monkeypatch.setattr(words, "MANY_ROWS", many_rows)
+    admin = org_a["admin"]
+    action, douche = planned
+    action_comment_add(user=admin.user, keyring=admin.keyring, action=douche, text="Serviette oubliée")
+    _plan(admin, action.person, "Vestiaire", org_a.day, _at(TUESDAY - timedelta(days=7), 9))  # another week
+    read: list[object] = []
+    real = words.comment_texts
+    monkeypatch.setattr(words, "comment_texts", lambda user, keyring, ids: read.append(ids) or real(user, keyring, ids))
+    assert _week(admin, "serviette") == {FRIDAY: ["Douche"]}
+    assert isinstance(read[0], QuerySet) == (many_rows == 0)
+    assert _week(admin, "karim logement") == {TUESDAY: ["Rendez-vous CAF"]}
+    assert _week(admin, "zoe") == {FRIDAY: ["Douche"]}
+    assert _week(admin, "vestiaire") == {}
 
 
 def test_a_removed_comment_no_longer_matches(org_a, planned):

@@ -151,8 +151,12 @@ def test_a_consultation_moved_to_another_day_is_counted_there_only(org_a, held):
     assert {line.split("\t")[0] for line in _lines(nurse.keyring)} == {f"{friday}:{c.pk.hex}" for c in held[:2]}
 
 
-def test_private_consultations_never_enter_a_shard(org_a, held):
-    """Their owner finds them, opened each time; a colleague never does, even once one was shared first."""
+@pytest.mark.parametrize("many_rows", [0, 1000], ids=["window-read-whole", "rows-by-id"])
+def test_private_consultations_never_enter_a_shard(org_a, held, monkeypatch, many_rows):
+    """Their owner finds them, opened each time; a colleague never does, even once one was shared first. Past
+    MANY_ROWS rows to open, the writer reads the whole window's payloads, private ones included: it keeps only
+    the rows it was given."""
+    monkeypatch.setattr(words, "MANY_ROWS", many_rows)
     nurse, colleague = org_a["normal_health"], org_a["admin_health"]
     bilan, pansement, karim, _ = held
     _create(nurse, karim, TUESDAY, "Mon secret", only_me=True)
