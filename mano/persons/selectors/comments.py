@@ -20,7 +20,7 @@ from mano.core.crypto import Keyring
 from mano.core.records import record_data, records_data
 from mano.persons.models import Comment, Passage, Person, Rencontre
 from mano.persons.selectors.families import page_family_others
-from mano.persons.selectors.passages import enabled_kinds, live_encounters, person_rows
+from mano.persons.selectors.passages import Encounters, enabled_kinds, live_encounters
 from mano.persons.selectors.persons import PersonView
 
 READ_ROLES = ("admin", "normal")
@@ -127,49 +127,54 @@ def comment_timeline(
     person: Person,
     page: int = 1,
     size: int = PAGE_SIZE,
-    read: dict[str, list[Passage | Rencontre]] | None = None,
+    read: dict[str, Encounters] | None = None,
 ) -> Timeline:
     """Newest first: the person's comments and its passages/rencontres that carry a comment.
 
-    Costs four queries whatever the length (two when the page has already `read` the person's live passages and
-    rencontres); opens the comments of this page only, and the passages and rencontres newer than the end of
-    this page (plus one row to know whether a next page exists).
+    Reads every comment's and encounter's id and date (the page may have `read` the encounters already), opens
+    the comments of this page only and the passages and rencontres newer than the end of this page (plus one
+    row to know whether a next page exists).
     """
     _check_role(user)
     organisation: Organisation = user.organisation  # type: ignore[assignment]
     page = max(1, page)
     comment_keys = Comment.objects.filter(person=person, deleted_at=None).values_list("created_at", "id")
     if read is None:
-        read = {kind: list(person_rows(kind, person)) for kind in enabled_kinds(organisation)}
-    encounters = {kind: {row.pk: row for row in rows} for kind, rows in read.items()}
+        read = {kind: Encounters(kind, person) for kind in enabled_kinds(organisation)}
     keys = [(at, "comment", pk) for at, pk in comment_keys]
-    keys += [(row.date, kind, pk) for kind, rows in encounters.items() for pk, row in rows.items()]
+    keys += [(at, kind, pk) for kind, encounters in read.items() for pk, at in encounters.keys]
     keys.sort(key=lambda k: (k[0], k[2]), reverse=True)
     start, seen, has_next = (page - 1) * size, 0, False
-    chosen: list[tuple[str, UUID, dict[str, Any] | None]] = []
+    chosen: list[tuple[str, UUID, Passage | Rencontre | None, dict[str, Any]]] = []
     for _at, kind, pk in keys:
-        data = None
+        row, data = None, {}
         if kind != "comment":
-            data = record_data(encounters[kind][pk], keyring)
+            row = read[kind].row(pk)
+            if row is None:
+                continue  # deleted since the ids were read
+            data = record_data(row, keyring)
             if not str(data.get("comment") or "").strip():
                 continue
         if seen >= start + size:
             has_next = True
             break
         if seen >= start:
-            chosen.append((kind, pk, data))
+            chosen.append((kind, pk, row, data))
         seen += 1
-    return Timeline(_entries(chosen, encounters, keyring), page, has_next)
+    return Timeline(_entries(chosen, keyring), page, has_next)
 
 
 def _entries(
-    chosen: list[tuple[str, UUID, dict[str, Any] | None]], encounters: dict[str, dict[UUID, Any]], keyring: Keyring
+    chosen: list[tuple[str, UUID, Passage | Rencontre | None, dict[str, Any]]], keyring: Keyring
 ) -> list[Entry]:
-    wanted = [pk for kind, pk, _ in chosen if kind == "comment"]
+    """The chosen rows as entries: the encounters already opened, the comments opened here in one query."""
+    wanted = [pk for kind, pk, _, _ in chosen if kind == "comment"]
     comments = Comment.objects.filter(pk__in=wanted).select_related("created_by", "team") if wanted else []
     opened = {c.pk: Entry("comment", c, data) for c, data in records_data(comments, keyring)}
     return [
-        opened[pk] if kind == "comment" else Entry(kind, encounters[kind][pk], data or {}) for kind, pk, data in chosen
+        Entry(kind, row, data) if row is not None else opened[pk]
+        for kind, pk, row, data in chosen
+        if row is not None or pk in opened
     ]
 
 

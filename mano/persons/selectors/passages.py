@@ -106,10 +106,48 @@ def person_rows(kind: str, person: Person) -> Any:
     )
 
 
-def live_encounters(view: PersonView, kind: str) -> list[Passage | Rencontre]:
-    """`person_rows` of the page's person, read once for the page (`view.encounters`)."""
+class Encounters:
+    """A person's live passages or rencontres of one kind, newest first (`person_rows`): the newest BATCH rows (with
+    their team and author) and every row's id and date read at once, the older rows only when a page opens them, a
+    batch at a time. A heavy file holds ~900 of them; building them all cost ~55 ms of a ~125 ms page for the ten it
+    shows and the few its comments' timeline opens."""
+
+    BATCH = 50
+
+    def __init__(self, kind: str, person: Person) -> None:
+        self.kind = kind
+        self._query = person_rows(kind, person)
+        newest = list(self._query[: self.BATCH])  # most files: every row, in one query
+        self._rows: dict[UUID, Passage | Rencontre | None] = {row.pk: row for row in newest}
+        self.keys: list[tuple[UUID, datetime]] = (
+            [(row.pk, row.date) for row in newest]
+            if len(newest) < self.BATCH
+            else list(self._query.values_list("pk", "date"))
+        )
+        self._positions = {pk: position for position, (pk, _) in enumerate(self.keys)}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def row(self, pk: UUID) -> Passage | Rencontre | None:
+        """The row of `pk` with the next ones not read yet (one query a batch, each as large as all the batches
+        before it: a timeline looking for a comment among hundreds of rows reads them in a few queries); None when
+        it was deleted since the ids were read."""
+        if pk not in self._rows:
+            start, size = self._positions[pk], max(self.BATCH, len(self._rows))
+            batch = [key for key, _ in self.keys[start : start + size] if key not in self._rows]
+            self._rows.update(dict.fromkeys(batch))
+            self._rows.update((row.pk, row) for row in self._query.filter(pk__in=batch))
+        return self._rows[pk]
+
+    def newest(self, count: int) -> list[Passage | Rencontre]:
+        return [row for pk, _ in self.keys[:count] if (row := self.row(pk)) is not None]
+
+
+def live_encounters(view: PersonView, kind: str) -> Encounters:
+    """The page's person's `Encounters` of `kind`, read once for the page (`view.encounters`)."""
     if kind not in view.encounters:
-        view.encounters[kind] = list(person_rows(kind, view.person))
+        view.encounters[kind] = Encounters(kind, view.person)
     return view.encounters[kind]
 
 
@@ -132,10 +170,9 @@ def section(request: HttpRequest, view: PersonView) -> dict[str, Any]:
     lists = []
     for kind in enabled_kinds(user.organisation):  # type: ignore[arg-type]
         every = live_encounters(view, kind)
-        rows = every[:SECTION_SIZE]
-        shown = [EncounterRow(kind, r, d) for r, d in records_data(rows, keyring)]
+        shown = [EncounterRow(kind, r, d) for r, d in records_data(every.newest(SECTION_SIZE), keyring)]
         lists.append(
-            {"kind": kind, "label": LABELS[kind], "count": len(every), "rows": shown, "more": len(every) > len(rows)}
+            {"kind": kind, "label": LABELS[kind], "count": len(every), "rows": shown, "more": len(every) > len(shown)}
         )
     return {"person": view.person, "lists": lists, "can_delete": user.role in DELETE_ROLES}
 

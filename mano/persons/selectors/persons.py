@@ -35,9 +35,9 @@ SQL_SORTS = {"created": "-created_at", "interaction": "-last_interaction_at"}
 class PersonView:
     person: Person
     data: dict[str, Any]
-    # The person's live passages and rencontres by kind, read once for the page: its comments' timeline and its
-    # passages section both show them (see passages.live_encounters).
-    encounters: dict[str, list[Any]] = field(default_factory=dict, compare=False, repr=False)
+    # The person's live passages and rencontres by kind (passages.Encounters), read once for the page: its
+    # comments' timeline and its passages section both show them (see passages.live_encounters).
+    encounters: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def name(self) -> str:

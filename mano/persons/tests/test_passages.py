@@ -174,6 +174,49 @@ def test_the_person_page_shows_the_newest_passages_and_their_comments_reading_ea
         assert len(reads) == 1, reads
 
 
+def test_a_heavy_file_shows_the_comments_of_its_oldest_passages(bob, org_a, person, unlocked_client):
+    """120 passages, only the 3 oldest with a comment: the timeline looks past the first batches to find them and
+    the section shows the ten newest and the count."""
+    now = timezone.now()
+    for day in range(120):
+        comment = f"Vu le jour {day}" if day >= 117 else ""
+        _create(bob, org_a.day, persons=[person], date=now - timedelta(days=day), comment=comment)
+    page = unlocked_client(bob).get(f"/personnes/{person.pk}/")
+    assertContains(page, "Passages (120)")
+    rows = _section(page, "passages")["lists"][0]["rows"]
+    assert [row.record.date for row in rows] == [now - timedelta(days=day) for day in range(10)]
+    timeline = _section(page, "comments")["timeline"]
+    texts = [entry.data["comment"] for entry in timeline.entries]
+    assert texts == ["Vu le jour 117", "Vu le jour 118", "Vu le jour 119"] and not timeline.has_next
+
+
+def test_a_heavy_file_builds_only_the_passages_its_page_opens(bob, org_a, person, unlocked_client, monkeypatch):
+    """120 passages with a comment each: the page shows ten and opens the timeline's newest, so it builds one
+    batch of rows, not the 120."""
+    now = timezone.now()
+    for day in range(120):
+        _create(bob, org_a.day, persons=[person], date=now - timedelta(days=day), comment=f"Vu le jour {day}")
+    built = []
+    from_db = Passage.from_db.__func__
+    monkeypatch.setattr(Passage, "from_db", classmethod(lambda cls, *a: built.append(1) or from_db(cls, *a)))
+    page = unlocked_client(bob).get(f"/personnes/{person.pk}/")
+    assertContains(page, "Passages (120)")
+    assert len(_section(page, "comments")["timeline"].entries) == 10
+    assert 10 <= len(built) <= 50
+
+
+def test_a_passage_deleted_after_the_page_read_its_ids_is_skipped(bob, org_a, person):
+    from mano.persons.selectors.passages import Encounters
+
+    now = timezone.now()
+    created = [_create(bob, org_a.day, persons=[person], date=now - timedelta(days=day))[0] for day in range(60)]
+    encounters = Encounters("passage", person)
+    assert len(encounters) == 60
+    encounter_delete(user=bob.user, keyring=bob.keyring, record=created[55])
+    assert encounters.row(created[55].pk) is None
+    assert encounters.row(created[56].pk).pk == created[56].pk
+
+
 def _section(page, name):
     return next(context for section, context in page.context["sections"] if section.name == name)
 
