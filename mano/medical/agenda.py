@@ -3,9 +3,7 @@ urgent medical comments in the Priorités. For health professionals only; the ot
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from html import escape
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -13,8 +11,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import User
@@ -25,11 +22,11 @@ from mano.core.crypto import Envelope
 from mano.core.day_words import UtcDay, days_of
 from mano.core.raw import UtcText, as_uuid, moment_of, raw_values
 from mano.core.records import record_data
-from mano.core.rows import date_shown, url_maker
 from mano.medical import words
 from mano.medical.access import is_health, request_is_health
-from mano.medical.models import Consultation, MedicalComment, Status
-from mano.medical.selectors import visible_to
+from mano.medical.models import Consultation, MedicalComment
+from mano.medical.rows import Shown, Words, fixed_words, row_html
+from mano.medical.selectors import consultation_title, visible_to
 from mano.persons.index import card_names
 
 AGENDA_CAP = 500  # consultations read a day of a window, at most
@@ -138,52 +135,31 @@ def _open(request: HttpRequest, placed: list[Placed]) -> list[SafeString]:
     keyring = request.keyring  # type: ignore[attr-defined]
     data = words.opened(user, keyring, [(r.pk, r.payload) for r in ordered if r.owner_id not in hidden])  # type: ignore[arg-type]
     names = words.persons_named(user, keyring, data)  # type: ignore[arg-type]
-    labels = _words()
-    return [_shown(r, data.get(r.pk), names, owners, labels) for r in ordered]
-
-
-class _Words(NamedTuple):
-    """The fixed parts of the rows, in the current language and escaped, worked out once per list."""
-
-    statuses: dict[str, str]
-    only_me: str
-    consultation_url: Callable[[Any], str]
-    person_url: Callable[[Any], str]
-
-
-def _words() -> _Words:
-    return _Words(
-        statuses={value: escape(str(label)) for value, label in Status.choices},
-        only_me=escape(gettext("visible seulement par moi")),
-        consultation_url=url_maker("medical:consultation"),
-        person_url=url_maker("persons:detail"),
-    )
+    fixed = fixed_words()
+    return [_shown(r, data.get(r.pk), names, owners, fixed) for r in ordered]
 
 
 def _shown(
-    row: Sealed, data: dict[str, Any] | None, names: dict[UUID, str], owners: dict[Any, str], words: _Words
+    row: Sealed, data: dict[str, Any] | None, names: dict[UUID, str], owners: dict[Any, str], fixed: Words
 ) -> SafeString:
-    """One consultation as medical/_consultation_rows.html writes it with `show_person`, written here (as
-    agenda.rows.rows_html does for actions): a week shows seventy. Every value is escaped."""
-    due = escape(date_shown(row.due_at, "d/m/Y H:i"))
+    """One consultation as the person's medical section lists it, with a link to its person."""
+    private = row.owner_id is not None
     if data is None:
-        owner = gettext("visible seulement par %(name)s") % {"name": escape(owners.get(row.owner_id, ""))}
-        li = '<li class="list__row consultation consultation--hidden" aria-disabled="true"><span class="muted">'
-        return mark_safe(f"\n{li}{due} · {owner}</span></li>\n\n")  # noqa: S308
-    kind = str(data.get("type") or "")
-    title = str(data.get("name") or "") or gettext("Consultation %(type)s") % {"type": kind}
+        owner = owners.get(row.owner_id, "")
+        return row_html(Shown(row.pk, row.status, row.due_at, row.completed_at, private, None, owner=owner), fixed)
     person = str(data.get("person") or "")
-    name = names.get(UUID(person), "") if person else ""
-    link = f' · <a href="{escape(words.person_url(person))}#medical">{escape(name)}</a>' if name else ""
-    when = escape(date_shown(row.completed_at, "d/m/Y H:i")) if row.completed_at else due
-    private = f" · 🔒 {words.only_me}" if row.owner_id is not None else ""
-    status = escape(row.status)
-    return mark_safe(  # noqa: S308  (every value is escaped)
-        f'\n<li class="list__row consultation consultation--{status}"><div>'
-        f'<a href="{escape(words.consultation_url(row.pk))}">{escape(title)}</a>{link}\n'
-        f'<br><small class="muted">{escape(kind)} · {when}{private}</small></div>\n'
-        f'<span class="badge badge--{status}">{words.statuses.get(row.status, status)}</span></li>\n'
+    shown = Shown(
+        row.pk,
+        row.status,
+        row.due_at,
+        row.completed_at,
+        private,
+        consultation_title(data),
+        kind=str(data.get("type") or ""),
+        person_id=person,
+        person_name=names.get(UUID(person), "") if person else "",
     )
+    return row_html(shown, fixed)
 
 
 def _create_url(person_id: Any) -> str:

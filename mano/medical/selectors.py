@@ -58,6 +58,11 @@ def _person_rows(model: Any, user: User, keyring: Keyring, person: Person) -> Qu
     return _of(model, user).filter(person_link=person_link(keyring, person.pk))
 
 
+def consultation_title(data: dict[str, Any]) -> str:
+    """A consultation's name, else "Consultation <type>"."""
+    return str(data.get("name") or "") or gettext("Consultation %(type)s") % {"type": str(data.get("type") or "")}
+
+
 @dataclass(frozen=True)
 class ConsultationRow:
     consultation: Consultation
@@ -74,9 +79,7 @@ class ConsultationRow:
 
     @property
     def title(self) -> str:
-        if self.data is None:
-            return ""
-        return str(self.data.get("name") or "") or gettext("Consultation %(type)s") % {"type": self.type}
+        return "" if self.data is None else consultation_title(self.data)
 
     @property
     def person_id(self) -> str:

@@ -246,3 +246,33 @@ def test_consultation_types_move_in_the_medical_settings_and_person_groups_stay(
     organisation.refresh_from_db()
     assert [t["name"] for t in organisation.consultation_types] == ["Psychologique", "Médicale"]
     assert [g["name"] for g in organisation.person_field_groups] == person_groups
+
+
+def test_the_medical_section_lists_consultations_escaped_with_private_ones_of_colleagues_greyed(org_a, karim):
+    """The section's rows (mano.medical.rows): markup in a name is text, one's own private consultation has its
+    lock, a colleague's shows only its date and owner, a done one its completion date."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from mano.medical.services.consultations import ConsultationInput, consultation_create
+
+    nurse, doctor = org_a["normal_health"], org_a["admin_health"]
+    at = timezone.make_aware(datetime(2026, 12, 5, 10, 0))
+    for member, values in (
+        (nurse, ConsultationInput(type="Médicale", due_at=at, name='<b>Bilan</b> & "suivi"')),
+        (nurse, ConsultationInput(type="Médicale", due_at=at, name="Le mien", only_me=True)),
+        (doctor, ConsultationInput(type="Médicale", due_at=at, name="Son secret", only_me=True)),
+        (nurse, ConsultationInput(type="Médicale", due_at=at, status=Status.DONE, completed_at=at.replace(day=6))),
+    ):
+        consultation_create(user=member.user, keyring=member.keyring, person=karim, values=values)
+    page = login_client(nurse).get(reverse("persons:detail", args=[karim.pk]))
+    assertContains(page, "&lt;b&gt;Bilan&lt;/b&gt; &amp; &quot;suivi&quot;")
+    assertNotContains(page, "<b>Bilan</b>")
+    assertContains(
+        page, 'Le mien</a>\n<br><small class="muted">Médicale · 05/12/2026 10:00 · 🔒 visible seulement par moi'
+    )
+    assertContains(page, f"05/12/2026 10:00 · visible seulement par {doctor.user.name}</span>")
+    assertNotContains(page, "Son secret")
+    assertContains(page, 'Consultation Médicale</a>\n<br><small class="muted">Médicale · 06/12/2026 10:00</small>')
+    assertContains(page, '<span class="badge badge--done">Faite</span>')
