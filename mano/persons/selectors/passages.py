@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mano.accounts.models import Organisation, Team, User
 from mano.core.crypto import Keyring
+from mano.core.raw import UtcText, as_uuid, moment_of, raw_values
 from mano.core.records import record_data, records_data
 from mano.persons.index import card_names, open_part
 from mano.persons.models import Passage, Person, PersonIndex, Rencontre
@@ -107,22 +108,22 @@ def person_rows(kind: str, person: Person) -> Any:
 
 
 class Encounters:
-    """A person's live passages or rencontres of one kind, newest first (`person_rows`): the newest BATCH rows (with
-    their team and author) and every row's id and date read at once, the older rows only when a page opens them, a
-    batch at a time. A heavy file holds ~900 of them; building them all cost ~55 ms of a ~125 ms page for the ten it
-    shows and the few its comments' timeline opens."""
+    """A person's live passages or rencontres of one kind, newest first (`person_rows`): the rows the person page
+    shows (with their team and author) and every row's id and date read at once, the older rows only when a page
+    opens them, a batch at a time. A heavy file holds ~900 of them: building them all cost ~55 ms of a ~125 ms
+    page that shows ten."""
 
     BATCH = 50
 
     def __init__(self, kind: str, person: Person) -> None:
         self.kind = kind
         self._query = person_rows(kind, person)
-        newest = list(self._query[: self.BATCH])  # most files: every row, in one query
+        newest = list(self._query[: SECTION_SIZE + 1])  # what the page shows; most files: every row
         self._rows: dict[UUID, Passage | Rencontre | None] = {row.pk: row for row in newest}
         self.keys: list[tuple[UUID, datetime]] = (
             [(row.pk, row.date) for row in newest]
-            if len(newest) < self.BATCH
-            else list(self._query.values_list("pk", "date"))
+            if len(newest) <= SECTION_SIZE
+            else [(as_uuid(pk), moment_of(at)) for pk, at in raw_values(self._query.values_list("pk", UtcText("date")))]
         )
         self._positions = {pk: position for position, (pk, _) in enumerate(self.keys)}
 
