@@ -33,6 +33,7 @@ TEXT_MAX = 200
 CHOICE_MAX = 80  # longer values are texts, not followed in time
 ANONYMOUS = "~"
 WIDTH = 6  # team index + half-day code
+COMMENTS = "comments"  # the source of the comments: what a comment's write alters
 
 
 def _short(value: Any) -> Any:
@@ -187,7 +188,7 @@ def _rencontres(org_id: Any, keyring: Any, keys: set[str] | None) -> dict[str, s
 def register() -> None:
     source = statstore.Source
     statstore.register(source("persons", _persons, _("Personnes")))
-    statstore.register(source("comments", _comments, _("Commentaires"), width=WIDTH, activity=True))
+    statstore.register(source(COMMENTS, _comments, _("Commentaires"), width=WIDTH, activity=True))
     statstore.register(source("passages", _passages, _("Passages"), "passages_enabled", width=WIDTH, activity=True))
     statstore.register(
         source("rencontres", _rencontres, _("Rencontres"), "rencontres_enabled", width=WIDTH, activity=True)

@@ -20,6 +20,7 @@ from mano.core.records import record_create, record_data, record_update
 from mano.persons.index import index_refresh
 from mano.persons.models import Comment, Person
 from mano.persons.services.persons import person_touch
+from mano.persons.stats import COMMENTS
 
 TEXT_REQUIRED = _("Le commentaire est obligatoire.")
 TEXT_TOO_LONG = _("Ce commentaire est trop long (20 000 caractères au plus).")
@@ -92,7 +93,7 @@ def comment_create(
     )
     _written(comment)
     person_touch(person)
-    index_refresh(person, keyring)
+    index_refresh(person, keyring, sources=[COMMENTS])
     return comment
 
 
@@ -126,7 +127,7 @@ def comment_update(
     )
     _written(comment)
     if comment.person is not None:
-        index_refresh(comment.person, keyring)
+        index_refresh(comment.person, keyring, sources=[COMMENTS])
     return comment
 
 
@@ -139,7 +140,7 @@ def comment_delete(*, user: User, keyring: Keyring, comment: Comment, request: H
     )
     _written(comment)
     if comment.person is not None:
-        index_refresh(comment.person, keyring)
+        index_refresh(comment.person, keyring, sources=[COMMENTS])
     audit(
         AuditAction.RECORD_DELETE,
         organisation=user.organisation,

@@ -343,3 +343,42 @@ def test_a_family_comment_shows_on_every_member_page(bob, org_a, unlocked_client
     page = unlocked_client(bob).get(f"/personnes/{son.pk}/")
     assertContains(page, "Hébergés ensemble au 115")
     assertNotContains(page, "Rendez-vous CMP seule")
+
+
+def test_a_comment_written_recomputes_only_the_comments_statistics(bob, org_a, person, monkeypatch):
+    """A comment changes its person's search line and the comments' statistics; the other statistics sources
+    (persons, passages, actions…) are neither opened nor rewritten, and the store stays what a rebuild computes."""
+    from mano.core import statstore
+    from mano.core.shards import ShardStore
+
+    encounters_create(
+        user=bob.user, keyring=bob.keyring, kind="passage", team=org_a.day, date=timezone.now(), persons=[person]
+    )
+    opened = []
+    open_bytes = ShardStore.open_bytes
+
+    def spy(store, *args, **kwargs):
+        opened.append(dict(store.scope).get("source", store.table))
+        return open_bytes(store, *args, **kwargs)
+
+    monkeypatch.setattr(ShardStore, "open_bytes", spy)
+    comment = _comment(bob, person)
+    comment_update(
+        user=bob.user,
+        keyring=bob.keyring,
+        comment=comment,
+        expected_version=comment.version,
+        text="Revu",
+        date=None,
+        urgent=False,
+        family=False,
+    )
+    comment_delete(user=bob.user, keyring=bob.keyring, comment=Comment.objects.get(pk=comment.pk))
+    assert set(opened) == {"comments", "persons_personshard"}
+    monkeypatch.undo()
+    keyring = org_a["admin"].keyring
+    written = {name: sorted(statstore.lines(org_a.organisation.pk, keyring, name)) for name in statstore.SOURCES}
+    statstore.rebuild(org_a.organisation.pk, keyring)
+    assert written == {
+        name: sorted(statstore.lines(org_a.organisation.pk, keyring, name)) for name in statstore.SOURCES
+    }
