@@ -116,7 +116,6 @@ class Encounters:
     BATCH = 50
 
     def __init__(self, kind: str, person: Person) -> None:
-        self.kind = kind
         self._query = person_rows(kind, person)
         newest = list(self._query[: SECTION_SIZE + 1])  # what the page shows; most files: every row
         self._rows: dict[UUID, Passage | Rencontre | None] = {row.pk: row for row in newest}
