@@ -132,13 +132,13 @@ def actions_create(
         check_writer(user, person.organisation_id)
         recurrence_id = uuid.uuid4() if recurrence is not None else None
         series = series_create(user, keyring, person, moments, teams, data, plain, recurrence_id)
-        if comment.strip():  # the comment service also touches and re-indexes the person
+        if comment.strip():  # the comment service also touches the person, and adds only the comment's words
             comment_create(
                 user=user, keyring=keyring, person=person, text=comment, team=teams[0], action_id=series[0].pk
             )
         else:
             person_touch(person)
-            index_refresh(person, keyring)
+        index_refresh(person, keyring)
         detail: dict[str, str | int | bool] = (
             {"count": len(series), "recurrence": str(series[0].recurrence_id)} if recurrence else {}
         )

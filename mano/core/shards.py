@@ -225,20 +225,28 @@ class ShardStore:
                 shard.payload = self.envelope(org_id, shard.bucket, shards[shard.bucket], keyring)
                 shard.save(update_fields=["payload", "updated_at"])
 
-    def patch(self, org_id: Any, keys: Iterable[str], change: Callable[[str], str], keyring: Keyring) -> None:
+    def patch(self, org_id: Any, keys: Iterable[str], change: Callable[[str], str], keyring: Keyring) -> int:
         """Apply `change` to the existing lines of `keys`, rewriting each touched shard once under a row lock (a
-        change made from a line read earlier could drop a concurrent writer's update of it)."""
+        change made from a line read earlier could drop a concurrent writer's update of it). Returns how many
+        lines were found."""
         by_bucket: dict[int, set[str]] = defaultdict(set)
         for key in keys:
             by_bucket[self.bucket(key)].add(key)
+        found = 0
         with transaction.atomic():
             for shard in self.rows(org_id).select_for_update().filter(bucket__in=list(by_bucket)).order_by("bucket"):
                 wanted = by_bucket[shard.bucket]
                 before = [ln for ln in self.open(org_id, shard.bucket, shard.payload, keyring).split("\n") if ln]
-                after = [change(ln) if ln.split("\t", 1)[0] in wanted else ln for ln in before]
+                after = []
+                for ln in before:
+                    if ln.split("\t", 1)[0] in wanted:
+                        found += 1
+                        ln = change(ln)
+                    after.append(ln)
                 if after != before:
                     shard.payload = self.envelope(org_id, shard.bucket, after, keyring)
                     shard.save(update_fields=["payload", "updated_at"])
+        return found
 
     def replace_all(self, org_id: Any, lines: Iterable[str], keyring: Keyring) -> int:
         """Every line of the organisation from scratch (rebuilds, bulk seeding); returns how many."""

@@ -170,6 +170,30 @@ def index_refresh(
         statstore.refresh(person.organisation_id, keyring, [person.pk], sources=sources)
 
 
+# A line's fields: id, teams, name key, birth date, followed since, card, then the search fields.
+COMMENTS_FIELD = 6 + SEARCH_FIELDS.index("comments")
+
+
+def index_comment_added(person: Person, text: str, keyring: Keyring, *, sources: Iterable[str]) -> None:
+    """`index_refresh` for a new comment: its words join the person's search line, which a rebuild would make
+    with the same words (it reads every comment and action of the person: a third of a comment's write). The card
+    does not show comments and is left as it is; the statistics `sources` are recomputed."""
+    added = fold(text)
+
+    def change(line: str) -> str:
+        fields = line.split("\t")
+        fields[COMMENTS_FIELD] = distinct_words([fields[COMMENTS_FIELD], added])
+        return "\t".join(fields)
+
+    with transaction.atomic():
+        # Every full rebuild of the line holds the person's row: one that read the comments before this one was
+        # written must not put its line back after these words are added.
+        list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk"))
+        if not PERSON_SHARDS.patch(person.organisation_id, [str(person.pk)], change, keyring):
+            _shards_rewrite(person.organisation_id, {str(person.pk): _index_line(person, keyring, None)}, keyring)
+        statstore.refresh(person.organisation_id, keyring, [person.pk], sources=sources)
+
+
 def index_refresh_many(items: list[tuple[Person, dict[str, Any] | None]], keyring: Keyring) -> None:
     """`index_refresh` for many persons of one organisation: each touched shard is rewritten once."""
     if items:

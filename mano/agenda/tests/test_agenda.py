@@ -11,6 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from mano.agenda.days import agenda_day_of, day_window
 from mano.agenda.models import Action, Status
 from mano.agenda.services import action_set_status, actions_create
+from mano.core import statstore
 from mano.core.records import ConflictError, record_data
 from mano.persons.models import Comment
 from mano.persons.selectors.persons import person_search
@@ -432,3 +433,24 @@ def test_the_day_tabs_say_hier_and_demain_around_today_only(bob, org_a, unlocked
     assertContains(other, "jeu 3 (0) ›")
     assertNotContains(other, "Hier")
     assertContains(other, 'href="?statut=all"')
+
+
+def test_an_action_created_with_a_comment_is_searchable_and_counted_at_once(bob, org_a, persons):
+    """The comment's write adds only its own words; the action's name and its statistics must be there too."""
+    actions_create(
+        user=bob.user,
+        keyring=bob.keyring,
+        persons=persons[:1],
+        name="Papiers préfecture",
+        teams=[org_a.day],
+        due_at=timezone.now(),
+        comment="Apporter le récépissé",
+    )
+    found = person_search(user=bob.user, keyring=bob.keyring, query="prefecture recepisse", page=1)
+    assert [row.name for row in found] == ["Karim"]
+    keyring = org_a["admin"].keyring
+    written = {name: sorted(statstore.lines(org_a.organisation.pk, keyring, name)) for name in statstore.SOURCES}
+    statstore.rebuild(org_a.organisation.pk, keyring)
+    assert written == {
+        name: sorted(statstore.lines(org_a.organisation.pk, keyring, name)) for name in statstore.SOURCES
+    }

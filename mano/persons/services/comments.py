@@ -17,7 +17,7 @@ from mano.accounts.models import Team, User
 from mano.core.audit import AuditAction, audit
 from mano.core.crypto import Keyring
 from mano.core.records import record_create, record_data, record_update
-from mano.persons.index import index_refresh
+from mano.persons.index import index_comment_added, index_refresh
 from mano.persons.models import Comment, Person
 from mano.persons.services.persons import person_touch
 from mano.persons.stats import COMMENTS
@@ -93,7 +93,7 @@ def comment_create(
     )
     _written(comment)
     person_touch(person)
-    index_refresh(person, keyring, sources=[COMMENTS])
+    index_comment_added(person, text, keyring, sources=[COMMENTS])
     return comment
 
 

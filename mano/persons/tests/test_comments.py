@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from mano.agenda.services import actions_create
 from mano.core import records
 from mano.core.audit import AuditAction, AuditEvent
 from mano.core.records import ConflictError, record_data
@@ -382,3 +383,37 @@ def test_a_comment_written_recomputes_only_the_comments_statistics(bob, org_a, p
     assert written == {
         name: sorted(statstore.lines(org_a.organisation.pk, keyring, name)) for name in statstore.SOURCES
     }
+
+
+def _line(org, member, person) -> str:
+    (line,) = [
+        ln for ln in index.PERSON_SHARDS.lines(org.organisation.pk, member.keyring) if ln.startswith(str(person.pk))
+    ]
+    return line
+
+
+def test_a_new_comment_joins_the_search_line_as_a_rebuild_would(bob, org_a, person, monkeypatch):
+    """A comment's write adds its words to the person's line without reading the person's other comments and
+    actions: the line then holds what a full rebuild makes (the comments' words, the actions' words, the card)."""
+    actions_create(
+        user=bob.user, keyring=bob.keyring, persons=[person], name="Douche", teams=[org_a.day], due_at=timezone.now()
+    )
+    with monkeypatch.context() as patch:
+        patch.setattr(index, "build_search", lambda *args: pytest.fail("the whole line was rebuilt"))
+        _comment(bob, person, "Vu à la gare, domiciliation CCAS")
+        _comment(bob, person, "Domiciliation faite ; gare du Nord et Œuvre")
+    patched = _line(org_a, bob, person).split("\t")
+    index.index_refresh(person, bob.keyring)
+    rebuilt = _line(org_a, bob, person).split("\t")
+    field = index.COMMENTS_FIELD
+    assert patched[:field] + patched[field + 1 :] == rebuilt[:field] + rebuilt[field + 1 :]
+    assert sorted(patched[field].split(" ")) == sorted(rebuilt[field].split(" "))
+    assert {"domiciliation", "nord", "œuvre"} <= set(patched[field].split(" "))
+    assert _found(bob, "Œuvre nord") == ["Karim Benali"]
+
+
+def test_a_comment_on_a_person_missing_from_the_shards_rebuilds_the_line(bob, org_a, person):
+    index.PERSON_SHARDS.rewrite(org_a.organisation.pk, {str(person.pk): None}, bob.keyring)
+    assert _found(bob, "karim") == []
+    _comment(bob, person, "Revu au local")
+    assert _found(bob, "karim") == _found(bob, "local") == ["Karim Benali"]
