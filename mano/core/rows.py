@@ -23,9 +23,10 @@ def url_of(name: str, pk: Any) -> str:
     return _URLS[key].replace(_PLACEHOLDER, str(pk), 1)
 
 
-def url_maker(name: str) -> Callable[[Any], str]:
-    """`url_of` for one URL name, its reversed form looked up once (for the rows of a list)."""
-    reversed_url = url_of(name, _PLACEHOLDER)
+def url_maker(name: str, *before: Any) -> Callable[[Any], str]:
+    """`url_of` for one URL name, its reversed form looked up once (for the rows of a list). `before`: the URL's
+    arguments ahead of the one that varies (a person's, for the links of its comments)."""
+    reversed_url = reverse(name, args=[*before, _PLACEHOLDER]) if before else url_of(name, _PLACEHOLDER)
     return lambda pk: reversed_url.replace(_PLACEHOLDER, str(pk), 1)
 
 

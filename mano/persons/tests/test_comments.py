@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -417,3 +418,37 @@ def test_a_comment_on_a_person_missing_from_the_shards_rebuilds_the_line(bob, or
     assert _found(bob, "karim") == []
     _comment(bob, person, "Revu au local")
     assert _found(bob, "karim") == _found(bob, "local") == ["Karim Benali"]
+
+
+def test_the_comment_rows_escape_every_value_and_link_each_kind(bob, alice, org_a, person, unlocked_client):
+    """The rows are written in Python (`timeline_rows`): markup typed anywhere stays text, and each kind of row
+    links where it is edited."""
+    comment = _comment(bob, person, '<script>alert(1)</script> & "guillemets"', urgent=True, team=org_a.day)
+    comment_update(
+        user=alice.user,
+        keyring=alice.keyring,
+        comment=comment,
+        expected_version=comment.version,
+        text="<b>revu</b>",
+        date=None,
+        urgent=True,
+        family=False,
+    )
+    (passage,) = encounters_create(
+        user=bob.user,
+        keyring=bob.keyring,
+        kind="passage",
+        team=org_a.day,
+        date=timezone.now(),
+        persons=[person],
+        comment="Passage <i>court</i>",
+    )
+    page = unlocked_client(bob).get(f"/personnes/{person.pk}/")
+    assertContains(page, "&lt;b&gt;revu&lt;/b&gt;")
+    assertContains(page, "Passage &lt;i&gt;court&lt;/i&gt;")
+    assertNotContains(page, "<b>revu</b>")
+    assertContains(page, f"Modifié par {alice.user}")
+    assertContains(page, '<span class="badge badge--urgent">Prioritaire</span>')
+    assertContains(page, f'<span class="tag">{org_a.day.name}</span>')
+    assertContains(page, f'href="{reverse("persons:comment-edit", args=[person.pk, comment.pk])}">Modifier</a>')
+    assertContains(page, f'href="{reverse("persons:passage-edit", args=[passage.pk])}">Passage</a>')
