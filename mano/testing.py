@@ -16,6 +16,7 @@ from mano.accounts.services.bootstrap import (
     organisation_bootstrap,
     teams_create,
 )
+from mano.core import statstore
 
 Persona = Member
 PASSWORD = "correct horse battery staple"
@@ -85,3 +86,16 @@ def merge_persons(member: Persona, kept: Any, other: Any) -> Any:
         kept_version=kept.version,
         other_version=other.version,
     )
+
+
+def stats_snapshot(org: Org, member: str = "admin") -> dict[str, list[str]]:
+    """Every statistics source's lines of the organisation, as `member` reads them."""
+    keyring = org[member].keyring
+    return {name: sorted(statstore.lines(org.organisation.pk, keyring, name)) for name in statstore.SOURCES}
+
+
+def assert_stats_as_rebuilt(org: Org, member: str = "admin") -> None:
+    """What the services wrote along the way is exactly what a rebuild computes from the records."""
+    written = stats_snapshot(org, member)
+    statstore.rebuild(org.organisation.pk, org[member].keyring)
+    assert stats_snapshot(org, member) == written

@@ -11,11 +11,11 @@ from pytest_django.asserts import assertContains, assertNotContains
 from mano.agenda.days import agenda_day_of, day_window
 from mano.agenda.models import Action, Status
 from mano.agenda.services import action_set_status, actions_create
-from mano.core import statstore
 from mano.core.records import ConflictError, record_data
 from mano.persons.models import Comment
 from mano.persons.selectors.persons import person_search
 from mano.persons.services import person_create
+from mano.testing import assert_stats_as_rebuilt
 
 pytestmark = pytest.mark.django_db
 
@@ -448,9 +448,4 @@ def test_an_action_created_with_a_comment_is_searchable_and_counted_at_once(bob,
     )
     found = person_search(user=bob.user, keyring=bob.keyring, query="prefecture recepisse", page=1)
     assert [row.name for row in found] == ["Karim"]
-    keyring = org_a["admin"].keyring
-    written = {name: sorted(statstore.lines(org_a.organisation.pk, keyring, name)) for name in statstore.SOURCES}
-    statstore.rebuild(org_a.organisation.pk, keyring)
-    assert written == {
-        name: sorted(statstore.lines(org_a.organisation.pk, keyring, name)) for name in statstore.SOURCES
-    }
+    assert_stats_as_rebuilt(org_a)

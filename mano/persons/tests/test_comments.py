@@ -16,6 +16,7 @@ from mano.agenda.services import actions_create
 from mano.core import records
 from mano.core.audit import AuditAction, AuditEvent
 from mano.core.records import ConflictError, record_data
+from mano.core.shards import ShardStore
 from mano.persons import index
 from mano.persons.models import Comment, Person
 from mano.persons.selectors.comments import comment_timeline, comments_for_persons
@@ -23,6 +24,7 @@ from mano.persons.selectors.persons import person_search
 from mano.persons.services.comments import comment_create, comment_delete, comment_update
 from mano.persons.services.passages import encounters_create
 from mano.persons.services.persons import person_create
+from mano.testing import assert_stats_as_rebuilt
 
 pytestmark = pytest.mark.django_db
 
@@ -350,9 +352,6 @@ def test_a_family_comment_shows_on_every_member_page(bob, org_a, unlocked_client
 def test_a_comment_written_recomputes_only_the_comments_statistics(bob, org_a, person, monkeypatch):
     """A comment changes its person's search line and the comments' statistics; the other statistics sources
     (persons, passages, actions…) are neither opened nor rewritten, and the store stays what a rebuild computes."""
-    from mano.core import statstore
-    from mano.core.shards import ShardStore
-
     encounters_create(
         user=bob.user, keyring=bob.keyring, kind="passage", team=org_a.day, date=timezone.now(), persons=[person]
     )
@@ -378,12 +377,7 @@ def test_a_comment_written_recomputes_only_the_comments_statistics(bob, org_a, p
     comment_delete(user=bob.user, keyring=bob.keyring, comment=Comment.objects.get(pk=comment.pk))
     assert set(opened) == {"comments", "persons_personshard"}
     monkeypatch.undo()
-    keyring = org_a["admin"].keyring
-    written = {name: sorted(statstore.lines(org_a.organisation.pk, keyring, name)) for name in statstore.SOURCES}
-    statstore.rebuild(org_a.organisation.pk, keyring)
-    assert written == {
-        name: sorted(statstore.lines(org_a.organisation.pk, keyring, name)) for name in statstore.SOURCES
-    }
+    assert_stats_as_rebuilt(org_a)
 
 
 def _line(org, member, person) -> str:

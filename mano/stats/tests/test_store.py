@@ -17,7 +17,7 @@ from mano.core.tests.leaks import encodings, leaks
 from mano.persons.services.passages import encounter_update, encounters_create
 from mano.persons.services.persons import person_create, person_update
 from mano.stats.tests.world import World, at, build
-from mano.testing import PASSWORD, Org
+from mano.testing import PASSWORD, Org, assert_stats_as_rebuilt, stats_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +25,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(org_a: Org) -> World:
     return build(org_a)
-
-
-def _snapshot(org: Org) -> dict[str, list[str]]:
-    admin = org["admin"]
-    return {name: sorted(statstore.lines(org.organisation.pk, admin.keyring, name)) for name in statstore.SOURCES}
 
 
 def test_the_store_never_holds_a_value_in_clear(org_a: Org) -> None:
@@ -72,22 +67,22 @@ def test_the_store_is_rebuilt_identically_from_the_records(world: World) -> None
     """What the services wrote along the way (merge, deletion, choice renamed, status changed…) is exactly what a
     rebuild computes from the records."""
     org = world.org
-    before = _snapshot(org)
+    before = stats_snapshot(org)
     assert all(before[name] for name in ("persons", "comments", "passages", "rencontres", "actions"))
     StatShard.objects.all().delete()
     written = statstore.rebuild(org.organisation.pk, org["admin"].keyring)
     held = {name for name, source in statstore.SOURCES.items() if org["admin"].keyring.has(source.kind)}
     assert written == {name: len(lines) for name, lines in before.items() if name in held}
-    assert _snapshot(org) == before
+    assert stats_snapshot(org) == before
 
 
 def test_the_rebuild_command_logs_in_as_a_member(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     org = world.org
-    before = _snapshot(org)
+    before = stats_snapshot(org)
     StatShard.objects.filter(source="actions").delete()
     monkeypatch.setenv("MANO_PASSWORD", PASSWORD)
     call_command("rebuild_stats", "--email", org["admin"].user.email, "--source", "actions")
-    assert _snapshot(org) == before
+    assert stats_snapshot(org) == before
     assert StatShard.objects.filter(source="persons").exists()
 
 
@@ -118,6 +113,4 @@ def test_the_store_follows_an_edit_and_a_moved_passage(org_a: Org) -> None:
     assert '"gender":"Autre"' in line
     (moved,) = statstore.lines(org_a.organisation.pk, admin.keyring, "passages")
     assert moved.split("\t")[1] == str(org_a.night.pk)
-    before = _snapshot(org_a)
-    statstore.rebuild(org_a.organisation.pk, admin.keyring)
-    assert _snapshot(org_a) == before
+    assert_stats_as_rebuilt(org_a)

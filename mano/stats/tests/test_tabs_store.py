@@ -15,25 +15,20 @@ from mano.stats.tests.tabs_world import build
 from mano.stats.tests.world import at
 from mano.territories.services.observations import ObservationInput, observation_create
 from mano.territories.services.territories import territory_create
-from mano.testing import Org
+from mano.testing import Org, stats_snapshot
 
 pytestmark = pytest.mark.django_db
 SOURCES = ("action-categories", "observations", "reports")
 
 
-def _snapshot(org: Org, member: str = "admin_health") -> dict[str, list[str]]:
-    keyring = org[member].keyring
-    return {name: sorted(statstore.lines(org.organisation.pk, keyring, name)) for name in statstore.SOURCES}
-
-
 def test_the_tabs_sources_are_rebuilt_identically(org_a: Org) -> None:
     """Renames, deletions, moves and status changes along the way give exactly the lines of a rebuild."""
     build(org_a)
-    before = _snapshot(org_a)
+    before = stats_snapshot(org_a, "admin_health")
     assert all(before[name] for name in SOURCES)
     StatShard.objects.all().delete()
     statstore.rebuild(org_a.organisation.pk, org_a["admin_health"].keyring)
-    assert _snapshot(org_a) == before
+    assert stats_snapshot(org_a, "admin_health") == before
 
 
 def test_observations_and_reports_are_never_in_clear(org_a: Org) -> None:
