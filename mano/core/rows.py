@@ -36,9 +36,9 @@ _STRFTIME = {"d/m/Y H:i": "%d/%m/%Y %H:%M", "d/m/Y": "%d/%m/%Y"}
 
 
 def date_shown(value: datetime | None, form: str) -> str:
-    """What the `date` filter prints: the value in the current time zone, or nothing."""
+    """What the `date` filter prints: an aware value in the current time zone, a naive one as it is, or nothing."""
     if not value:
         return ""
-    local = timezone.localtime(value)
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
     pattern = _STRFTIME.get(form)
     return local.strftime(pattern) if pattern and local.year >= 1000 else formats.date_format(local, form)

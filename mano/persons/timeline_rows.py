@@ -10,20 +10,11 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from django.template.defaultfilters import date as date_filter
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from mano.core.rows import url_maker
+from mano.core.rows import date_shown, url_maker
 from mano.persons.selectors.comments import Entry
-
-
-def _dated(value: Any, form: str) -> str:
-    """What `{{ value|date:form }}` prints (the filter converts an aware value to the current time zone first)."""
-    if value is not None and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return escape(date_filter(value, form))
 
 
 class _Words:
@@ -52,7 +43,8 @@ def _meta(entry: Entry, words: _Words, on_action: bool) -> str:
     if entry.family:
         parts.append(f'<span class="badge" title="{words.family_title}">👪 {words.family}</span> ')
     moment = entry.moment
-    parts.append(f'<time datetime="{_dated(moment, "c")}">{_dated(moment, "l j F Y H:i")}</time>')
+    iso, shown = escape(date_shown(moment, "c")), escape(date_shown(moment, "l j F Y H:i"))
+    parts.append(f'<time datetime="{iso}">{shown}</time>')
     record = entry.record
     if entry.kind in words.kind_urls:
         url = escape(words.kind_urls[entry.kind](record.pk))
@@ -69,8 +61,8 @@ def _notes(entry: Entry) -> str:
         + gettext("Modifié par %(name)s le %(day)s à %(hour)s")
         % {
             "name": escape(str(note.get("by_name", ""))),
-            "day": _dated(note["at"], "d/m/Y"),
-            "hour": _dated(note["at"], "H:i"),
+            "day": escape(date_shown(note["at"], "d/m/Y")),
+            "hour": escape(date_shown(note["at"], "H:i")),
         }
         + "</p>"
         for note in entry.edited

@@ -146,7 +146,7 @@ def test_a_row_of_another_organisation_never_brings_its_teams(org_a, org_b, week
     assert all(found == [] for found in teams_of(actions).values())
 
 
-@pytest.mark.parametrize("form", ["d/m/Y H:i", "d/m/Y"])
+@pytest.mark.parametrize("form", ["d/m/Y H:i", "d/m/Y", "H:i", "c", "l j F Y H:i"])
 def test_dates_print_as_the_date_filter_does(settings, form):
     settings.TIME_ZONE = "Europe/Paris"
     base = timezone.make_aware(datetime(2026, 3, 28, 20, 0))
@@ -154,6 +154,7 @@ def test_dates_print_as_the_date_filter_does(settings, form):
     autumn = timezone.make_aware(datetime(2026, 10, 24, 20, 0))
     moments += [autumn + timedelta(minutes=37 * i) for i in range(60)]
     moments += [timezone.make_aware(datetime(1900, 1, 1, 0, 0)), timezone.make_aware(datetime(2100, 12, 31, 23, 59))]
+    moments.append(datetime(2026, 5, 1, 9, 30))  # naive (an imported date): printed as it is, as the filter does
     for moment in moments:
         assert date_shown(moment, form) == date_filter(moment, form)
     assert date_shown(None, form) == ""
