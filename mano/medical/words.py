@@ -4,16 +4,20 @@ Filtering a busy week on a text used to open every consultation of the week and 
 20,000 persons). Here each shared consultation placed on a UTC day has one line in that day's shard, sealed with
 K_health:
 
-    <UTC day>:<consultation id hex> \\t <version>.<person id hex>.<person's version> \\t <folded words>
+    <UTC day>:<consultation id hex> \\t <version>.<person id hex>.e<names epoch> \\t <folded words>
 
 The words are the consultation's name, type, person's name and field values. Rows name their person by a keyed
-link only, so the stamp names the person the line was made from and a reader checks that person's current
-version (a consultation changes person only with a new version of its own).
+link only, so a new name cannot find the lines that hold it: it moves the organisation's names epoch instead and
+marks the person with it (mano.persons.models.NamesEpoch, in the rename's transaction). A line is current while
+its person took no new name after the epoch it was made at (a consultation changes person only with a new
+version of its own). Checking each named person's version instead cost more than the rest of the words' reading
+(an id list of ~3,000 persons a week, 9 ms on SQLite, 16 on PostgreSQL), and any write on a person moved it.
 
-Each shard starts with its day's digest (see mano.core.day_words): the count, version sum and latest write of the
-day's shared live consultations, in SQL, then the persons its lines name with their versions. While the SQL part
-is the day's and those persons have those versions, every line of the day is current and the words are looked
-for in the shard's text alone; a day that changed is written again whole, opening only its changed rows.
+Each shard starts with its day's digest (see mano.core.day_words): the count, version sum and written sum of the
+day's shared live consultations, in SQL, then the names epoch its lines were checked at. While the SQL part is
+the day's and the epoch the organisation's, every line of the day is current and the words are looked for in the
+shard's text alone; a day that changed is written again whole, opening only the rows changed since and those of
+the persons renamed since.
 
 Private consultations ("visible seulement par moi") never get a line: their owner's reads open them, and other
 professionals never match them.
@@ -43,10 +47,10 @@ from mano.core.day_words import (
     lines_of,
     written_sum,
 )
-from mano.core.raw import as_uuid, hex_of, raw_values
+from mano.core.raw import as_uuid, raw_values
 from mano.medical.models import Consultation, ConsultationWordsShard
 from mano.persons.index import card_names
-from mano.persons.models import Person
+from mano.persons.selectors.names import names_epoch, renamed_since
 from mano.persons.text import fold
 
 WORDS = DayWords(
@@ -76,11 +80,11 @@ def matching(user: User, keyring: Keyring, rows: list[Row], words: list[str], da
         return set()
     mine = [row for row in rows if row.owner_id == user.pk]
     if days is None:
-        opened = _fresh(user, keyring, [row for row in rows if row.owner_id is None] + mine, stamped=False)
+        opened = _fresh(user, keyring, [row for row in rows if row.owner_id is None] + mine)
         return {pk for pk, (_, text) in opened.items() if _holds(text, words)}
     shared = _shared_matching(user, keyring, words, days)
     found = {row.pk for row in rows if row.owner_id is None and row.pk.hex in shared}
-    return found | {pk for pk, (_, text) in _fresh(user, keyring, mine, stamped=False).items() if _holds(text, words)}
+    return found | {pk for pk, (_, text) in _fresh(user, keyring, mine).items() if _holds(text, words)}
 
 
 def _holds(text: str, words: list[str]) -> bool:
@@ -103,38 +107,50 @@ def day_digests(org_id: Any, days: range) -> dict[int, str]:
     }
 
 
-def _named(digest: str) -> tuple[str, dict[str, str]]:
-    """A stored digest's SQL part and the persons (hex → version) its day's lines name."""
-    sql, _, persons = digest.partition(";")
-    return sql, dict(person.split(".") for person in persons.split(",") if person)
-
-
 def _shared_matching(user: User, keyring: Keyring, words: list[str], days: range) -> set[str]:
     """The ids (hex) of the shared live consultations placed on the UTC days `days` whose words hold every word,
     from the days' shards once each is current, after writing again those that are not."""
     org_id = user.member_organisation_id
+    epoch = names_epoch(org_id)  # before the digests and the texts they vouch for
     digests = day_digests(org_id, days)
     texts = WORDS.texts(org_id, keyring, days)
-    named = {day: _named(digest_of(day, texts.get(day))) for day in days}
-    versions = _person_versions(org_id, {person for _, persons in named.values() for person in persons})
-    stale = [
-        day
-        for day, (sql, persons) in named.items()
-        if sql != digests.get(day, NO_ROWS) or any(versions.get(p, "") != v for p, v in persons.items())
-    ]
+    stale = [day for day in days if not _current(digest_of(day, texts.get(day)), digests.get(day, NO_ROWS), epoch)]
     if stale:
-        texts.update(_rewritten(user, keyring, stale, digests, texts))
+        texts.update(_rewritten(user, keyring, stale, digests, texts, epoch))
     first = max(words, key=len) if words else "\t"  # no word: every line (each has a tab)
     return ids_holding(texts.values(), first, lambda text: _holds(text, words))
 
 
+def _current(stored: str, sql: str, epoch: int) -> bool:
+    """Whether a day's shard, written with the digest `stored`, holds a current line for each of its rows: `sql`
+    is the day's digest in SQL now, `epoch` the names epoch (a day without rows needs no shard)."""
+    return stored == _digest(sql, epoch) or (stored == NO_ROWS and sql == NO_ROWS)
+
+
+def _digest(sql: str, epoch: int) -> str:
+    """A day's digest as its shard keeps it. The code before the epoch (a rollback) reads the epoch as a person's
+    version, of the nil id that no person has: it makes the day again rather than failing on it."""
+    return f"{sql};{UUID(int=0).hex}.e{epoch}"
+
+
+def _stamp(version: int, person: str, epoch: int) -> str:
+    return f"{version}.{person}.e{epoch}"
+
+
+def _made(line: Line) -> tuple[str, int] | None:
+    """The person (id hex) a line names and the names epoch it was made at; None for a line made before there was
+    one (stamped with its person's version)."""
+    _, person, made = line.stamp.split(".")
+    return (person, int(made[1:])) if made.startswith("e") else None
+
+
 def _rewritten(
-    user: User, keyring: Keyring, days: list[int], digests: dict[int, str], texts: dict[int, str]
+    user: User, keyring: Keyring, days: list[int], digests: dict[int, str], texts: dict[int, str], epoch: int
 ) -> dict[int, str]:
     """The texts of these days' shards made current from their shared live consultations: a line of the row's
-    version whose person still has the stamped version is kept, the other rows are opened. Each day whose every
-    row got its line, each person at one version, is written whole with its digest; the texts are returned
-    either way."""
+    version whose person took no new name since it was made is kept, stamped with the names epoch `epoch` (read
+    before `digests`); the other rows are opened. Each day whose every row got its line is written whole with its
+    digest; the texts are returned either way."""
     org_id = user.member_organisation_id
     placed = WORDS.placed(org_id, range(days[0], days[-1] + 1))
     rows = [
@@ -145,32 +161,24 @@ def _rewritten(
         if day in days and owner is None
     ]
     stored = lines_of(texts[day] for day in days if day in texts)
-    candidates = {row.pk: line for row in rows if (line := _same_version(stored, row))}
-    versions = _person_versions(org_id, {_person_of(line) for line in candidates.values()})
-    lines: dict[UUID, tuple[str, str]] = {}
-    for row in rows:
-        line = candidates.get(row.pk)
-        if line is not None and line.stamp == _stamp(row.version, _person_of(line), versions):
-            lines[row.pk] = (line.stamp, line.text)
-    lines.update(_fresh(user, keyring, [row for row in rows if row.pk not in lines], window=placed))
+    candidates = [(row, line, made) for row in rows if (line := _same_version(stored, row)) and (made := _made(line))]
+    oldest = min((at for _, _, (_, at) in candidates), default=epoch)
+    renamed = renamed_since(org_id, oldest) if oldest < epoch else {}
+    lines: dict[UUID, tuple[str, str]] = {
+        row.pk: (_stamp(row.version, person, epoch), line.text)
+        for row, line, (person, at) in candidates
+        if renamed.get(person, 0) <= at
+    }
+    lines.update(_fresh(user, keyring, [row for row in rows if row.pk not in lines], epoch=epoch, window=placed))
     shards: dict[int, list[str]] = {day: [] for day in days}
-    persons: dict[int, dict[str, str]] = {day: {} for day in days}
     unwritable = set()
     for row in rows:
         stamp, text = lines.get(row.pk, ("..", ""))
-        _, person, version = stamp.split(".")
-        if row.pk not in lines or (person and persons[row.day].setdefault(person, version) != version):
-            unwritable.add(row.day)  # changed since the digest, or a person read at two versions
+        if row.pk not in lines:
+            unwritable.add(row.day)  # changed since the digest
         shards[row.day].append(f"{key_of(row.day, row.pk)}\t{stamp}\t{text}")
-    WORDS.replace_days(
-        org_id,
-        keyring,
-        {
-            day: (f"{digests.get(day, NO_ROWS)};{','.join(f'{p}.{v}' for p, v in persons[day].items())}", shards[day])
-            for day in days
-            if day not in unwritable
-        },
-    )
+    written = {day: (_digest(digests.get(day, NO_ROWS), epoch), shards[day]) for day in days if day not in unwritable}
+    WORDS.replace_days(org_id, keyring, written)
     return {day: "\n".join(shards[day]) for day in days}
 
 
@@ -181,28 +189,14 @@ def _same_version(stored: Stored, row: Row) -> Line | None:
     )
 
 
-def _person_of(line: Line) -> str:
-    return line.stamp.split(".")[1]
-
-
-def _stamp(version: int, person: str, versions: dict[str, str]) -> str:
-    return f"{version}.{person}.{versions.get(person, '')}"
-
-
-def _person_versions(org_id: Any, persons: set[str]) -> dict[str, str]:
-    """The current versions of these persons (ids as hex), by id; a person gone from the table has none."""
-    rows = Person.objects.filter(organisation_id=org_id, pk__in=[UUID(p) for p in persons if p])
-    return {hex_of(pk): str(version) for pk, version in raw_values(rows.values_list("pk", "version"))}
-
-
 def _fresh(
-    user: User, keyring: Keyring, rows: list[Row], *, stamped: bool = True, window: QuerySet[Consultation] | None = None
+    user: User, keyring: Keyring, rows: list[Row], *, epoch: int = 0, window: QuerySet[Consultation] | None = None
 ) -> dict[UUID, tuple[str, str]]:
     """The stamps and words of these consultations, opened from their payloads and their persons' cards. A row
     changed since the window was read (a new version: made private, moved, edited) or deleted is left out, for the
-    next reader: its new payload may no longer be the reader's to match, nor a shared one to write. The persons'
-    versions are read before their names, so that a line is never newer than its stamp; not `stamped` (rows that
-    are never written: private ones), no stamp. `window`: live consultations that include the rows, read whole
+    next reader: its new payload may no longer be the reader's to match, nor a shared one to write. `epoch`: the
+    names epoch, read before the names, so that a line is never newer than its stamp (none for rows that are
+    never written: private ones). `window`: live consultations that include the rows, read whole
     when the rows are many (see MANY_ROWS)."""
     if not rows:
         return {}
@@ -220,9 +214,8 @@ def _fresh(
         if versions.get(pk) == version  # the window's other rows have none
     ]
     data = opened(user, keyring, unchanged)
-    persons = _person_versions(user.member_organisation_id, {_person_hex(d) for d in data.values()}) if stamped else {}
     names = persons_named(user, keyring, data)
-    return {pk: (_stamp(versions[pk], _person_hex(d), persons), fold(words_of(d, names))) for pk, d in data.items()}
+    return {pk: (_stamp(versions[pk], _person_hex(d), epoch), fold(words_of(d, names))) for pk, d in data.items()}
 
 
 def _person_hex(data: dict[str, Any]) -> str:

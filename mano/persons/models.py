@@ -43,6 +43,30 @@ class PersonIndex(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
 
+class NamesEpoch(models.Model):
+    """How many new names the organisation's persons took, each rename raising it by one in its own transaction
+    (the row lock orders them). An app that keeps names in lines it cannot find again by person (the consultations'
+    day words name their person by a keyed link only) stamps them with it, then asks which persons took a new
+    name since (`NameChange`). Plaintext: a count."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+
+
+class NameChange(models.Model):
+    """The names epoch at which the person last took a new name. Plaintext: which persons were renamed, and in
+    what order, not their names."""
+
+    person = models.OneToOneField(Person, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    epoch = models.PositiveBigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "epoch"])]
+
+
 class PersonShard(ShardRow):
     """One of an organisation's 64 search shards: one text line per person (id, teams, sort keys, card and
     folded search text), encrypted as one envelope. Searching or sorting 20,000 persons opens 64 envelopes

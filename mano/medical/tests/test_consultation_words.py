@@ -141,6 +141,56 @@ def test_a_line_older_than_what_it_was_made_from_is_never_used(org_a, held, chan
     assert _week(nurse, "cpam") == {TUESDAY: ["Bilan CPAM" if change is _rename_consultation else "Bilan pied"]}
 
 
+def test_a_persons_write_other_than_a_new_name_keeps_the_lines_of_their_consultations(org_a, held, monkeypatch):
+    """The lines hold the person's name only: a phone number or a comment on the person does not make them again
+    (each write on a person raises its version; lines stamped with it were all opened again)."""
+    nurse = org_a["normal_health"]
+    karim = held[2]
+    assert _week(nurse, "karim") == {TUESDAY: ["Bilan pied"]}
+    karim.refresh_from_db()
+    person_update(user=nurse.user, keyring=nurse.keyring, person=karim, expected_version=karim.version, phone="0601")
+    opened = []
+    monkeypatch.setattr(words, "_fresh", lambda user, keyring, rows, **_: opened.extend(rows) or {})
+    assert _week(nurse, "karim") == {TUESDAY: ["Bilan pied"]}
+    assert opened == []
+
+
+def test_a_new_name_makes_again_the_lines_of_that_persons_consultations_only(org_a, held, monkeypatch):
+    nurse = org_a["normal_health"]
+    bilan, pansement, karim, zoe = held
+    assert _week(nurse, "karim") == {TUESDAY: ["Bilan pied"]}
+    zoe_file = _create(nurse, zoe, TUESDAY, "Prise de sang")
+    assert _week(nurse, "zoe") == {TUESDAY: ["Prise de sang"], FRIDAY: ["Pansement"]}
+    karim.refresh_from_db()
+    person_update(user=nurse.user, keyring=nurse.keyring, person=karim, expected_version=karim.version, name="Kamel")
+    opened, fresh = [], words._fresh
+    monkeypatch.setattr(
+        words, "_fresh", lambda user, keyring, rows, **kw: fresh(user, keyring, opened.extend(rows) or rows, **kw)
+    )
+    assert _week(nurse, "karim") == {}
+    assert _week(nurse, "kamel") == {TUESDAY: ["Bilan pied"]}
+    assert _week(nurse, "zoe") == {TUESDAY: ["Prise de sang"], FRIDAY: ["Pansement"]}
+    assert {row.pk for row in opened} == {bilan.pk}  # not Zoé's, on the same day or another
+    zoe.refresh_from_db()
+    person_update(user=nurse.user, keyring=nurse.keyring, person=zoe, expected_version=zoe.version, name="Zoë Petit")
+    assert _week(nurse, "petit") == {TUESDAY: ["Prise de sang"], FRIDAY: ["Pansement"]}
+    assert {row.pk for row in opened} == {bilan.pk, zoe_file.pk, pansement.pk}
+
+
+def test_lines_made_before_the_names_epoch_are_made_again(org_a, held):
+    """After the upgrade, a stored line stamped with its person's version (and a name that may be older than the
+    person's) is never trusted, nor a digest naming persons and their versions."""
+    nurse = org_a["normal_health"]
+    bilan, karim = held[0], held[2]
+    tuesday = (TUESDAY - EPOCH).days
+    digest = words.day_digests(org_a.organisation.pk, range(tuesday, tuesday + 1))[tuesday]
+    line = f"{tuesday}:{bilan.pk.hex}\t{bilan.version}.{karim.pk.hex}.{karim.version}\tbilan pied ancien nom"
+    shard = [f"{tuesday}:digest\t{digest};{karim.pk.hex}.{karim.version}\t", line]
+    words.WORDS.store.replace(org_a.organisation.pk, {tuesday: shard}, nurse.keyring)
+    assert _week(nurse, "ancien") == {}
+    assert _week(nurse, "karim") == {TUESDAY: ["Bilan pied"]}
+
+
 def test_a_consultation_moved_to_another_day_is_counted_there_only(org_a, held):
     nurse = org_a["normal_health"]
     bilan = held[0]

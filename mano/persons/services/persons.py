@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,7 @@ from mano.core.crypto import Keyring
 from mano.core.records import record_create, record_data, record_update
 from mano.persons import history
 from mano.persons.index import index_refresh
-from mano.persons.models import Person
+from mano.persons.models import NameChange, NamesEpoch, Person
 
 NAME_REQUIRED = _("Le nom, prénom ou pseudonyme est obligatoire.")
 TEAM_REQUIRED = _("Choisissez au moins une équipe en charge.")
@@ -43,6 +44,15 @@ RENAMED_HANDLERS: list[Callable[[Person], None]] = []
 
 
 def renamed(person: Person) -> None:
+    """A person's new name: the organisation's names epoch moves on and the person is marked with it (see
+    `NamesEpoch`), then the other apps are told."""
+    NamesEpoch.objects.get_or_create(organisation_id=person.organisation_id)
+    epochs = NamesEpoch.objects.filter(organisation_id=person.organisation_id)
+    epochs.update(version=F("version") + 1)  # locks the row until the rename commits: epochs commit in order
+    epoch = epochs.values_list("version", flat=True).get()
+    NameChange.objects.update_or_create(
+        person=person, defaults={"organisation_id": person.organisation_id, "epoch": epoch}
+    )
     for handler in RENAMED_HANDLERS:
         handler(person)
 
