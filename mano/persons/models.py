@@ -28,8 +28,6 @@ class Person(EncryptedRecord):
             models.Index(fields=["organisation", "deleted_at", "-last_interaction_at"]),
             # Covering index: counting a team's persons never reads the (large) payload rows.
             models.Index(fields=["organisation", "deleted_at", "id"]),
-            # Covering index: the agenda's words check the versions of a week's thousands of persons from it alone.
-            models.Index(fields=["organisation", "id", "version"], name="persons_person_versions"),
         ]
 
 
