@@ -11,10 +11,12 @@ from typing import Any
 from urllib.parse import quote
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from mano.core.rows import date_shown, url_maker
 from mano.persons.selectors.comments import Entry
+from mano.persons.selectors.passages import EncounterRow
 
 
 class _Words:
@@ -103,3 +105,60 @@ def comment_rows_html(
     if not items:
         items = f'<li class="muted">{escape(gettext("Aucun commentaire pour l’instant."))}</li>'
     return mark_safe(f'<ul class="comments">\n{items}\n</ul>\n')  # noqa: S308  (every value is escaped)
+
+
+class _EncounterWords:
+    """The fixed parts of passage and rencontre rows, in the current language and escaped, once per list."""
+
+    def __init__(self) -> None:
+        self.anonymous = escape(gettext("Anonyme"))
+        self.kinds = {"passage": escape(gettext("Passage")), "rencontre": escape(gettext("Rencontre"))}
+        self.edit, self.delete = escape(gettext("Modifier")), escape(gettext("Supprimer"))
+        self.person_url = url_maker("persons:detail")
+        self.edit_urls = {
+            "passage": url_maker("persons:passage-edit"),
+            "rencontre": url_maker("persons:rencontre-edit"),
+        }
+        self.delete_urls = {
+            "passage": url_maker("persons:passage-delete"),
+            "rencontre": url_maker("persons:rencontre-delete"),
+        }
+
+
+def _encounter_html(row: EncounterRow, words: _EncounterWords, show_person: bool, can_delete: bool) -> str:
+    record = row.record
+    meta = (
+        f'<time datetime="{escape(date_shown(record.date, "c"))}">{escape(date_shown(record.date, "d/m/Y H:i"))}</time>'
+    )
+    if show_person:
+        if record.person_id:
+            url = escape(words.person_url(record.person_id))
+            meta += f' · <a href="{url}">{escape(row.person_name or "—")}</a>'
+        else:
+            meta += f" · <em>{words.anonymous}</em>"
+        meta += f' <span class="badge">{words.kinds["passage" if row.kind == "passage" else "rencontre"]}</span>'
+    if record.team:
+        meta += f' <span class="tag">{escape(record.team.name)}</span>'
+    author = record.created_by
+    meta += f' <span class="muted">{gettext("par %(name)s") % {"name": escape(str(author) if author else "—")}}</span>'
+    comment = row.comment
+    text = f'<p class="prewrap encounter__comment">{escape(Truncator(comment).chars(400))}</p>' if comment else ""
+    kind = "passage" if row.kind == "passage" else "rencontre"
+    links = f'<a class="btn btn--small" href="{escape(words.edit_urls[kind](record.pk))}">{words.edit}</a>'
+    if can_delete:
+        url = escape(words.delete_urls[kind](record.pk))
+        links += f' <a class="btn btn--small btn--danger" href="{url}">{words.delete}</a>'
+    return (
+        f'<li class="encounter">\n<div class="encounter__main"><p class="encounter__meta">{meta}</p>\n{text}</div>\n'
+        f'<div class="actions-row">{links}</div>\n</li>'
+    )
+
+
+def passage_rows_html(rows: Iterable[EncounterRow], *, show_person: bool, can_delete: bool, empty: str) -> SafeString:
+    """A list of passages and rencontres (the person's section and pages, the reception's bulk entry). `show_person`:
+    each row names its person (or "Anonyme") and its kind; `empty`: what an empty list says."""
+    words = _EncounterWords()
+    items = "".join(_encounter_html(row, words, show_person, can_delete) for row in rows)
+    if not items:
+        items = f'<li class="muted">{escape(empty)}</li>'
+    return mark_safe(f'<ul class="list encounters">\n{items}\n</ul>\n')  # noqa: S308  (every value is escaped)

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -397,3 +398,41 @@ def test_an_anonymous_passage_is_edited_and_goes_back_to_the_day_page(bob, org_a
     response = client.post(f"/personnes/passages/{passage.pk}/modifier/", _form(org_a.day, comment="Ok", version="1"))
     assert response["Location"] == "/personnes/passages/"
     assert Team.objects.filter(pk=Passage.objects.get().team_id).exists()
+
+
+def test_the_passage_rows_keep_markup_as_text_and_show_what_each_role_may_do(bob, org_a, person, unlocked_client):
+    """The rows are written in Python (`timeline_rows.passage_rows_html`): markup in a comment, a team's or a
+    person's name stays text, a long comment is cut at 400 characters, an anonymous passage says so on the day's
+    entry page, and only members who may delete see "Supprimer"."""
+    Team.objects.filter(pk=org_a.day.pk).update(name='Équipe <b>"nuit"</b>')
+    org_a.day.refresh_from_db()
+    marked = person_create(user=bob.user, keyring=bob.keyring, teams=[org_a.day], name="<script>x</script>")
+    now = timezone.now()
+    encounters_create(
+        user=bob.user,
+        keyring=bob.keyring,
+        kind="passage",
+        team=org_a.day,
+        date=now,
+        persons=[marked],
+        anonymous_count=1,
+        comment="Passage <i>court</i> & 'long' " + "é" * 400,
+    )
+    encounters_create(user=bob.user, keyring=bob.keyring, kind="rencontre", team=org_a.day, date=now, persons=[marked])
+    page = unlocked_client(bob).get(f"/personnes/{marked.pk}/")
+    assertContains(page, "Passage &lt;i&gt;court&lt;/i&gt; &amp; &#x27;long&#x27; " + "é" * 369 + "…")
+    assertNotContains(page, "<i>court</i>")
+    tag = '<span class="tag">Équipe &lt;b&gt;&quot;nuit&quot;&lt;/b&gt;</span>'
+    assertContains(page, f'</time> {tag} <span class="muted">par {bob.user}</span></p>', count=2)
+    for kind in ("passage", "rencontre"):
+        (row,) = (Passage if kind == "passage" else Rencontre).objects.filter(person=marked)
+        assertContains(page, f'href="/personnes/{kind}s/{row.pk}/modifier/">Modifier</a>')
+        assertContains(page, f'href="/personnes/{kind}s/{row.pk}/supprimer/">Supprimer</a>')
+    assertNotContains(unlocked_client(org_a["restricted"]).get(f"/personnes/{marked.pk}/"), "Supprimer</a>")
+    day = unlocked_client(bob).get(reverse("persons:passages"))
+    assertContains(day, "<em>Anonyme</em>")
+    assertContains(day, f'<a href="/personnes/{marked.pk}/">&lt;script&gt;x&lt;/script&gt;</a>')
+    assertContains(day, '<span class="badge">Rencontre</span>')
+    assertNotContains(day, "<script>x</script>")
+    empty = unlocked_client(bob).get(reverse("persons:person-passages", args=[person.pk]) + "?type=rencontre")
+    assertContains(empty, '<ul class="list encounters">\n<li class="muted">Aucun élément.</li>\n</ul>')
