@@ -196,8 +196,9 @@ def person_search(*, user: User, keyring: Keyring, query: str, page: str | int |
     deleted = _deleted(user)
     if not search:
         return page_with_rows(Paginator([], PAGE_SIZE).get_page(page), [])
-    extra = _extra_texts(user, keyring, search) if not quick_only else {}
+    # The shards open on the pool's thread (libsodium without the GIL) while the other apps look for the words.
     stamp, texts = PERSON_SHARDS.blobs(user.organisation_id, keyring)
+    extra = _extra_texts(user, keyring, search) if not quick_only else {}
     ranked = _ranked(scan(texts, search, quick_only=quick_only, extra=extra), texts, deleted, stamp, user)
     paginated = Paginator(ranked, PAGE_SIZE).get_page(page)
     rows = []
