@@ -5,7 +5,7 @@ share this mechanism; each decides what its lines hold.
 
     <UTC day>:<row id hex> \\t <stamp> \\t <folded text>
 
-The stamp says what the line was made from (the row's version, its person's version, …). A reader uses a line only
+The stamp says what the line was made from (the row's version, the persons' names epoch, …). A reader uses a line only
 while its stamp is the row's current one, so no write path needs to know about these shards: a row changed since
 its line was written is opened again by the next reader, who writes its new line. Stamps must be read before the
 texts they vouch for, so that a line is never newer than its stamp.
