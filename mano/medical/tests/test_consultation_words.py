@@ -261,6 +261,18 @@ def test_a_deleted_persons_lines_are_dropped_at_once(org_a, held):
     assert _week(nurse, "medicale") == {FRIDAY: ["Pansement"]}
 
 
+def test_a_person_deleted_without_the_health_key_is_no_longer_found_by_name_in_the_agenda(org_a, held):
+    """A member who is not a health professional deletes Karim: his consultations wait for a health professional's
+    key to be deleted, and meanwhile the agenda's text no longer finds them by his name."""
+    nurse, member = org_a["normal_health"], org_a["admin"]
+    karim = held[2]
+    assert _week(nurse, "karim") == {TUESDAY: ["Bilan pied"]}
+    karim.refresh_from_db()
+    person_delete(user=member.user, keyring=member.keyring, person=karim, expected_version=karim.version)
+    assert Consultation.objects.filter(pk=held[0].pk, deleted_at=None).exists()
+    assert _week(nurse, "karim") == {}
+
+
 def test_a_consultation_made_private_while_it_is_read_is_neither_matched_nor_written(org_a, held, monkeypatch):
     """Between the window's query and the reading of its shards, the nurse makes her consultation private: the
     colleague's read must not match its new words, nor write them in the shared shard."""

@@ -35,7 +35,7 @@ from mano.persons.models import (
 )
 from mano.persons.services.access import require
 from mano.persons.services.families import family_move, family_remove_person
-from mano.persons.services.persons import FIXED_FIELDS, NAME_REQUIRED, renamed
+from mano.persons.services.persons import FIXED_FIELDS, NAME_REQUIRED, names_moved, renamed
 
 REASON_UNKNOWN = _("Ce motif ne fait pas partie des motifs de sortie de votre organisation.")
 REASON_REQUIRED = _("Précisez au moins un motif de sortie.")
@@ -179,7 +179,8 @@ def person_merge(
     moments = [m for m in (kept.last_interaction_at, other.last_interaction_at) if m is not None]
     plain = {"last_interaction_at": max(moments)} if moments else {}
     kept = record_update(kept, keyring=keyring, user=user, data=data, expected_version=kept_version, **plain)
-    if data.get("name") != kept_data.get("name"):
+    new_name = data.get("name") != kept_data.get("name")
+    if new_name:
         renamed(kept)
     kept.teams.add(*other.teams.all())
     for model in ITEMS:
@@ -191,6 +192,7 @@ def person_merge(
     for handler in MERGE_HANDLERS:
         handler(kept=kept, other=other, user=user, keyring=keyring)
     index_refresh(kept, keyring, data)
+    names_moved(other, *([kept] if new_name else []))  # the merged file's consultations may wait for a health key
     audit(
         AuditAction.PERSON_MERGE,
         organisation=user.organisation,
@@ -250,4 +252,5 @@ def person_delete(
     PersonPlace.objects.filter(person=person).delete()
     for handler in DELETE_HANDLERS:
         handler(person=person, user=user, keyring=keyring)
+    names_moved(person)  # its consultations, deleted by a health professional's key, may wait: their lines forget it
     audit(AuditAction.PERSON_DELETE, organisation=user.organisation, actor=user, request=request, obj=person)

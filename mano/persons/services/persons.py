@@ -44,17 +44,24 @@ RENAMED_HANDLERS: list[Callable[[Person], None]] = []
 
 
 def renamed(person: Person) -> None:
-    """A person's new name: the organisation's names epoch moves on and the person is marked with it (see
-    `NamesEpoch`), then the other apps are told."""
-    NamesEpoch.objects.get_or_create(organisation_id=person.organisation_id)
-    epochs = NamesEpoch.objects.filter(organisation_id=person.organisation_id)
-    epochs.update(version=F("version") + 1)  # locks the row until the rename commits: epochs commit in order
-    epoch = epochs.values_list("version", flat=True).get()
-    NameChange.objects.update_or_create(
-        person=person, defaults={"organisation_id": person.organisation_id, "epoch": epoch}
-    )
     for handler in RENAMED_HANDLERS:
         handler(person)
+
+
+def names_moved(*persons: Person) -> None:
+    """These persons' names changed or left (renamed, deleted, merged into another file): the organisation's names
+    epoch moves on and marks them (see `NamesEpoch`). Called last in the transaction: the epoch's row lock, which
+    orders the epochs as they commit, is then the last lock it takes and never part of a wait cycle (a merge takes
+    shard rows that a rename takes too)."""
+    organisation_id = persons[0].organisation_id
+    NamesEpoch.objects.get_or_create(organisation_id=organisation_id)
+    epochs = NamesEpoch.objects.filter(organisation_id=organisation_id)
+    epochs.update(version=F("version") + 1)
+    epoch = epochs.values_list("version", flat=True).get()
+    for person in persons:
+        NameChange.objects.update_or_create(
+            person=person, defaults={"organisation_id": organisation_id, "epoch": epoch}
+        )
 
 
 def _clean_fixed(fields: dict[str, Any]) -> dict[str, Any]:
@@ -153,9 +160,12 @@ def person_update(
     person = record_update(person, keyring=keyring, user=user, data=data, expected_version=expected_version)
     if new_teams is not None:
         person.teams.set(new_teams)
-    if data.get("name") != old.get("name"):
+    new_name = data.get("name") != old.get("name")
+    if new_name:
         renamed(person)
     index_refresh(person, keyring, data)
+    if new_name:
+        names_moved(person)
     audit(AuditAction.PERSON_UPDATE, organisation=user.organisation, actor=user, request=request, obj=person)
     return person
 
