@@ -42,10 +42,10 @@ class PersonIndex(models.Model):
 
 
 class NamesEpoch(models.Model):
-    """How many new names the organisation's persons took, each rename raising it by one in its own transaction
-    (the row lock orders them). An app that keeps names in lines it cannot find again by person (the consultations'
-    day words name their person by a keyed link only) stamps them with it, then asks which persons took a new
-    name since (`NameChange`). Plaintext: a count."""
+    """How many times a person of the organisation took a new name or left (deleted, merged into another file), each
+    raising it by one in its own transaction (the row lock orders them). An app that keeps names in lines it cannot
+    find again by person (the consultations' day words name their person by a keyed link only) stamps them with it,
+    then asks which persons changed since (`NameChange`). Plaintext: a count."""
 
     organisation = models.OneToOneField(
         "accounts.Organisation", primary_key=True, on_delete=models.CASCADE, related_name="+"
@@ -54,8 +54,8 @@ class NamesEpoch(models.Model):
 
 
 class NameChange(models.Model):
-    """The names epoch at which the person last took a new name. Plaintext: which persons were renamed, and in
-    what order, not their names."""
+    """The names epoch at which the person last took a new name or left. Plaintext: which persons were renamed or
+    deleted, and in what order, not their names."""
 
     person = models.OneToOneField(Person, primary_key=True, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
