@@ -19,19 +19,27 @@ from mano.persons.selectors.comments import Entry
 from mano.persons.selectors.passages import EncounterRow
 
 
-class _Words:
-    """The fixed parts of the rows, in the current language and escaped, worked out once per list."""
+class _KindWords:
+    """What comment rows and passage rows both print, in the current language and escaped, once per list: the
+    names of the two kinds of encounter, where each is edited, "Modifier" and "Supprimer"."""
 
-    def __init__(self, person_pk: Any, back: str) -> None:
-        self.urgent = escape(gettext("Prioritaire"))
-        self.family_title, self.family = escape(gettext("Commentaire familial")), escape(gettext("Famille"))
+    def __init__(self) -> None:
         self.kinds = {"passage": escape(gettext("Passage")), "rencontre": escape(gettext("Rencontre"))}
-        self.action = escape(gettext("Action"))
         self.edit, self.delete = escape(gettext("Modifier")), escape(gettext("Supprimer"))
-        self.kind_urls = {
+        self.edit_urls = {
             "passage": url_maker("persons:passage-edit"),
             "rencontre": url_maker("persons:rencontre-edit"),
         }
+
+
+class _Words(_KindWords):
+    """The fixed parts of the comment rows, worked out once per list."""
+
+    def __init__(self, person_pk: Any, back: str) -> None:
+        super().__init__()
+        self.urgent = escape(gettext("Prioritaire"))
+        self.family_title, self.family = escape(gettext("Commentaire familial")), escape(gettext("Famille"))
+        self.action = escape(gettext("Action"))
         self.action_url = url_maker("agenda:edit")
         self.edit_url = url_maker("persons:comment-edit", person_pk)
         self.delete_url = url_maker("persons:comment-delete", person_pk)
@@ -48,8 +56,8 @@ def _meta(entry: Entry, words: _Words, on_action: bool) -> str:
     iso, shown = escape(date_shown(moment, "c")), escape(date_shown(moment, "l j F Y H:i"))
     parts.append(f'<time datetime="{iso}">{shown}</time>')
     record = entry.record
-    if entry.kind in words.kind_urls:
-        url = escape(words.kind_urls[entry.kind](record.pk))
+    if entry.kind in words.edit_urls:
+        url = escape(words.edit_urls[entry.kind](record.pk))
         parts.append(f' <a class="tag tag--kind" href="{url}">{words.kinds[entry.kind]}</a>')
     elif getattr(record, "action_id", None) and not on_action:
         url = escape(words.action_url(record.action_id))  # type: ignore[union-attr]
@@ -107,18 +115,13 @@ def comment_rows_html(
     return mark_safe(f'<ul class="comments">\n{items}\n</ul>\n')  # noqa: S308  (every value is escaped)
 
 
-class _EncounterWords:
-    """The fixed parts of passage and rencontre rows, in the current language and escaped, once per list."""
+class _EncounterWords(_KindWords):
+    """The fixed parts of the passage and rencontre rows, worked out once per list."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.anonymous = escape(gettext("Anonyme"))
-        self.kinds = {"passage": escape(gettext("Passage")), "rencontre": escape(gettext("Rencontre"))}
-        self.edit, self.delete = escape(gettext("Modifier")), escape(gettext("Supprimer"))
         self.person_url = url_maker("persons:detail")
-        self.edit_urls = {
-            "passage": url_maker("persons:passage-edit"),
-            "rencontre": url_maker("persons:rencontre-edit"),
-        }
         self.delete_urls = {
             "passage": url_maker("persons:passage-delete"),
             "rencontre": url_maker("persons:rencontre-delete"),
@@ -127,6 +130,7 @@ class _EncounterWords:
 
 def _encounter_html(row: EncounterRow, words: _EncounterWords, show_person: bool, can_delete: bool) -> str:
     record = row.record
+    kind = "passage" if row.kind == "passage" else "rencontre"
     meta = (
         f'<time datetime="{escape(date_shown(record.date, "c"))}">{escape(date_shown(record.date, "d/m/Y H:i"))}</time>'
     )
@@ -136,14 +140,13 @@ def _encounter_html(row: EncounterRow, words: _EncounterWords, show_person: bool
             meta += f' · <a href="{url}">{escape(row.person_name or "—")}</a>'
         else:
             meta += f" · <em>{words.anonymous}</em>"
-        meta += f' <span class="badge">{words.kinds["passage" if row.kind == "passage" else "rencontre"]}</span>'
+        meta += f' <span class="badge">{words.kinds[kind]}</span>'
     if record.team:
         meta += f' <span class="tag">{escape(record.team.name)}</span>'
     author = record.created_by
     meta += f' <span class="muted">{gettext("par %(name)s") % {"name": escape(str(author) if author else "—")}}</span>'
     comment = row.comment
     text = f'<p class="prewrap encounter__comment">{escape(Truncator(comment).chars(400))}</p>' if comment else ""
-    kind = "passage" if row.kind == "passage" else "rencontre"
     links = f'<a class="btn btn--small" href="{escape(words.edit_urls[kind](record.pk))}">{words.edit}</a>'
     if can_delete:
         url = escape(words.delete_urls[kind](record.pk))

@@ -1,4 +1,4 @@
-"""The organisation's names epoch and the persons renamed since one (see `NamesEpoch`)."""
+"""The organisation's names epoch and the persons renamed or deleted since one (see `NamesEpoch`)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,6 @@ def names_epoch(org_id: Any) -> int:
 
 
 def renamed_since(org_id: Any, epoch: int) -> dict[str, int]:
-    """The persons (ids as 32 hex digits) renamed after `epoch`, with the epoch of their last new name."""
+    """The persons (ids as 32 hex digits) renamed or deleted after `epoch`, with the epoch of their last change."""
     changes = NameChange.objects.filter(organisation_id=org_id, epoch__gt=epoch).values_list("person_id", "epoch")
     return {hex_of(person_id): at for person_id, at in raw_values(changes)}
